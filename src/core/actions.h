@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// Actions out of a VirtualRouter, executed by the daemon in the order given.
+#pragma once
+
+#include "common/address.h"
+#include "core/state.h"
+#include "proto/advert.h"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace hafd::core {
+
+// Send one advertisement now, built from advertisement(priority) of the router.
+struct SendAdvert {
+    uint8_t priority = 0;
+};
+
+// Add all the instance's VIPs (one acknowledged netlink batch), or remove them.
+struct InstallVips {};
+struct RemoveVips {};
+
+// Announce every VIP with `count` GARPs/NAs per VIP (the first round at once, the rest paced by
+// the instance's announce.interval).
+struct Announce {
+    unsigned count = 1;
+};
+
+// The router changed state. The daemon logs one line and runs notifications.
+struct StateChanged {
+    State from = State::Initialize;
+    State to = State::Initialize;
+    Reason reason = Reason::Startup;
+    uint8_t priority = 0; // our priority at the time
+};
+
+// An advert was discarded for an instance-level reason; the router has counted it already.
+struct Dropped {
+    proto::DropReason reason;
+    IpAddress source;
+};
+
+// A peer's adverts differ from ours in something that causes dual masters beside keepalived
+// (PROTOCOL.md §6). Reported once per change per peer and field; `theirs` empty = difference gone.
+struct PeerDifference {
+    enum class Field : uint8_t { Version, Interval, Addresses, ChecksumForm, Owner };
+    IpAddress peer;
+    Field field;
+    std::string ours;
+    std::string theirs;
+};
+const char* fieldName(PeerDifference::Field f); // "version", "interval", …
+
+using Action =
+    std::variant<SendAdvert, InstallVips, RemoveVips, Announce, StateChanged, Dropped, PeerDifference>;
+
+} // namespace hafd::core

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Link-layer announcements a new master sends (PROTOCOL.md §5): the gratuitous ARP request for an
+// IPv4 VIP and the unsolicited Neighbour Advertisement for an IPv6 VIP, as whole Ethernet frames
+// for a PF_PACKET socket. Pure builders: no sockets here.
+#pragma once
+
+#include "common/address.h"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace hafd::proto {
+
+using MacAddress = std::array<uint8_t, 6>;
+
+std::string formatMac(const MacAddress& mac);
+
+// 00-00-5E-00-01-{VRID} for IPv4, 00-00-5E-00-02-{VRID} for IPv6 (RFC 9568 §7.3).
+MacAddress virtualMac(Family family, uint8_t vrid);
+
+inline constexpr std::size_t kGarpFrameLength = 42; // not padded: the NIC pads to 60
+inline constexpr std::size_t kNaFrameLength = 86;
+
+// Gratuitous ARP as keepalived sends it (TV12): broadcast, op 1 (request), sender = target =
+// `vip`, sender hardware = `mac`, target hardware ff:ff:ff:ff:ff:ff. Returns kGarpFrameLength;
+// `out` must hold that many bytes.
+std::size_t buildGratuitousArp(std::span<uint8_t> out, const MacAddress& mac, const IpAddress& vip);
+
+// Unsolicited NA (TV14/TV15): to 33:33:00:00:00:01 / ff02::1 from `vip`, hop limit 255, ICMPv6
+// 136 with S=0, O=1, R=`router`, target `vip`, target link-layer option `mac`, checksum set.
+// Returns kNaFrameLength; `out` must hold that many bytes.
+std::size_t buildUnsolicitedNa(std::span<uint8_t> out, const MacAddress& mac, const IpAddress& vip,
+                               bool router);
+
+} // namespace hafd::proto
