@@ -77,7 +77,9 @@ std::optional<Prefix> Prefix::parse(std::string_view text) {
     return Prefix{*addr, static_cast<uint8_t>(len)};
 }
 
-std::string Prefix::toString() const { return address.toString() + "/" + std::to_string(length); }
+std::string Prefix::toString() const {
+    return address.toString() + "/" + std::to_string(length);
+}
 
 namespace {
 // Whether a and b agree on their first `bits` bits.

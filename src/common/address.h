@@ -14,9 +14,13 @@ namespace hafd {
 
 enum class Family : uint8_t { V4 = 4, V6 = 6 };
 
-constexpr const char* familyName(Family f) { return f == Family::V4 ? "IPv4" : "IPv6"; }
+constexpr const char* familyName(Family f) {
+    return f == Family::V4 ? "IPv4" : "IPv6";
+}
 // Address length in bytes: 4 or 16.
-constexpr std::size_t addressLength(Family f) { return f == Family::V4 ? 4 : 16; }
+constexpr std::size_t addressLength(Family f) {
+    return f == Family::V4 ? 4 : 16;
+}
 
 class IpAddress {
 public:

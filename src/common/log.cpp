@@ -36,10 +36,18 @@ void vwrite(Level level, const char* format, va_list args) {
 
 } // namespace
 
-void setSink(Sink sink) { gSink = sink ? sink : stderrSink; }
-void setThreshold(Level threshold) { gThreshold = threshold; }
-Level threshold() { return gThreshold; }
-bool enabled(Level level) { return static_cast<int>(level) <= static_cast<int>(gThreshold); }
+void setSink(Sink sink) {
+    gSink = sink ? sink : stderrSink;
+}
+void setThreshold(Level threshold) {
+    gThreshold = threshold;
+}
+Level threshold() {
+    return gThreshold;
+}
+bool enabled(Level level) {
+    return static_cast<int>(level) <= static_cast<int>(gThreshold);
+}
 
 bool parseLevel(std::string_view text, Level& out) {
     static constexpr struct {

@@ -65,6 +65,8 @@ private:
 };
 
 // Shorthand for the common case: `return fail("interface %s not found")`.
-inline Unexpected<Error> fail(std::string message) { return Unexpected<Error>{{std::move(message)}}; }
+inline Unexpected<Error> fail(std::string message) {
+    return Unexpected<Error>{{std::move(message)}};
+}
 
 } // namespace hafd

@@ -29,10 +29,10 @@ enum class Version : uint8_t { V2 = 2, V3 = 3 };
 // pseudo-header and VRRPv2 never uses one, so for those the form is fixed and reported as
 // PseudoHeader (IPv6) or MessageOnly (v2).
 enum class ChecksumForm : uint8_t {
-    PseudoHeader,   // RFC 5798 reading: IPv4 pseudo-header with the real destination (keepalived,
-                    // FRR, Wireshark). hafd's default.
-    MessageOnly,    // RFC 9568 §5.2.8: the VRRP message alone (Cisco; keepalived v3_checksum_as_v2)
-    LegacyUnicast,  // keepalived <= 1.3.6 unicast: pseudo-header with destination 224.0.0.18
+    PseudoHeader,  // RFC 5798 reading: IPv4 pseudo-header with the real destination (keepalived,
+                   // FRR, Wireshark). hafd's default.
+    MessageOnly,   // RFC 9568 §5.2.8: the VRRP message alone (Cisco; keepalived v3_checksum_as_v2)
+    LegacyUnicast, // keepalived <= 1.3.6 unicast: pseudo-header with destination 224.0.0.18
 };
 const char* checksumFormName(ChecksumForm form); // "pseudo_header", "rfc9568", "legacy_unicast"
 
@@ -50,7 +50,9 @@ struct Advertisement {
     uint16_t intervalCs = 100;
     // All of `family`. For IPv6 the first should be link-local (RFC 9568 §5.2.9).
     std::vector<IpAddress> addresses;
-    // VRRPv2 only.
+    // VRRPv2 only (ignored by encode() for v3; left at their defaults by decode() for v3).
+    // decode() keeps authData as received whatever the type; only SimplePassword gives it a
+    // meaning. encode() writes it as given: all zero by default, as RFC 3768 asks.
     V2AuthType authType = V2AuthType::None;
     std::array<uint8_t, kV2AuthDataLength> authData{};
 
@@ -61,7 +63,7 @@ struct Advertisement {
 struct RxMeta {
     IpAddress source;
     IpAddress destination;
-    int hopLimit = -1;  // IPv4 TTL or IPv6 hop limit; -1 if unknown (then not checked)
+    int hopLimit = -1; // IPv4 TTL or IPv6 hop limit; -1 if unknown (then not checked)
     uint32_t ifindex = 0;
 };
 
@@ -77,25 +79,38 @@ std::size_t maxAddressesPerAdvert(Version v, Family f, std::size_t mtu);
 
 // Decodes and validates a VRRP message (the IP payload; `message.size()` is the payload length
 // from the IP header, never the frame length). Checks, in order (PROTOCOL.md §3.4): header
-// present, version and type, TTL/hop limit 255 when the destination is multicast (unicast: not
-// checked, DESIGN.md §10), length exact, checksum in any accepted form, count != 0,
-// interval != 0. The advert's family is that of meta.source. Reserved bits are ignored.
+// present (TooShort), version and type (BadVersion: not 2 or 3, or 2 over IPv6; BadType), TTL/hop
+// limit 255 when the destination is multicast (BadTtl; unicast or hopLimit -1: not checked,
+// DESIGN.md §10), length exact (LengthMismatch), checksum in any accepted form (BadChecksum),
+// count != 0 (ZeroCount), interval != 0 (ZeroInterval), and for v2 an auth type hafd can be
+// configured with, 0 or 1 (AuthMismatch: RFC 3768 says to discard unknown types, and no
+// instance could match one). Whether type and password match ours is the core's check.
+// The advert's family is that of meta.source; a meta.destination of another family is
+// BadIpHeader. Reserved bits are ignored. IPv4 v3 tries PseudoHeader (meta.destination),
+// MessageOnly, then, for a unicast destination only, LegacyUnicast; IPv6 reports PseudoHeader,
+// v2 MessageOnly.
 Result<Decoded, DropReason> decode(std::span<const uint8_t> message, const RxMeta& meta);
 
 // Writes the VRRP message for `advert` into `out` (which must hold messageLength() bytes) with
-// the checksum in `form` for a packet from `source` to `destination`. Returns the bytes written,
-// or 0 if the advert cannot be encoded (interval out of range for its version, more than 255
-// addresses, mixed families, or `out` too small).
+// the checksum in `form` for a packet from `source` to `destination`. `form` matters for IPv4 v3
+// only (IPv6 always uses the pseudo-header, v2 never); source and destination are used only when
+// a pseudo-header is, and must then be of the advert's family. Returns the bytes written, or 0
+// if the advert cannot be encoded: interval out of range for its version (v3: 1..4095 cs; v2:
+// whole seconds 1..255), no addresses or more than 255, addresses not all of `family`, v2 over
+// IPv6, a v2 auth type other than None/SimplePassword, source/destination of the wrong family
+// when needed, or `out` too small. Reserved bits are sent as zero.
 std::size_t encode(const Advertisement& advert, ChecksumForm form, const IpAddress& source,
                    const IpAddress& destination, std::span<uint8_t> out);
 
 // Convenience for tests and the simulation: encode() into a fresh vector (empty on failure).
-std::vector<uint8_t> encode(const Advertisement& advert, ChecksumForm form,
-                            const IpAddress& source, const IpAddress& destination);
+std::vector<uint8_t> encode(const Advertisement& advert, ChecksumForm form, const IpAddress& source,
+                            const IpAddress& destination);
 
 // Rewrites the checksum of an encoded message for another destination (unicast to several
-// peers: the IPv4 v3 pseudo-header holds the destination).
-void setChecksum(std::span<uint8_t> message, Version v, ChecksumForm form, const IpAddress& source,
+// peers: the IPv4 v3 pseudo-header holds the destination). The family is source's. Returns
+// false, leaving `message` unchanged, if it is shorter than the header, v2 is asked over IPv6,
+// or the destination's family differs from the source's where a pseudo-header is used.
+bool setChecksum(std::span<uint8_t> message, Version v, ChecksumForm form, const IpAddress& source,
                  const IpAddress& destination);
 
 } // namespace hafd::proto

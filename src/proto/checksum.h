@@ -22,11 +22,13 @@ private:
     uint64_t sum_ = 0;
 };
 
-// RFC 1071 over `bytes`.
+// RFC 1071 over `bytes` (verification: 0 when `bytes` includes a correct checksum).
 uint16_t internetChecksum(std::span<const uint8_t> bytes);
 
 // Pseudo-header + `payload`: IPv4 (src, dst, 0, protocol, 16-bit length) or IPv6 (RFC 8200 §8.1:
-// src, dst, 32-bit length, three zero bytes, next header). `payload` has its checksum field zero.
+// src, dst, 32-bit length, three zero bytes, next header), chosen by source's family; the
+// destination must be of the same family. With the payload's checksum field zero this is the
+// value to store; with the stored value in place, 0 means the checksum verifies.
 uint16_t pseudoHeaderChecksum(const IpAddress& source, const IpAddress& destination,
                               uint8_t protocol, std::span<const uint8_t> payload);
 

@@ -25,14 +25,16 @@ enum class DropReason : uint8_t {
     // Instance-level: decided by core::VirtualRouter against its configuration.
     VersionMismatch,  // advert version differs from the instance's
     IntervalMismatch, // VRRPv2 only: Adver Int differs from ours (RFC 3768 §7.1)
-    AuthMismatch,     // VRRPv2 only: auth type or password differs from ours
+    AuthMismatch,     // VRRPv2 only: auth type or password differs from ours. decode() also
+                      // uses it for auth types other than 0 and 1, which no instance can have
     ModeMismatch,     // multicast advert on a unicast instance or the reverse
     NotAPeer,         // unicast instance: source is not one of unicast_peers
     OwnAdvert,        // our own advert looped back (source is our address)
     NotListening,     // instance in Initialize or Fault: adverts are ignored
 };
 
-inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::NotListening) + 1;
+inline constexpr std::size_t kDropReasonCount =
+    static_cast<std::size_t>(DropReason::NotListening) + 1;
 
 // snake_case names, stable: they appear in status JSON and metrics.
 const char* dropReasonName(DropReason reason);

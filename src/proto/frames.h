@@ -15,6 +15,7 @@ namespace hafd::proto {
 
 using MacAddress = std::array<uint8_t, 6>;
 
+// "00:00:5e:00:01:33": lower-case hex, colon-separated.
 std::string formatMac(const MacAddress& mac);
 
 // 00-00-5E-00-01-{VRID} for IPv4, 00-00-5E-00-02-{VRID} for IPv6 (RFC 9568 §7.3).
@@ -24,13 +25,13 @@ inline constexpr std::size_t kGarpFrameLength = 42; // not padded: the NIC pads 
 inline constexpr std::size_t kNaFrameLength = 86;
 
 // Gratuitous ARP as keepalived sends it (TV12): broadcast, op 1 (request), sender = target =
-// `vip`, sender hardware = `mac`, target hardware ff:ff:ff:ff:ff:ff. Returns kGarpFrameLength;
-// `out` must hold that many bytes.
+// `vip`, sender hardware = `mac`, target hardware ff:ff:ff:ff:ff:ff. Returns kGarpFrameLength,
+// or 0 (nothing written) if `out` is shorter or `vip` is not IPv4.
 std::size_t buildGratuitousArp(std::span<uint8_t> out, const MacAddress& mac, const IpAddress& vip);
 
 // Unsolicited NA (TV14/TV15): to 33:33:00:00:00:01 / ff02::1 from `vip`, hop limit 255, ICMPv6
 // 136 with S=0, O=1, R=`router`, target `vip`, target link-layer option `mac`, checksum set.
-// Returns kNaFrameLength; `out` must hold that many bytes.
+// Returns kNaFrameLength, or 0 (nothing written) if `out` is shorter or `vip` is not IPv6.
 std::size_t buildUnsolicitedNa(std::span<uint8_t> out, const MacAddress& mac, const IpAddress& vip,
                                bool router);
 

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// Big-endian field access for the codecs in proto/ (internal: not part of the proto interface).
+// The layouts are defined byte by byte here rather than with system structs (no netinet/ in
+// proto/, tests/lint/layering.sh).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace hafd::proto::wire {
+
+// Precondition for all: the span holds at least offset + 2 bytes.
+inline uint16_t load16(std::span<const uint8_t> bytes, std::size_t offset) {
+    return static_cast<uint16_t>((bytes[offset] << 8) | bytes[offset + 1]);
+}
+
+inline void store16(std::span<uint8_t> bytes, std::size_t offset, uint16_t value) {
+    bytes[offset] = static_cast<uint8_t>(value >> 8);
+    bytes[offset + 1] = static_cast<uint8_t>(value & 0xff);
+}
+
+// Copies `from` into `to` at `offset`; precondition: it fits.
+inline void put(std::span<uint8_t> to, std::size_t offset, std::span<const uint8_t> from) {
+    for (std::size_t i = 0; i < from.size(); ++i)
+        to[offset + i] = from[i];
+}
+
+} // namespace hafd::proto::wire
