@@ -27,7 +27,9 @@ struct Announce {
     unsigned count = 1;
 };
 
-// The router changed state. The daemon logs one line and runs notifications.
+// The router changed state. The daemon logs one line and runs notifications. Always the last
+// action of a transition, after the exit and entry actions (e.g. entering Master: SendAdvert,
+// InstallVips, Announce, StateChanged), so notifications see the VIPs already in place.
 struct StateChanged {
     State from = State::Initialize;
     State to = State::Initialize;
@@ -52,7 +54,7 @@ struct PeerDifference {
 };
 const char* fieldName(PeerDifference::Field f); // "version", "interval", …
 
-using Action =
-    std::variant<SendAdvert, InstallVips, RemoveVips, Announce, StateChanged, Dropped, PeerDifference>;
+using Action = std::variant<SendAdvert, InstallVips, RemoveVips, Announce, StateChanged, Dropped,
+                            PeerDifference>;
 
 } // namespace hafd::core

@@ -25,7 +25,9 @@ struct AdvertReceived {
 };
 
 // The interface became usable or unusable. Usable means: it exists, has carrier, and has the
-// source address adverts need (IPv4 primary address, IPv6 link-local). `source` is that address.
+// source address adverts need (IPv4 primary address, IPv6 link-local). `source` is that address
+// (ignored when not usable: the last known one is kept). Send the first one before Startup: in
+// Initialize it is only recorded, and Startup without a usable link goes to Fault.
 struct LinkChanged {
     bool usable = false;
     IpAddress source;
@@ -39,6 +41,7 @@ struct PriorityChanged {
 // Someone else removed VIPs this router holds as Master (netlink monitor).
 struct VipsLost {};
 
-using Event = std::variant<Startup, Shutdown, AdvertReceived, LinkChanged, PriorityChanged, VipsLost>;
+using Event =
+    std::variant<Startup, Shutdown, AdvertReceived, LinkChanged, PriorityChanged, VipsLost>;
 
 } // namespace hafd::core

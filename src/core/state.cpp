@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/state.h"
+
+namespace hafd::core {
+
+const char* stateName(State s) {
+    switch (s) {
+    case State::Initialize:
+        return "INIT";
+    case State::Backup:
+        return "BACKUP";
+    case State::Master:
+        return "MASTER";
+    case State::Fault:
+        return "FAULT";
+    }
+    return "?";
+}
+
+const char* reasonName(Reason r) {
+    // Stable: these strings reach logs, notify scripts (HAFD_REASON) and status output.
+    switch (r) {
+    case Reason::Startup:
+        return "startup";
+    case Reason::OwnerStartup:
+        return "owner_startup";
+    case Reason::MasterDown:
+        return "master_down";
+    case Reason::Preempt:
+        return "preempt";
+    case Reason::MasterResigned:
+        return "master_resigned";
+    case Reason::HigherPriority:
+        return "higher_priority";
+    case Reason::Shutdown:
+        return "shutdown";
+    case Reason::LinkDown:
+        return "link_down";
+    case Reason::LinkUp:
+        return "link_up";
+    case Reason::PriorityZeroTrack:
+        return "priority_zero_track";
+    }
+    return "?";
+}
+
+} // namespace hafd::core

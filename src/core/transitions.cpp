@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// The timer side of the state machine (RFC 9568 §6.4: M2 and B2) and every transition's exit
+// and entry actions. Each transition ends with one StateChanged, after the other actions.
+#include "core/timers.h"
+#include "core/virtual_router.h"
+
+#include <algorithm>
+
+namespace hafd::core {
+
+std::vector<Action> VirtualRouter::onTimeout(TimePoint now) {
+    Actions out;
+    switch (state_) {
+    case State::Initialize:
+    case State::Fault:
+        break;
+    case State::Backup:
+        // B2: no advert for Master_Down_Interval (or Skew_Time after a priority-0 advert, or a
+        // lower-priority master we preempt).
+        if (masterDownAt_ && now >= *masterDownAt_)
+            enterMaster(downReason_, now, out);
+        break;
+    case State::Master:
+        // M2: send and rearm from the ideal deadline, not from now (PROTOCOL.md §6 item 14).
+        if (adverAt_ && now >= *adverAt_) {
+            sendAdvert(priority_, out);
+            adverAt_ = nextAdverDeadline(*adverAt_, advertisementInterval(), now);
+        }
+        // The second GARP/NA burst and the periodic refresh (PROTOCOL.md §5.3, DESIGN.md §10).
+        if (secondBurstAt_ && now >= *secondBurstAt_) {
+            out.emplace_back(Announce{instance_.announce.count});
+            secondBurstAt_.reset();
+        }
+        if (refreshAt_ && now >= *refreshAt_) {
+            out.emplace_back(Announce{1});
+            refreshAt_ = nextAdverDeadline(*refreshAt_, instance_.announce.refresh, now);
+        }
+        break;
+    }
+    return out;
+}
+
+std::optional<TimePoint> VirtualRouter::nextDeadline() const {
+    // Only the timers onTimeout() serves in the current state, so a stale one can never make
+    // the daemon spin.
+    switch (state_) {
+    case State::Initialize:
+    case State::Fault:
+        return std::nullopt;
+    case State::Backup:
+        return masterDownAt_;
+    case State::Master:
+        break;
+    }
+    std::optional<TimePoint> next;
+    for (const auto& t : {adverAt_, secondBurstAt_, refreshAt_}) {
+        if (t && (!next || *t < *next))
+            next = t;
+    }
+    return next;
+}
+
+// Entry to Master (B2, I1; PROTOCOL.md §3.6): the first advert before the VIPs, so the old
+// master (if any) hears us and drops them first; then the VIPs; then the announcements.
+void VirtualRouter::enterMaster(Reason reason, TimePoint now, Actions& out) {
+    masterDownAt_.reset();
+    // RFC 9568 §6.4.3 / keepalived K11: a master sends at its own Advertisement_Interval; the
+    // learned value matters only to a backup and starts afresh next time.
+    masterAdverInterval_ = advertisementInterval();
+    sendAdvert(priority_, out);
+    adverAt_ = now + advertisementInterval();
+    if (!instance_.isOwner())
+        out.emplace_back(InstallVips{});
+    // RFC 9568 §6.4.2: one GARP / unsolicited NA per VIP at least; the count is configurable.
+    out.emplace_back(Announce{instance_.announce.count});
+    if (instance_.announce.delay > Duration::zero())
+        secondBurstAt_ = now + instance_.announce.delay;
+    if (instance_.announce.refresh > Duration::zero())
+        refreshAt_ = now + instance_.announce.refresh;
+    reannouncedAt_.reset();
+    ++counters_.becameMaster;
+    changeState(State::Master, reason, out);
+}
+
+// Entry to Backup (I2, M4, leaving Fault): Master_Down_Timer = Master_Down_Interval computed from
+// `masterAdverInterval` (I2: our own; M4: the new master's), and the preempt_delay window opens.
+void VirtualRouter::enterBackup(Reason reason, TimePoint now, Duration masterAdverInterval,
+                                Actions& out) {
+    if (state_ == State::Master)
+        leaveMaster(false, out); // M4: cancel the Adver_Timer, release the VIPs
+    masterAdverInterval_ = masterAdverInterval;
+    masterDownAt_ = now + masterDownInterval();
+    downReason_ = Reason::MasterDown;
+    preemptHoldUntil_ = now + instance_.preemptDelay;
+    changeState(State::Backup, reason, out);
+}
+
+// FAULT (DESIGN.md §10, keepalived K1): a master resigns with priority 0 (the daemon tries; the
+// link may not carry it) and releases the VIPs. No timers run in Fault.
+void VirtualRouter::enterFault(Reason reason, Actions& out) {
+    if (state_ == State::Master)
+        leaveMaster(true, out);
+    masterDownAt_.reset();
+    changeState(State::Fault, reason, out);
+}
+
+// M1 / B1: a master sends priority 0 and releases; a backup cancels its timer.
+void VirtualRouter::enterInitialize(Reason reason, Actions& out) {
+    if (state_ == State::Master)
+        leaveMaster(true, out);
+    masterDownAt_.reset();
+    changeState(State::Initialize, reason, out);
+}
+
+// Exit from Master: optionally the priority-0 advert (RFC 9568 §6.4.3 M1: backups then take
+// over after Skew_Time instead of Master_Down_Interval), then the VIPs go, then the timers.
+void VirtualRouter::leaveMaster(bool resign, Actions& out) {
+    if (resign)
+        sendAdvert(0, out);
+    if (!instance_.isOwner())
+        out.emplace_back(RemoveVips{});
+    adverAt_.reset();
+    secondBurstAt_.reset();
+    refreshAt_.reset();
+    reannouncedAt_.reset();
+}
+
+void VirtualRouter::changeState(State to, Reason reason, Actions& out) {
+    const State from = state_;
+    state_ = to;
+    ++counters_.transitions;
+    out.emplace_back(StateChanged{from, to, reason, priority_});
+}
+
+void VirtualRouter::sendAdvert(uint8_t priority, Actions& out) {
+    ++counters_.advertsOut;
+    if (priority == 0)
+        ++counters_.priorityZeroOut;
+    out.emplace_back(SendAdvert{priority});
+}
+
+} // namespace hafd::core

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "router_fixture.h"
+
+#include <cstdlib>
+
+namespace hafd::core::test {
+
+IpAddress ip(const char* text) {
+    auto a = IpAddress::parse(text);
+    if (!a)
+        std::abort(); // a typo in a test
+    return *a;
+}
+
+config::Instance instance(uint8_t priority) {
+    config::Instance i;
+    i.name = "web";
+    i.interface = "eth0";
+    i.vrid = 51;
+    i.family = Family::V4;
+    i.version = proto::Version::V3;
+    i.priority = priority;
+    i.advertInterval = 1s;
+    i.addresses = {Prefix{ip("192.0.2.100"), 32}};
+    return i;
+}
+
+IpAddress ourSource() {
+    return ip("192.0.2.9");
+}
+
+AdvertBuilder::AdvertBuilder(const char* source, uint8_t priority) {
+    decoded.advert.version = proto::Version::V3;
+    decoded.advert.family = Family::V4;
+    decoded.advert.vrid = 51;
+    decoded.advert.priority = priority;
+    decoded.advert.intervalCs = 100;
+    decoded.advert.addresses = {ip("192.0.2.100")};
+    decoded.checksumForm = proto::ChecksumForm::PseudoHeader;
+    meta.source = ip(source);
+    meta.destination = vrrpMulticastGroup(Family::V4);
+    meta.hopLimit = 255;
+}
+
+AdvertBuilder& AdvertBuilder::interval(uint16_t cs) {
+    decoded.advert.intervalCs = cs;
+    return *this;
+}
+
+AdvertBuilder& AdvertBuilder::version(proto::Version v) {
+    decoded.advert.version = v;
+    if (v == proto::Version::V2)
+        decoded.checksumForm = proto::ChecksumForm::MessageOnly; // what decode() reports for v2
+    return *this;
+}
+
+AdvertBuilder& AdvertBuilder::addresses(std::vector<IpAddress> list) {
+    decoded.advert.addresses = std::move(list);
+    return *this;
+}
+
+AdvertBuilder& AdvertBuilder::destination(const char* text) {
+    meta.destination = ip(text);
+    return *this;
+}
+
+AdvertBuilder& AdvertBuilder::form(proto::ChecksumForm f) {
+    decoded.checksumForm = f;
+    return *this;
+}
+
+namespace {
+
+struct Renderer {
+    std::string& s;
+    void operator()(const SendAdvert& a) { s += "send(" + std::to_string(a.priority) + ")"; }
+    void operator()(const InstallVips&) { s += "install"; }
+    void operator()(const RemoveVips&) { s += "remove"; }
+    void operator()(const Announce& a) { s += "announce(" + std::to_string(a.count) + ")"; }
+    void operator()(const StateChanged& a) {
+        s += std::string("state(") + stateName(a.from) + ">" + stateName(a.to) + " " +
+             reasonName(a.reason) + ")";
+    }
+    void operator()(const Dropped& a) {
+        s += std::string("drop(") + proto::dropReasonName(a.reason) + ")";
+    }
+    void operator()(const PeerDifference& a) {
+        s += std::string("diff(") + fieldName(a.field) + " " + a.ours + "/" + a.theirs + ")";
+    }
+};
+
+} // namespace
+
+std::string render(const std::vector<Action>& actions) {
+    std::string s;
+    for (const auto& a : actions) {
+        if (!s.empty())
+            s += ' ';
+        std::visit(Renderer{s}, a);
+    }
+    return s;
+}
+
+VirtualRouter started(const config::Instance& inst) {
+    VirtualRouter r(inst);
+    (void)r.handle(LinkChanged{true, ourSource()}, kT0);
+    (void)r.handle(Startup{}, kT0);
+    return r;
+}
+
+VirtualRouter master(const config::Instance& inst, TimePoint& at) {
+    VirtualRouter r = started(inst);
+    at = r.nextDeadline().value_or(kT0);
+    (void)r.onTimeout(at);
+    return r;
+}
+
+long long deadlineIn(const VirtualRouter& r, TimePoint now) {
+    const auto d = r.nextDeadline();
+    return d ? us(*d - now) : -1;
+}
+
+} // namespace hafd::core::test
