@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/instance_builder.h"
+
+#include "config/format.h"
+#include "config/schema.h"
+#include "config/section.h"
+#include "proto/advert.h"
+
+#include <cmath>
+#include <map>
+
+namespace hafd::config {
+
+namespace {
+
+// The MTU advert capacity is judged against (DESIGN.md §3; the core sizes adverts the same way).
+constexpr std::size_t kAdvertMtu = 1500;
+// Below this interval adverts risk false failovers on a loaded host (PROTOCOL.md §6, item 14).
+constexpr double kBriskInterval = 0.1;
+
+// Whether `v` is a whole multiple of `step` (both in seconds), within float noise.
+bool wholeSteps(double v, double step) {
+    const double n = v / step;
+    return std::fabs(n - std::round(n)) < 1e-6;
+}
+
+std::optional<proto::ChecksumForm> checksumForm(const std::string& name) {
+    for (const auto form : {proto::ChecksumForm::PseudoHeader, proto::ChecksumForm::MessageOnly,
+                            proto::ChecksumForm::LegacyUnicast})
+        if (name == proto::checksumFormName(form))
+            return form;
+    return std::nullopt;
+}
+
+class Builder {
+public:
+    Builder(const Node& group, std::size_t position, const std::string& file, Reporter& report)
+        : report_(report), s_(group, instanceKeys(), instancePath(group, position), report) {
+        d_.path = s_.path();
+        d_.file = group.file;
+        d_.instance.file = file;
+        d_.instance.lines[""] = group.line;
+        for (const Node& n : group.children)
+            if (findKey(instanceKeys(), n.name) != nullptr)
+                d_.instance.lines[n.name] = n.line;
+    }
+
+    Draft build() && {
+        identity();
+        scalars();
+        addresses();
+        peers();
+        versionAndInterval();
+        checksum();
+        announce();
+        password();
+        owner();
+        return std::move(d_);
+    }
+
+private:
+    Instance& in() { return d_.instance; }
+
+    // At the setting (which an @include inside the group may have put in another file), or
+    // at the group when it is absent.
+    void problem(Diagnostic::Severity severity, std::string_view setting, std::string message) {
+        const Node* n = s_.find(setting);
+        report_.add(severity, n != nullptr ? n->file : d_.file, s_.line(setting),
+                    s_.pathOf(setting), std::move(message));
+    }
+    void error(std::string_view setting, std::string message) {
+        problem(Diagnostic::Severity::Error, setting, std::move(message));
+    }
+    void warning(std::string_view setting, std::string message) {
+        problem(Diagnostic::Severity::Warning, setting, std::move(message));
+    }
+    // For one entry of a list, at the entry's own line.
+    void entryProblem(Diagnostic::Severity severity, std::string_view list, const Node& entry,
+                      std::size_t index, std::string message) {
+        report_.add(severity, entry.file, entry.line,
+                    s_.pathOf(list) + "[" + std::to_string(index) + "]", std::move(message));
+    }
+    std::size_t indexOf(std::string_view list, const Node* entry) const {
+        return static_cast<std::size_t>(entry - s_.find(list)->children.data()) + 1;
+    }
+
+    void identity() {
+        d_.nameOk = s_.ok("name");
+        if (d_.nameOk)
+            in().name = s_.string("name");
+        d_.interfaceOk = s_.ok("interface");
+        if (d_.interfaceOk)
+            in().interface = s_.string("interface");
+        d_.vridOk = s_.ok("vrid");
+        if (d_.vridOk)
+            in().vrid = static_cast<uint8_t>(s_.integer("vrid"));
+    }
+
+    void scalars() {
+        if (s_.ok("priority"))
+            in().priority = static_cast<uint8_t>(s_.integer("priority"));
+        if (s_.ok("preempt"))
+            in().preempt = s_.boolean("preempt");
+        if (s_.ok("preempt_delay"))
+            in().preemptDelay = fromSeconds(s_.seconds("preempt_delay"));
+        if (s_.ok("vmac"))
+            in().vmac = s_.boolean("vmac");
+        if (s_.ok("accept")) {
+            in().accept = s_.boolean("accept");
+            // DESIGN.md §10: parsed, refused until hafd can filter traffic to the VIPs.
+            if (!in().accept)
+                error("accept", "false is not supported yet: hafd always accepts traffic to the "
+                                "virtual addresses");
+        }
+    }
+
+    void addresses() {
+        const Node* first = nullptr;
+        std::map<IpAddress, std::size_t> listed; // address -> its position in the list
+        for (const Node* e : s_.entries("addresses")) {
+            const std::size_t index = indexOf("addresses", e);
+            const Prefix p = *Prefix::parse(e->text);
+            if (first == nullptr) {
+                first = e;
+                in().family = p.address.family();
+                d_.familyKnown = true;
+            } else if (p.address.family() != in().family) {
+                entryProblem(Diagnostic::Severity::Error, "addresses", *e, index,
+                             quoted(e->text) + " is " + familyName(p.address.family()) +
+                                 ", but addresses[" + std::to_string(indexOf("addresses", first)) +
+                                 "] is " + familyName(in().family) +
+                                 "; an instance carries one family");
+                continue;
+            }
+            const auto [it, added] = listed.try_emplace(p.address, index);
+            if (!added) {
+                entryProblem(Diagnostic::Severity::Error, "addresses", *e, index,
+                             quoted(e->text) + " is already listed as addresses[" +
+                                 std::to_string(it->second) + "]");
+                continue;
+            }
+            in().addresses.push_back(p);
+            d_.addressLines.push_back(e->line);
+            d_.addressIndex.push_back(static_cast<int>(index));
+        }
+        if (!d_.familyKnown)
+            return;
+        // DESIGN.md §10: adverts list exactly the configured VIPs; RFC 9568 §5.2.9 wants the
+        // link-local one first.
+        if (in().family == Family::V6 && !in().addresses.front().address.isLinkLocal())
+            entryProblem(
+                Diagnostic::Severity::Warning, "addresses", *first, indexOf("addresses", first),
+                quoted(first->text) + " is not link-local: RFC 9568 wants an IPv6 instance's first "
+                                      "address to be its link-local one");
+    }
+
+    void peers() {
+        d_.peersOk = s_.ok("unicast_peers");
+        for (const Node* e : s_.entries("unicast_peers")) {
+            const std::size_t index = indexOf("unicast_peers", e);
+            const IpAddress a = *IpAddress::parse(e->text);
+            std::string problem;
+            if (d_.familyKnown && a.family() != in().family)
+                problem = quoted(e->text) + " is " + familyName(a.family()) +
+                          ", but the instance's addresses are " + familyName(in().family);
+            for (const Prefix& vip : in().addresses)
+                if (problem.empty() && vip.address == a)
+                    problem = quoted(e->text) + " is one of the instance's own addresses";
+            for (std::size_t i = 0; i < in().unicastPeers.size() && problem.empty(); ++i)
+                if (in().unicastPeers[i] == a)
+                    problem = quoted(e->text) + " is listed twice";
+            if (!problem.empty()) {
+                entryProblem(Diagnostic::Severity::Error, "unicast_peers", *e, index,
+                             std::move(problem));
+                d_.peersOk = false;
+                continue;
+            }
+            in().unicastPeers.push_back(a);
+        }
+    }
+
+    void versionAndInterval() {
+        if (!s_.ok("version"))
+            return;
+        in().version = s_.integer("version") == 2 ? proto::Version::V2 : proto::Version::V3;
+        if (in().version == proto::Version::V2 && d_.familyKnown && in().family == Family::V6)
+            error("version", "VRRPv2 is IPv4 only, and the addresses are IPv6");
+        if (!s_.ok("advert_interval"))
+            return;
+        const double v = s_.seconds("advert_interval");
+        const std::string shown = formatNumber(v);
+        switch (in().version) {
+        case proto::Version::V3:
+            // PROTOCOL.md §1.1: Max Adver Int is 12 bits of centiseconds.
+            if (!(v >= 0.01 - 1e-9 && v <= 40.95 + 1e-9 && wholeSteps(v, 0.01))) {
+                error("advert_interval",
+                      "must be 0.01..40.95 in steps of 0.01 with version 3, not " + shown);
+                return;
+            }
+            in().advertInterval = centiseconds(std::llround(v * 100));
+            if (v < kBriskInterval - 1e-9)
+                warning("advert_interval",
+                        shown + " s adverts risk false failovers on a busy host; 0.1 or more "
+                                "is safer");
+            break;
+        case proto::Version::V2:
+            // PROTOCOL.md §1.3: Adver Int is 8 bits of whole seconds.
+            if (!(v >= 1 && v <= 255 && wholeSteps(v, 1))) {
+                error("advert_interval",
+                      "must be 1..255 whole seconds with version 2, not " + shown);
+                return;
+            }
+            in().advertInterval = Duration(std::llround(v) * 1'000'000);
+            break;
+        }
+    }
+
+    void checksum() {
+        if (!s_.ok("checksum"))
+            return;
+        const auto form = checksumForm(s_.string("checksum"));
+        if (!form)
+            return; // the schema's choices and proto's names disagree: a unit test says so
+        if (!s_.present("checksum") || !s_.ok("version") || !d_.familyKnown)
+            return;
+        // PROTOCOL.md §1.5: IPv6 always has its pseudo-header, VRRPv2 never one.
+        if (in().version != proto::Version::V3 || in().family != Family::V4) {
+            warning("checksum", "only applies to VRRPv3 over IPv4; ignored");
+            return;
+        }
+        if (*form == proto::ChecksumForm::LegacyUnicast && in().unicastPeers.empty() &&
+            d_.peersOk) {
+            error("checksum", "legacy_unicast needs unicast_peers");
+            return;
+        }
+        in().checksum = *form;
+    }
+
+    void announce() {
+        if (!s_.ok("announce"))
+            return;
+        Node empty;
+        empty.file = s_.node().file;
+        empty.line = s_.node().line;
+        const Node* node = s_.find("announce");
+        Section a(node != nullptr ? *node : empty, announceKeys(), s_.pathOf("announce"), report_);
+        if (node != nullptr)
+            for (const Node& n : node->children)
+                if (findKey(announceKeys(), n.name) != nullptr)
+                    in().lines["announce." + n.name] = n.line;
+        Announce& out = in().announce;
+        if (a.ok("count"))
+            out.count = static_cast<unsigned>(a.integer("count"));
+        if (a.ok("delay"))
+            out.delay = fromSeconds(a.seconds("delay"));
+        if (a.ok("refresh"))
+            out.refresh = fromSeconds(a.seconds("refresh"));
+        if (a.ok("interval"))
+            out.interval = fromSeconds(a.seconds("interval"));
+    }
+
+    void password() {
+        if (!s_.present("v2_password") || !s_.ok("v2_password") || !s_.ok("version"))
+            return;
+        if (in().version != proto::Version::V2) {
+            error("v2_password", "only valid with version = 2 (VRRPv3 has no authentication)");
+            return;
+        }
+        in().v2AuthType = proto::V2AuthType::SimplePassword;
+        in().v2Password = s_.string("v2_password");
+    }
+
+    void owner() {
+        if (s_.ok("priority") && in().isOwner() && s_.present("preempt") && s_.ok("preempt") &&
+            !in().preempt)
+            warning("preempt", "ignored: the address owner (priority 255) always preempts");
+        if (!d_.familyKnown || !s_.ok("version"))
+            return;
+        if (in().version == proto::Version::V2 && in().family == Family::V6)
+            return; // reported in versionAndInterval()
+        const std::size_t fit = proto::maxAddressesPerAdvert(in().version, in().family, kAdvertMtu);
+        if (in().addresses.size() > fit)
+            warning("addresses",
+                    std::to_string(in().addresses.size()) +
+                        " addresses do not fit in one advert: adverts list the first " +
+                        std::to_string(fit) +
+                        "; the others are installed and announced, not advertised");
+    }
+
+    Reporter& report_;
+    Section s_;
+    Draft d_;
+};
+
+} // namespace
+
+std::string instancePath(const Node& group, std::size_t position) {
+    const Node* name = group.find("name");
+    const Key* key = findKey(instanceKeys(), "name");
+    if (name != nullptr && name->kind == Node::Kind::String && !name->text.empty() &&
+        name->text.size() <= static_cast<std::size_t>(key->max) && key->check(name->text).empty())
+        return "instances[" + quoted(name->text) + "]";
+    return "instances[" + std::to_string(position) + "]";
+}
+
+Draft buildInstance(const Node& group, std::size_t position, const std::string& file,
+                    Reporter& report) {
+    return Builder(group, position, file, report).build();
+}
+
+} // namespace hafd::config

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loading good configurations: defaults, parsed values, integer seconds, @include, the lines kept
+// for later messages, and the API's behaviour at its edges.
+#include "config/load.h"
+#include "config_test.h"
+
+#include "unit_test.h"
+
+using namespace hafd;
+using namespace hafd::config;
+
+namespace {
+
+// Loads tests/data/config/good/NAME, which must produce no diagnostic at all.
+Config loadGood(const std::string& name) {
+    const LoadResult r = loadFile(test::dataPath("good/" + name));
+    for (const Diagnostic& d : r.diagnostics)
+        print_message("unexpected: %s\n", d.toString().c_str());
+    assert_true(r.diagnostics.empty());
+    assert_true(r.ok());
+    return *r.config;
+}
+
+Prefix prefix(const char* text) {
+    return *Prefix::parse(text);
+}
+IpAddress address(const char* text) {
+    return *IpAddress::parse(text);
+}
+
+void every_good_file_loads_cleanly(void**) {
+    const auto files = test::filesIn(test::dataPath("good"), ".conf");
+    assert_true(files.size() >= 6);
+    for (const std::string& path : files) {
+        const LoadResult r = loadFile(path);
+        for (const Diagnostic& d : r.diagnostics)
+            print_message("%s\n", d.toString().c_str());
+        assert_true(r.ok());
+        assert_true(r.diagnostics.empty());
+    }
+}
+
+void example_config_loads_cleanly(void**) {
+    const LoadResult r = loadFile(test::sourceRoot() + "/conf/hafd.conf");
+    for (const Diagnostic& d : r.diagnostics)
+        print_message("%s\n", d.toString().c_str());
+    assert_true(r.ok());
+    assert_true(r.diagnostics.empty());
+    assert_true(r.config->instances.size() >= 2);
+}
+
+void minimal_instance_takes_every_default(void**) {
+    const Config c = loadGood("minimal.conf");
+    assert_string_equal(c.file.c_str(), test::dataPath("good/minimal.conf").c_str());
+    assert_int_equal(c.instances.size(), 1);
+    const Instance& i = c.instances[0];
+    assert_string_equal(i.name.c_str(), "web");
+    assert_string_equal(i.interface.c_str(), "eth0");
+    assert_int_equal(i.vrid, 51);
+    assert_true(i.family == Family::V4);
+    assert_true(i.version == proto::Version::V3);
+    assert_int_equal(i.priority, 100);
+    assert_true(i.advertInterval == 1s);
+    assert_true(i.preempt);
+    assert_true(i.preemptDelay == 0s);
+    assert_int_equal(i.addresses.size(), 1);
+    assert_true(i.addresses[0] == prefix("192.0.2.10/32"));
+    assert_true(i.unicastPeers.empty());
+    assert_false(i.vmac);
+    assert_true(i.accept);
+    assert_true(i.checksum == proto::ChecksumForm::PseudoHeader);
+    assert_int_equal(i.announce.count, 5);
+    assert_true(i.announce.delay == 5s);
+    assert_true(i.announce.refresh == 60s);
+    assert_true(i.announce.interval == 10ms);
+    assert_true(i.v2AuthType == proto::V2AuthType::None);
+    assert_true(i.v2Password.empty());
+    assert_false(i.isOwner());
+    assert_false(i.isUnicast());
+}
+
+void every_setting_is_read(void**) {
+    const Config c = loadGood("full.conf");
+    const Instance& i = c.instances.at(0);
+    assert_string_equal(i.name.c_str(), "db-1.primary");
+    assert_string_equal(i.interface.c_str(), "bond0.100");
+    assert_int_equal(i.vrid, 200);
+    assert_int_equal(i.priority, 254);
+    assert_true(i.advertInterval == 2s); // integer seconds
+    assert_false(i.preempt);
+    assert_true(i.preemptDelay == 30s); // integer seconds
+    assert_int_equal(i.addresses.size(), 2);
+    assert_true(i.addresses[0] == prefix("198.51.100.10/24"));
+    assert_true(i.addresses[1] == prefix("198.51.100.11/32"));
+    assert_int_equal(i.unicastPeers.size(), 2);
+    assert_true(i.unicastPeers[0] == address("198.51.100.2"));
+    assert_true(i.unicastPeers[1] == address("198.51.100.3"));
+    assert_true(i.vmac);
+    assert_true(i.accept);
+    assert_true(i.checksum == proto::ChecksumForm::LegacyUnicast);
+    assert_int_equal(i.announce.count, 3);
+    assert_true(i.announce.delay == 0s);
+    assert_true(i.announce.refresh == 500ms);
+    assert_true(i.announce.interval == 1s); // integer seconds
+    assert_true(i.isUnicast());
+}
+
+void lines_point_at_each_setting(void**) {
+    const Config c = loadGood("full.conf");
+    const Instance& i = c.instances.at(0);
+    assert_string_equal(i.file.c_str(), test::dataPath("good/full.conf").c_str());
+    assert_int_equal(i.lineOf(""), 3);
+    assert_int_equal(i.lineOf("name"), 4);
+    assert_int_equal(i.lineOf("vrid"), 6);
+    assert_int_equal(i.lineOf("addresses"), 12);
+    assert_int_equal(i.lineOf("announce"), 17);
+    assert_int_equal(i.lineOf("announce.refresh"), 20);
+    // Absent settings point at the group.
+    const Config m = loadGood("minimal.conf");
+    assert_int_equal(m.instances[0].lineOf("priority"), 3);
+    assert_int_equal(m.instances[0].lineOf("announce.count"), 3);
+    assert_int_equal(Instance{}.lineOf("vrid"), 0);
+}
+
+void v2_takes_whole_seconds_and_a_password(void**) {
+    const Config c = loadGood("v2.conf");
+    const Instance& a = c.instances.at(0);
+    assert_true(a.version == proto::Version::V2);
+    assert_true(a.advertInterval == 3s);
+    assert_true(a.v2AuthType == proto::V2AuthType::SimplePassword);
+    assert_string_equal(a.v2Password.c_str(), "secret12");
+    const Instance& b = c.instances.at(1);
+    assert_true(b.advertInterval == 255s);
+    assert_true(b.v2AuthType == proto::V2AuthType::None);
+}
+
+void ipv6_takes_centiseconds(void**) {
+    const Config c = loadGood("v6.conf");
+    const Instance& a = c.instances.at(0);
+    assert_true(a.family == Family::V6);
+    assert_true(a.advertInterval == 100ms);
+    assert_true(a.isOwner());
+    assert_true(a.addresses[1] == prefix("2001:db8::100/64"));
+    const Instance& b = c.instances.at(1);
+    assert_true(b.advertInterval == centiseconds(4095));
+    assert_int_equal(b.unicastPeers.size(), 2);
+}
+
+void allowed_vrid_sharing_loads(void**) {
+    const Config c = loadGood("sharing.conf");
+    assert_int_equal(c.instances.size(), 6);
+    assert_int_equal(c.instances[0].vrid, c.instances[1].vrid);
+    assert_true(c.instances[1].family == Family::V6);
+}
+
+void include_resolves_from_the_main_file(void**) {
+    const Config c = loadGood("include.conf");
+    assert_int_equal(c.instances.size(), 1);
+    const Instance& i = c.instances[0];
+    assert_int_equal(i.addresses.size(), 2);
+    assert_int_equal(i.priority, 150);
+    // The group sits in the included file, its addresses in a file that one includes.
+    assert_string_equal(i.file.c_str(), test::dataPath("good/include_instances.inc").c_str());
+    assert_int_equal(i.lineOf(""), 2);
+    assert_int_equal(i.lineOf("addresses"), 1);
+    assert_int_equal(i.lineOf("priority"), 2);
+}
+
+void strings_load_like_files(void**) {
+    const LoadResult r =
+        loadString("instances = ( { name = \"a\"; interface = \"eth0\"; vrid = 1;\n"
+                   "  addresses = [ \"192.0.2.1\" ]; advert_interval = 0.25; } );\n",
+                   "mem.conf");
+    assert_true(r.ok());
+    assert_true(r.config->instances[0].advertInterval == 250ms);
+    assert_string_equal(r.config->file.c_str(), "mem.conf");
+    assert_int_equal(r.config->instances[0].lineOf("addresses"), 2);
+}
+
+void syntax_error_is_the_only_diagnostic(void**) {
+    const LoadResult r = loadString("instances = (\n  { vrid = 300; name = ; }\n);\n", "x.conf");
+    assert_false(r.ok());
+    assert_int_equal(r.diagnostics.size(), 1);
+    assert_string_equal(r.diagnostics[0].toString().c_str(),
+                        "x.conf:2: syntax error: { vrid = 300; name = ; }");
+}
+
+void unreadable_files_are_reported(void**) {
+    const std::string missing = test::dataPath("no-such-file.conf");
+    const LoadResult r = loadFile(missing);
+    assert_false(r.ok());
+    assert_int_equal(r.diagnostics.size(), 1);
+    assert_string_equal(r.diagnostics[0].toString().c_str(),
+                        (missing + ": cannot read: No such file or directory").c_str());
+    const LoadResult d = loadFile(test::dataPath("good"));
+    assert_int_equal(d.diagnostics.size(), 1);
+    assert_string_equal(d.diagnostics[0].message.c_str(), "cannot read: is a directory");
+}
+
+void diagnostics_print_as_documented(void**) {
+    Diagnostic e{Diagnostic::Severity::Error, "a.conf", 3, "instances[\"x\"].vrid", "bad"};
+    assert_string_equal(e.toString().c_str(), "a.conf:3: instances[\"x\"].vrid: bad");
+    Diagnostic w{Diagnostic::Severity::Warning, "a.conf", 0, "instances", "none"};
+    assert_string_equal(w.toString().c_str(), "a.conf: warning: instances: none");
+    Diagnostic s{Diagnostic::Severity::Error, "a.conf", 7, "", "syntax error"};
+    assert_string_equal(s.toString().c_str(), "a.conf:7: syntax error");
+    assert_true(hasErrors({w, e}));
+    assert_false(hasErrors({w}));
+}
+
+void host_facts_use_the_same_form(void**) {
+    const Config c = loadGood("full.conf");
+    const Instance& i = c.instances.at(0);
+    assert_string_equal(settingPath(i, "announce.count").c_str(),
+                        "instances[\"db-1.primary\"].announce.count");
+    const Diagnostic d =
+        diagnose(i, "interface", Diagnostic::Severity::Warning, "no such interface");
+    assert_string_equal(d.toString().c_str(),
+                        (test::dataPath("good/full.conf") +
+                         ":5: warning: instances[\"db-1.primary\"].interface: no such interface")
+                            .c_str());
+}
+
+// sameSettings compares every setting, and neither `lines` nor `file`.
+void same_settings_sees_every_field(void**) {
+    const Instance base = loadGood("full.conf").instances.at(0);
+    Instance moved = base;
+    moved.lines["name"] = 99;
+    moved.file = "elsewhere.conf";
+    assert_true(base.sameSettings(moved));
+
+    using Change = void (*)(Instance&);
+    const Change changes[] = {
+        [](Instance& i) { i.name = "other"; },
+        [](Instance& i) { i.interface = "eth9"; },
+        [](Instance& i) { i.vrid = 9; },
+        [](Instance& i) { i.family = Family::V6; },
+        [](Instance& i) { i.version = proto::Version::V2; },
+        [](Instance& i) { i.priority = 1; },
+        [](Instance& i) { i.advertInterval = 3s; },
+        [](Instance& i) { i.preempt = !i.preempt; },
+        [](Instance& i) { i.preemptDelay = 1s; },
+        [](Instance& i) { i.addresses.pop_back(); },
+        [](Instance& i) { i.unicastPeers.clear(); },
+        [](Instance& i) { i.vmac = !i.vmac; },
+        [](Instance& i) { i.accept = !i.accept; },
+        [](Instance& i) { i.checksum = proto::ChecksumForm::MessageOnly; },
+        [](Instance& i) { i.announce.count = 1; },
+        [](Instance& i) { i.announce.delay = 1s; },
+        [](Instance& i) { i.announce.refresh = 1s; },
+        [](Instance& i) { i.announce.interval = 2s; },
+        [](Instance& i) { i.v2AuthType = proto::V2AuthType::SimplePassword; },
+        [](Instance& i) { i.v2Password = "x"; },
+    };
+    for (const Change change : changes) {
+        Instance changed = base;
+        change(changed);
+        assert_false(base.sameSettings(changed));
+    }
+}
+
+} // namespace
+
+int main() {
+    const CMUnitTest tests[] = {
+        cmocka_unit_test(every_good_file_loads_cleanly),
+        cmocka_unit_test(example_config_loads_cleanly),
+        cmocka_unit_test(minimal_instance_takes_every_default),
+        cmocka_unit_test(every_setting_is_read),
+        cmocka_unit_test(lines_point_at_each_setting),
+        cmocka_unit_test(v2_takes_whole_seconds_and_a_password),
+        cmocka_unit_test(ipv6_takes_centiseconds),
+        cmocka_unit_test(allowed_vrid_sharing_loads),
+        cmocka_unit_test(include_resolves_from_the_main_file),
+        cmocka_unit_test(strings_load_like_files),
+        cmocka_unit_test(syntax_error_is_the_only_diagnostic),
+        cmocka_unit_test(unreadable_files_are_reported),
+        cmocka_unit_test(diagnostics_print_as_documented),
+        cmocka_unit_test(host_facts_use_the_same_form),
+        cmocka_unit_test(same_settings_sees_every_field),
+    };
+    return cmocka_run_group_tests_name("config-load", tests, nullptr, nullptr);
+}
