@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "io/advert_socket.h"
+
+#include "proto/ipv4.h"
+
+#include <linux/filter.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace hafd::io {
+
+namespace {
+
+constexpr int kRxBufferBytes = 1 << 20;     // ~1000 adverts queued: many VRIDs at 1 cs
+constexpr std::size_t kMaxDatagram = 65536; // any IP datagram; never truncates
+constexpr int kTrafficClass = proto::kVrrpTos;
+
+// Offset of the checksum in the VRRP header, for IPV6_CHECKSUM (RFC 9568 §5.1).
+constexpr int kVrrpChecksumOffset = 6;
+
+int setInt(int fd, int level, int name, int value) {
+    return setsockopt(fd, level, name, &value, sizeof value) < 0 ? -errno : 0;
+}
+
+SysResult<UniqueFd> rawSocket(int domain, int protocol, const char* what) {
+    const int fd = socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+    if (fd < 0)
+        return sysFail(errno, what);
+    return UniqueFd(fd);
+}
+
+// Adds the option name to a failure: "setsockopt(IP_MULTICAST_ALL) on eth0".
+Unexpected<SysError> optFail(int negErrno, const char* opt, const std::string& ifname) {
+    return sysFail(-negErrno, std::string("setsockopt(") + opt + ") on " + ifname);
+}
+
+// A classic BPF program that accepts nothing: the IPv6 send socket (protocol 112) would otherwise
+// queue a copy of every received advert that nobody reads.
+int dropEverything(int fd) {
+    static sock_filter code[] = {{BPF_RET | BPF_K, 0, 0, 0}};
+    sock_fprog prog{};
+    prog.len = 1;
+    prog.filter = code;
+    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0 ? -errno : 0;
+}
+
+void toSockaddr(const IpAddress& a, uint32_t scope, sockaddr_storage& ss, socklen_t& len) {
+    std::memset(&ss, 0, sizeof ss);
+    if (a.family() == Family::V4) {
+        sockaddr_in sin{};
+        sin.sin_family = AF_INET;
+        std::memcpy(&sin.sin_addr, a.bytes().data(), 4);
+        std::memcpy(&ss, &sin, sizeof sin);
+        len = sizeof sin;
+    } else {
+        sockaddr_in6 sin6{};
+        sin6.sin6_family = AF_INET6;
+        std::memcpy(&sin6.sin6_addr, a.bytes().data(), 16);
+        if (a.isLinkLocal() || a.isMulticast())
+            sin6.sin6_scope_id = scope;
+        std::memcpy(&ss, &sin6, sizeof sin6);
+        len = sizeof sin6;
+    }
+}
+
+} // namespace
+
+SysResult<AdvertSocket> AdvertSocket::open(Family family, const std::string& ifname,
+                                           uint32_t ifindex) {
+    AdvertSocket s;
+    s.family_ = family;
+    s.ifname_ = ifname;
+    s.ifindex_ = ifindex;
+    const bool v4 = family == Family::V4;
+    const int domain = v4 ? AF_INET : AF_INET6;
+
+    // Receive socket.
+    auto rx = rawSocket(domain, proto::kIpProtoVrrp,
+                        v4 ? "socket(AF_INET, SOCK_RAW, 112)" : "socket(AF_INET6, SOCK_RAW, 112)");
+    if (!rx)
+        return Unexpected{rx.error()};
+    s.rx_ = std::move(*rx);
+    const int fd = s.rx_.get();
+    if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
+                   static_cast<socklen_t>(ifname.size())) < 0)
+        return sysFail(errno, "setsockopt(SO_BINDTODEVICE) to " + ifname);
+    if (setInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, kRxBufferBytes) < 0)
+        (void)setInt(fd, SOL_SOCKET, SO_RCVBUF, kRxBufferBytes); // capped by rmem_max
+    int err = 0;
+    if (v4) {
+        if ((err = setInt(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0)) < 0)
+            return optFail(err, "IP_MULTICAST_ALL", ifname);
+        if ((err = setInt(fd, IPPROTO_IP, IP_PKTINFO, 1)) < 0)
+            return optFail(err, "IP_PKTINFO", ifname);
+    } else {
+        if ((err = setInt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0)) < 0)
+            return optFail(err, "IPV6_MULTICAST_ALL", ifname);
+        if ((err = setInt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)) < 0)
+            return optFail(err, "IPV6_RECVPKTINFO", ifname);
+        if ((err = setInt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1)) < 0)
+            return optFail(err, "IPV6_RECVHOPLIMIT", ifname);
+    }
+
+    // Send socket: receives nothing.
+    if (v4) {
+        // IPPROTO_RAW implies IP_HDRINCL and never receives.
+        auto tx = rawSocket(AF_INET, IPPROTO_RAW, "socket(AF_INET, SOCK_RAW, IPPROTO_RAW)");
+        if (!tx)
+            return Unexpected{tx.error()};
+        s.tx_ = std::move(*tx);
+        if ((err = setInt(s.tx_.get(), IPPROTO_IP, IP_MULTICAST_LOOP, 0)) < 0)
+            return optFail(err, "IP_MULTICAST_LOOP", ifname);
+    } else {
+        auto tx = rawSocket(AF_INET6, proto::kIpProtoVrrp, "socket(AF_INET6, SOCK_RAW, 112)");
+        if (!tx)
+            return Unexpected{tx.error()};
+        s.tx_ = std::move(*tx);
+        const int t = s.tx_.get();
+        if ((err = dropEverything(t)) < 0)
+            return optFail(err, "SO_ATTACH_FILTER", ifname);
+        if ((err = setInt(t, IPPROTO_IPV6, IPV6_CHECKSUM, kVrrpChecksumOffset)) < 0)
+            return optFail(err, "IPV6_CHECKSUM", ifname);
+        if ((err = setInt(t, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, proto::kVrrpTtl)) < 0)
+            return optFail(err, "IPV6_MULTICAST_HOPS", ifname);
+        if ((err = setInt(t, IPPROTO_IPV6, IPV6_UNICAST_HOPS, proto::kVrrpTtl)) < 0)
+            return optFail(err, "IPV6_UNICAST_HOPS", ifname);
+        if ((err = setInt(t, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0)) < 0)
+            return optFail(err, "IPV6_MULTICAST_LOOP", ifname);
+        if ((err = setInt(t, IPPROTO_IPV6, IPV6_TCLASS, kTrafficClass)) < 0)
+            return optFail(err, "IPV6_TCLASS", ifname);
+    }
+    s.rxBuf_.resize(kMaxDatagram);
+    return s;
+}
+
+int AdvertSocket::joinGroup() {
+    if (joined_)
+        return 0;
+    const IpAddress group = vrrpMulticastGroup(family_);
+    int r;
+    if (family_ == Family::V4) {
+        ip_mreqn m{};
+        std::memcpy(&m.imr_multiaddr, group.bytes().data(), 4);
+        m.imr_ifindex = static_cast<int>(ifindex_);
+        r = setsockopt(rx_.get(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m);
+    } else {
+        ipv6_mreq m{};
+        std::memcpy(&m.ipv6mr_multiaddr, group.bytes().data(), 16);
+        m.ipv6mr_interface = ifindex_;
+        r = setsockopt(rx_.get(), IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof m);
+    }
+    if (r < 0 && errno != EADDRINUSE)
+        return -errno;
+    joined_ = true;
+    return 0;
+}
+
+int AdvertSocket::leaveGroup() {
+    if (!joined_)
+        return 0;
+    const IpAddress group = vrrpMulticastGroup(family_);
+    int r;
+    if (family_ == Family::V4) {
+        ip_mreqn m{};
+        std::memcpy(&m.imr_multiaddr, group.bytes().data(), 4);
+        m.imr_ifindex = static_cast<int>(ifindex_);
+        r = setsockopt(rx_.get(), IPPROTO_IP, IP_DROP_MEMBERSHIP, &m, sizeof m);
+    } else {
+        ipv6_mreq m{};
+        std::memcpy(&m.ipv6mr_multiaddr, group.bytes().data(), 16);
+        m.ipv6mr_interface = ifindex_;
+        r = setsockopt(rx_.get(), IPPROTO_IPV6, IPV6_LEAVE_GROUP, &m, sizeof m);
+    }
+    joined_ = false;
+    // EADDRNOTAVAIL / ENODEV: the membership is already gone (interface removed).
+    if (r < 0 && errno != EADDRNOTAVAIL && errno != ENODEV)
+        return -errno;
+    return 0;
+}
+
+int AdvertSocket::receive(RxPacket& out) {
+    union {
+        cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
+                 CMSG_SPACE(sizeof(in_pktinfo))];
+    } control;
+    sockaddr_storage from{};
+    iovec iov{rxBuf_.data(), rxBuf_.size()};
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+
+    ssize_t n;
+    do
+        n = recvmsg(rx_.get(), &msg, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+
+    out = RxPacket{};
+    out.meta.ifindex = ifindex_;
+    const std::span<const uint8_t> data(rxBuf_.data(), static_cast<std::size_t>(n));
+
+    if (family_ == Family::V4) {
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                in_pktinfo pi;
+                std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+                out.meta.ifindex = static_cast<uint32_t>(pi.ipi_ifindex);
+            }
+        }
+        auto parsed = proto::parseIpv4(data);
+        if (!parsed) {
+            out.drop = parsed.error();
+            return 1;
+        }
+        const uint32_t ifindex = out.meta.ifindex;
+        out.meta = parsed->meta;
+        out.meta.ifindex = ifindex;
+        out.payload = parsed->payload;
+        return 1;
+    }
+
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != IPPROTO_IPV6)
+            continue;
+        if (c->cmsg_type == IPV6_PKTINFO) {
+            in6_pktinfo pi;
+            std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            out.meta.destination =
+                IpAddress(Family::V6, {reinterpret_cast<const uint8_t*>(&pi.ipi6_addr), 16});
+            out.meta.ifindex = pi.ipi6_ifindex;
+        } else if (c->cmsg_type == IPV6_HOPLIMIT) {
+            int hops;
+            std::memcpy(&hops, CMSG_DATA(c), sizeof hops);
+            out.meta.hopLimit = hops;
+        }
+    }
+    if (from.ss_family == AF_INET6) {
+        sockaddr_in6 sin6;
+        std::memcpy(&sin6, &from, sizeof sin6);
+        out.meta.source =
+            IpAddress(Family::V6, {reinterpret_cast<const uint8_t*>(&sin6.sin6_addr), 16});
+    }
+    out.payload = data;
+    return 1;
+}
+
+int AdvertSocket::send(std::span<const uint8_t> message, const IpAddress& source,
+                       const IpAddress& destination, uint32_t egressIfindex) {
+    if (source.family() != family_ || destination.family() != family_)
+        return -EAFNOSUPPORT;
+    const uint32_t oif = egressIfindex ? egressIfindex : ifindex_;
+    sockaddr_storage to;
+    socklen_t toLen = 0;
+    toSockaddr(destination, oif, to, toLen);
+
+    union {
+        cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(in6_pktinfo))];
+    } control;
+    std::memset(&control, 0, sizeof control);
+    iovec iov{};
+    msghdr msg{};
+    msg.msg_name = &to;
+    msg.msg_namelen = toLen;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+
+    if (family_ == Family::V4) {
+        txBuf_.resize(proto::kIpv4HeaderLength + message.size());
+        if (proto::buildIpv4Header(txBuf_, source, destination, message.size(), nextId_) == 0)
+            return -EINVAL;
+        ++nextId_;
+        std::memcpy(txBuf_.data() + proto::kIpv4HeaderLength, message.data(), message.size());
+        iov = {txBuf_.data(), txBuf_.size()};
+        // The egress interface; the source stays the one in our header.
+        msg.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
+        cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = IPPROTO_IP;
+        c->cmsg_type = IP_PKTINFO;
+        c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+        in_pktinfo pi{};
+        pi.ipi_ifindex = static_cast<int>(oif);
+        std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+    } else {
+        iov = {const_cast<uint8_t*>(message.data()), message.size()};
+        msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
+        cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = IPPROTO_IPV6;
+        c->cmsg_type = IPV6_PKTINFO;
+        c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+        in6_pktinfo pi{};
+        std::memcpy(&pi.ipi6_addr, source.bytes().data(), 16);
+        pi.ipi6_ifindex = oif;
+        std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+    }
+
+    ssize_t n;
+    do
+        n = sendmsg(tx_.get(), &msg, 0);
+    while (n < 0 && errno == EINTR);
+    if (n >= 0)
+        return 0;
+    const int e = errno;
+    // IPV6_PKTINFO with a source that is not (yet) usable on the interface, e.g. a link-local
+    // still tentative, fails with EINVAL; without pktinfo the kernel says EADDRNOTAVAIL. Report
+    // both as the one transient condition.
+    if (family_ == Family::V6 && e == EINVAL)
+        return -EADDRNOTAVAIL;
+    return -e;
+}
+
+} // namespace hafd::io

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "io/link_monitor.h"
+
+#include "io/netlink_parse.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace hafd::io {
+
+namespace {
+constexpr int kRcvBufBytes = 4 << 20;
+constexpr std::size_t kBufferBytes = 64 * 1024;
+} // namespace
+
+void LinkMonitor::Deleter::operator()(mnl_socket* s) const {
+    mnl_socket_close(s);
+}
+
+LinkMonitor::LinkMonitor() = default;
+LinkMonitor::LinkMonitor(LinkMonitor&&) noexcept = default;
+LinkMonitor& LinkMonitor::operator=(LinkMonitor&&) noexcept = default;
+LinkMonitor::~LinkMonitor() = default;
+
+SysResult<LinkMonitor> LinkMonitor::open() {
+    LinkMonitor m;
+    m.sock_.reset(mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (!m.sock_)
+        return sysFail(errno, "socket(AF_NETLINK, NETLINK_ROUTE)");
+    const int fd = mnl_socket_get_fd(m.sock_.get());
+    const int size = kRcvBufBytes;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    const unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+    if (mnl_socket_bind(m.sock_.get(), groups, MNL_SOCKET_AUTOPID) < 0)
+        return sysFail(errno, "bind(NETLINK_ROUTE, link and address groups)");
+    m.buf_.resize(kBufferBytes);
+    return m;
+}
+
+int LinkMonitor::fd() const {
+    return sock_ ? mnl_socket_get_fd(sock_.get()) : -1;
+}
+
+int LinkMonitor::read(std::vector<NetlinkEvent>& out) {
+    const std::size_t start = out.size();
+    bool overflow = false;
+    for (;;) {
+        const ssize_t n = recv(fd(), buf_.data(), buf_.size(), 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == ENOBUFS) {
+                overflow = true;
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
+            return -errno;
+        }
+        if (overflow)
+            continue; // a re-dump after this call covers it
+        int len = static_cast<int>(n);
+        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf_.data()); mnl_nlmsg_ok(nlh, len);
+             nlh = mnl_nlmsg_next(nlh, &len)) {
+            switch (nlh->nlmsg_type) {
+            case RTM_NEWLINK:
+            case RTM_DELLINK:
+                if (auto l = detail::parseLink(nlh))
+                    out.push_back(LinkEvent{nlh->nlmsg_type == RTM_DELLINK, std::move(*l)});
+                break;
+            case RTM_NEWADDR:
+            case RTM_DELADDR:
+                if (auto a = detail::parseAddress(nlh))
+                    out.push_back(AddressEvent{nlh->nlmsg_type == RTM_DELADDR, std::move(*a),
+                                               nlh->nlmsg_pid});
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    if (overflow) {
+        out.erase(out.begin() + static_cast<std::ptrdiff_t>(start), out.end());
+        out.emplace_back(std::in_place_type<ResyncEvent>);
+    }
+    return static_cast<int>(out.size() - start);
+}
+
+} // namespace hafd::io
