@@ -1,2 +1,97 @@
 // SPDX-License-Identifier: Apache-2.0
-int main() { return 0; }
+// hafd's entry point: argv only (DESIGN.md §2). `hafd` runs the daemon, `hafd --check-config`
+// validates, `hafctl …` or `hafd ctl …` is the control client.
+#include "build_config.h"
+#include "config/load.h"
+#include "ctl/client.h"
+#include "daemon/cli.h"
+#include "daemon/daemon.h"
+#include "daemon/logging.h"
+
+#include <net/if.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+using namespace hafd;
+
+namespace {
+
+// Facts about the host that the configuration cannot know (DESIGN.md §10): warnings for
+// --check-config, so configurations can be checked on a build host. At start a missing interface
+// is not fatal either: the instance waits in FAULT until it appears.
+std::vector<config::Diagnostic> hostChecks(const config::Config& cfg) {
+    std::vector<config::Diagnostic> out;
+    for (const auto& i : cfg.instances)
+        if (if_nametoindex(i.interface.c_str()) == 0)
+            out.push_back(config::diagnose(i, "interface", config::Diagnostic::Severity::Warning,
+                                           "no interface '" + i.interface +
+                                               "' on this host (the instance stays in FAULT "
+                                               "until it appears)"));
+    return out;
+}
+
+int checkConfig(const daemon::Options& o) {
+    auto r = config::loadFile(o.configFile);
+    if (r.config)
+        for (auto& d : hostChecks(*r.config))
+            r.diagnostics.push_back(std::move(d));
+    // One stream, so errors and warnings stay in file and line order.
+    for (const auto& d : r.diagnostics)
+        std::fprintf(stderr, "%s\n", d.toString().c_str());
+    if (!r.config) {
+        std::fprintf(stderr, "%s: configuration rejected\n", o.configFile.c_str());
+        return daemon::kExitConfig;
+    }
+    if (o.verbose)
+        std::fputs(config::describe(*r.config).c_str(), stdout);
+    std::printf("%s: configuration ok (%zu instance(s))\n", o.configFile.c_str(),
+                r.config->instances.size());
+    return daemon::kExitOk;
+}
+
+int runDaemon(const daemon::Options& o) {
+    daemon::setupLogging(o.logLevel);
+    auto r = config::loadFile(o.configFile);
+    for (const auto& d : r.diagnostics) {
+        if (d.isError())
+            log::error("%s", d.toString().c_str());
+        else
+            log::warning("%s", d.toString().c_str());
+    }
+    if (!r.config) {
+        log::error("%s: configuration rejected; not starting", o.configFile.c_str());
+        return daemon::kExitConfig;
+    }
+    daemon::Daemon d(o, std::move(*r.config));
+    return d.run();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    const std::string self = argc > 0 ? argv[0] : "hafd";
+    const std::string base = self.substr(self.find_last_of('/') + 1);
+    if (base == "hafctl")
+        return ctl::runClient(args, daemon::kDefaultRuntimeDir);
+    if (!args.empty() && args[0] == "ctl")
+        return ctl::runClient({args.begin() + 1, args.end()}, daemon::kDefaultRuntimeDir);
+
+    const auto parsed = daemon::parseOptions(args);
+    if (!parsed.error.empty()) {
+        std::fprintf(stderr, "hafd: %s\n%s", parsed.error.c_str(), daemon::usage());
+        return daemon::kExitConfig;
+    }
+    const auto& o = parsed.options;
+    if (o.help) {
+        std::fputs(daemon::usage(), stdout);
+        return daemon::kExitOk;
+    }
+    if (o.version) {
+        std::printf("hafd %s\n", HAFD_VERSION);
+        return daemon::kExitOk;
+    }
+    return o.checkConfig ? checkConfig(o) : runDaemon(o);
+}

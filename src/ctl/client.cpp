@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ctl/client.h"
+
+#include "ctl/json.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace hafd::ctl {
+
+namespace {
+
+const char* kUsage = "usage: hafctl [--runtime-dir DIR] status [--json]\n";
+
+// Sends one request line and returns the reply line; empty with `error` set on failure.
+std::string roundTrip(const std::string& socketPath, const std::string& request,
+                      std::string& error) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (socketPath.size() >= sizeof addr.sun_path) {
+        error = socketPath + ": path too long";
+        return {};
+    }
+    std::memcpy(addr.sun_path, socketPath.c_str(), socketPath.size() + 1);
+    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = std::string("socket: ") + std::strerror(errno);
+        return {};
+    }
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        error = socketPath + ": " + std::strerror(errno) + " (is hafd running?)";
+        close(fd);
+        return {};
+    }
+    std::string reply;
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(request.size())) {
+        error = std::string("send: ") + std::strerror(errno);
+    } else {
+        char buf[65536];
+        while (reply.empty() || reply.back() != '\n') {
+            const ssize_t n = recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) {
+                if (n < 0)
+                    error = std::string("recv: ") + std::strerror(errno);
+                break;
+            }
+            reply.append(buf, static_cast<std::size_t>(n));
+        }
+        if (error.empty() && reply.empty())
+            error = "the daemon closed the connection without a reply";
+    }
+    close(fd);
+    return error.empty() ? reply : std::string();
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v)
+        s += (s.empty() ? "" : ",") + x;
+    return s.empty() ? "-" : s;
+}
+
+void printStatus(const Status& st) {
+    std::printf("hafd %s, pid %lld, up %.0fs\n", st.version.c_str(), static_cast<long long>(st.pid),
+                st.uptime);
+    std::printf("%-16s %-10s %4s %-5s %-7s %4s %-26s %s\n", "INSTANCE", "INTERFACE", "VRID", "FAM",
+                "STATE", "PRIO", "SOURCE", "VIPS");
+    for (const auto& i : st.instances) {
+        std::printf("%-16s %-10s %4u %-5s %-7s %4u %-26s %s\n", i.name.c_str(), i.interface.c_str(),
+                    i.vrid, i.family.c_str(), i.state.c_str(), i.priority,
+                    i.source.empty() ? "-" : i.source.c_str(), joined(i.vips).c_str());
+        for (const auto& [reason, n] : i.drops)
+            if (n)
+                std::printf("    dropped %-18s %llu\n", reason.c_str(),
+                            static_cast<unsigned long long>(n));
+        for (const auto& p : i.peers)
+            std::printf("    peer %s prio %u v%u interval %.2fs checksum %s seen %.1fs ago\n",
+                        p.address.c_str(), p.priority, p.version, p.advertInterval,
+                        p.checksumForm.c_str(), p.lastSeenSecondsAgo);
+    }
+    for (const auto& s : st.sockets)
+        for (const auto& [reason, n] : s.drops)
+            if (n)
+                std::printf("%s %s: dropped %-18s %llu\n", s.interface.c_str(), s.family.c_str(),
+                            reason.c_str(), static_cast<unsigned long long>(n));
+}
+
+} // namespace
+
+int runClient(const std::vector<std::string>& args, const std::string& defaultRuntimeDir) {
+    std::string runtimeDir = defaultRuntimeDir, command;
+    bool json = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if (a == "--runtime-dir" && i + 1 < args.size())
+            runtimeDir = args[++i];
+        else if (a.rfind("--runtime-dir=", 0) == 0)
+            runtimeDir = a.substr(14);
+        else if (a == "--json")
+            json = true;
+        else if (a == "-h" || a == "--help") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        } else if (command.empty() && a[0] != '-')
+            command = a;
+        else {
+            std::fprintf(stderr, "hafctl: unknown argument '%s'\n%s", a.c_str(), kUsage);
+            return 2;
+        }
+    }
+    if (command != "status") {
+        std::fprintf(stderr, "hafctl: %s\n%s",
+                     command.empty() ? "no command given"
+                                     : ("unknown command '" + command + "'").c_str(),
+                     kUsage);
+        return 2;
+    }
+    std::string error;
+    const std::string reply =
+        roundTrip(runtimeDir + "/" + kControlSocketName, formatRequest({command}), error);
+    if (reply.empty()) {
+        std::fprintf(stderr, "hafctl: %s\n", error.c_str());
+        return 1;
+    }
+    Status status;
+    if (!parseStatusReply(reply, status, error)) {
+        std::fprintf(stderr, "hafctl: %s\n", error.c_str());
+        return 1;
+    }
+    if (json)
+        std::fputs(reply.c_str(), stdout);
+    else
+        printStatus(status);
+    return 0;
+}
+
+} // namespace hafd::ctl

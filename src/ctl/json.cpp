@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ctl/json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace hafd::ctl {
+
+using nlohmann::json;
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Transition, from, to, reason, secondsAgo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PeerStatus, address, priority, version,
+                                                advertInterval, checksumForm, addresses,
+                                                lastSeenSecondsAgo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InstanceStatus, name, interface, vrid, family,
+                                                version, mode, state, priority, basePriority,
+                                                advertInterval, masterAdverInterval,
+                                                masterDownInterval, source, checksumForm, vips,
+                                                vipsInstalled, lastTransitions, counters, drops,
+                                                peers)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketStatus, interface, family, drops, received)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets)
+
+std::optional<Request> parseRequest(const std::string& line, std::string& error) {
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        error = "request is not a JSON object";
+        return std::nullopt;
+    }
+    const auto it = j.find("command");
+    if (it == j.end() || !it->is_string()) {
+        error = "request has no string \"command\"";
+        return std::nullopt;
+    }
+    return Request{it->get<std::string>()};
+}
+
+std::string formatRequest(const Request& request) {
+    return json{{"command", request.command}}.dump() + "\n";
+}
+
+std::string formatStatusReply(const Status& status) {
+    json j = status;
+    j["ok"] = true;
+    return j.dump() + "\n";
+}
+
+std::string formatErrorReply(const std::string& error) {
+    return json{{"ok", false}, {"error", error}}.dump() + "\n";
+}
+
+bool parseStatusReply(const std::string& line, Status& status, std::string& error) {
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        error = "reply is not JSON";
+        return false;
+    }
+    if (!j.value("ok", false)) {
+        error = j.value("error", std::string("request failed"));
+        return false;
+    }
+    try {
+        status = j.get<Status>();
+    } catch (const json::exception& e) {
+        error = std::string("unexpected reply: ") + e.what();
+        return false;
+    }
+    return true;
+}
+
+} // namespace hafd::ctl

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// What `hafctl status` shows, as plain values the daemon fills in and the client prints. The
+// JSON form (ctl/json.h) is the control socket's wire format and `hafctl status --json`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hafd::ctl {
+
+// Counters keyed by snake_case name (drop reasons, adverts…), so JSON and text stay in step.
+using CounterMap = std::map<std::string, uint64_t>;
+
+struct Transition {
+    std::string from;
+    std::string to;
+    std::string reason;
+    double secondsAgo = 0;
+};
+
+struct PeerStatus {
+    std::string address;
+    uint32_t priority = 0;
+    uint32_t version = 0;
+    double advertInterval = 0; // seconds
+    std::string checksumForm;
+    std::vector<std::string> addresses;
+    double lastSeenSecondsAgo = 0;
+};
+
+struct InstanceStatus {
+    std::string name;
+    std::string interface;
+    uint32_t vrid = 0;
+    std::string family; // "ipv4" / "ipv6"
+    uint32_t version = 3;
+    std::string mode;      // "multicast" / "unicast"
+    std::string state;     // "INIT", "BACKUP", "MASTER", "FAULT"
+    uint32_t priority = 0; // effective
+    uint32_t basePriority = 0;
+    double advertInterval = 0;      // ours, seconds
+    double masterAdverInterval = 0; // learned, seconds
+    double masterDownInterval = 0;  // seconds
+    std::string source;             // address adverts are sent from
+    std::string checksumForm;       // the form we send
+    std::vector<std::string> vips;
+    bool vipsInstalled = false;
+    std::vector<Transition> lastTransitions; // newest first, a few
+    CounterMap counters;
+    CounterMap drops;
+    std::vector<PeerStatus> peers;
+};
+
+struct SocketStatus {
+    std::string interface;
+    std::string family;
+    CounterMap drops; // packet-level reasons and unknown_vrid
+    uint64_t received = 0;
+};
+
+struct Status {
+    std::string version;
+    int64_t pid = 0;
+    double uptime = 0;
+    std::vector<InstanceStatus> instances;
+    std::vector<SocketStatus> sockets;
+};
+
+} // namespace hafd::ctl

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemon/io_ports.h"
+
+#include "common/log.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace hafd::daemon {
+
+namespace {
+
+// "198.51.100.10/32: File exists, …" for the addresses that failed; empty if none did.
+std::string failures(std::span<const Prefix> vips, const std::vector<io::AddressResult>& results) {
+    std::string s;
+    for (std::size_t i = 0; i < vips.size() && i < results.size(); ++i)
+        if (results[i].error != 0)
+            s += (s.empty() ? "" : ", ") + vips[i].toString() + ": " +
+                 std::strerror(-results[i].error);
+    return s;
+}
+
+} // namespace
+
+Result<unsigned> NetlinkVips::install(uint32_t ifindex, std::span<const Prefix> vips) {
+    auto r = netlink_.addAddresses(ifindex, vips);
+    if (!r)
+        return fail(r.error().message());
+    unsigned added = 0;
+    const io::LinkInfo* link = links_.find(ifindex);
+    for (std::size_t i = 0; i < vips.size() && i < r->size(); ++i) {
+        if ((*r)[i].error != 0)
+            continue;
+        if (!(*r)[i].noop)
+            ++added;
+        io::InstalledVip v{link ? link->name : std::to_string(ifindex), vips[i]};
+        if (std::find(record_.begin(), record_.end(), v) == record_.end())
+            record_.push_back(std::move(v));
+    }
+    changed();
+    if (auto f = failures(vips, *r); !f.empty())
+        return fail(f);
+    return added;
+}
+
+Result<void> NetlinkVips::remove(uint32_t ifindex, std::span<const Prefix> vips) {
+    auto r = netlink_.removeAddresses(ifindex, vips);
+    if (!r)
+        return fail(r.error().message());
+    const io::LinkInfo* link = links_.find(ifindex);
+    const std::string ifname = link ? link->name : std::to_string(ifindex);
+    for (std::size_t i = 0; i < vips.size() && i < r->size(); ++i)
+        if ((*r)[i].error == 0)
+            std::erase(record_, io::InstalledVip{ifname, vips[i]});
+    changed();
+    if (auto f = failures(vips, *r); !f.empty())
+        return fail(f);
+    return {};
+}
+
+void NetlinkVips::clearRecord() {
+    record_.clear();
+    dirty_ = true;
+    saveRecord();
+}
+
+void NetlinkVips::changed() {
+    dirty_ = true;
+    if (requestSave_)
+        requestSave_();
+}
+
+void NetlinkVips::saveRecord() {
+    if (!dirty_)
+        return;
+    dirty_ = false;
+    if (auto r = runtime_.writeVips(record_); !r)
+        log::warning("runtime directory: %s", r.error().message().c_str());
+}
+
+} // namespace hafd::daemon

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// The seams between the daemon's instances and the kernel (STYLE.md habit 6): small interfaces the
+// io layer implements for real (daemon/io_ports.cpp) and tests implement with fakes that record
+// what they were asked.
+#pragma once
+
+#include "common/address.h"
+#include "common/result.h"
+#include "proto/frames.h"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace hafd::daemon {
+
+// Sends VRRP messages out of one interface (an io::AdvertSocket).
+class AdvertSender {
+public:
+    virtual ~AdvertSender() = default;
+    // 0 or -errno; -EADDRNOTAVAIL: the source address is not usable yet (retry later).
+    virtual int send(std::span<const uint8_t> message, const IpAddress& source,
+                     const IpAddress& destination, uint32_t egressIfindex) = 0;
+};
+
+// Adds and removes VIPs, each set in one acknowledged netlink batch.
+class VipManager {
+public:
+    virtual ~VipManager() = default;
+    // Returns how many of `vips` were not there before (0: all were already present).
+    virtual Result<unsigned> install(uint32_t ifindex, std::span<const Prefix> vips) = 0;
+    virtual Result<void> remove(uint32_t ifindex, std::span<const Prefix> vips) = 0;
+};
+
+// Sends one round of gratuitous ARPs / unsolicited NAs.
+class Announcer {
+public:
+    virtual ~Announcer() = default;
+    // Returns the number of frames sent, or -errno.
+    virtual int announce(uint32_t ifindex, const proto::MacAddress& mac,
+                         std::span<const IpAddress> vips, bool router) = 0;
+};
+
+// Everything an instance needs from the outside, for its current interface binding.
+struct Binding {
+    uint32_t ifindex = 0;    // the interface the instance runs on (0: not present)
+    uint32_t vipIfindex = 0; // where VIPs go and announcements leave: the VMAC or ifindex
+    proto::MacAddress mac{}; // source MAC of announcements: the VMAC or the interface's
+    bool routerFlag = false; // IPv6: NA with R=1 (forwarding on, as keepalived)
+    AdvertSender* sender = nullptr;
+    // An IPv6 VMAC: the parent's link-local, which adverts leave from. It is put on the VMAC
+    // only while master (before the first advert, removed with the VIPs), so a backup's VMAC
+    // holds no address and never answers neighbour discovery with the shared virtual MAC.
+    std::optional<Prefix> vmacSource;
+};
+
+} // namespace hafd::daemon

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemon/scheduler.h"
+
+namespace hafd::daemon {
+
+Scheduler::Timer::Timer(Scheduler& scheduler, std::function<void(TimePoint)> callback)
+    : scheduler_(scheduler), callback_(std::move(callback)) {}
+
+Scheduler::Timer::~Timer() {
+    cancel();
+}
+
+void Scheduler::Timer::arm(TimePoint when) {
+    if (armed_)
+        scheduler_.timers_.erase(it_);
+    it_ = scheduler_.timers_.emplace(when, this);
+    armed_ = true;
+    scheduler_.rearm();
+}
+
+void Scheduler::Timer::set(std::optional<TimePoint> when) {
+    if (when)
+        arm(*when);
+    else
+        cancel();
+}
+
+void Scheduler::Timer::cancel() {
+    if (!armed_)
+        return;
+    scheduler_.timers_.erase(it_);
+    armed_ = false;
+    scheduler_.rearm();
+}
+
+void Scheduler::fire(TimePoint now) {
+    firing_ = true;
+    while (!timers_.empty() && timers_.begin()->first <= now) {
+        Timer* t = timers_.begin()->second;
+        timers_.erase(timers_.begin());
+        t->armed_ = false;
+        t->callback_(now);
+    }
+    firing_ = false;
+    armedAt_.reset(); // the hardware timer has expired
+    rearm();
+}
+
+std::optional<TimePoint> Scheduler::earliest() const {
+    if (timers_.empty())
+        return std::nullopt;
+    return timers_.begin()->first;
+}
+
+void Scheduler::rearm() {
+    if (firing_)
+        return; // fire() re-arms once at the end
+    const auto next = earliest();
+    if (next == armedAt_)
+        return;
+    armedAt_ = next;
+    arm_(next);
+}
+
+} // namespace hafd::daemon
