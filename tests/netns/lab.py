@@ -1,0 +1,515 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A throw-away LAN in network namespaces for hafd's network tests.
+
+One namespace holds a bridge; each node is a namespace joined to it by a veth pair. Everything a
+lab creates carries its prefix (HAFD_TEST_PREFIX, set by tests/netns/run, unique per test run) and
+is removed on exit, success or failure; the runner removes leftovers of a test it had to kill.
+Processes are started in their own process group and stopped by that group's id only.
+Addresses: 192.0.2.0/24 and 2001:db8::/64 on the LAN, VIPs from 198.51.100.0/24 and 203.0.113.0/24
+or the same LAN prefixes. Nothing is added to the root namespace.
+"""
+
+import atexit
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+HAFD = os.environ.get("HAFD", os.path.join(os.path.dirname(__file__), "../../build/src/hafd"))
+
+
+def log(msg):
+    print(f"[{time.monotonic():10.3f}] {msg}", flush=True)
+
+
+def sh(*args, check=True, capture=False, timeout=20):
+    """Runs a command (argv), failing loudly unless check=False."""
+    r = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
+    return r.stdout if capture else r
+
+
+def wait_until(what, predicate, timeout, interval=0.01):
+    """Polls predicate until it returns a truthy value or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.2f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def require_root():
+    if os.geteuid() != 0:
+        print("skipped: network tests need root", flush=True)
+        sys.exit(SKIP)
+
+
+def conf_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, (list, tuple)):
+        return "[ " + ", ".join(conf_value(x) for x in v) + " ]"
+    if isinstance(v, dict):
+        return "{ " + " ".join(f"{k} = {conf_value(x)};" for k, x in v.items()) + " }"
+    raise TypeError(v)
+
+
+def hafd_conf(instances):
+    """libconfig text for a list of instance dicts (setting name -> value)."""
+    out = ["instances = ("]
+    out.append(",\n".join("  " + conf_value(i) for i in instances))
+    out.append(");")
+    return "\n".join(out) + "\n"
+
+
+class Proc:
+    """A process started in its own process group, stopped by group id."""
+
+    def __init__(self, lab, argv, logpath, name):
+        self.name = name
+        self.logpath = logpath
+        self.logfile = open(logpath, "ab")
+        self.popen = subprocess.Popen(argv, stdout=self.logfile, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL, start_new_session=True)
+        self.pid = self.popen.pid
+        lab._record_pid(self.pid)
+
+    def alive(self):
+        return self.popen.poll() is None
+
+    def send_signal(self, sig):
+        if self.alive():
+            os.killpg(self.pid, sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Signals the group and waits; returns the exit status (negative = killed by signal)."""
+        if self.alive():
+            try:
+                os.killpg(self.pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.pid, signal.SIGKILL)
+                self.popen.wait(timeout=5)
+        # A killed leader may leave children of its group (keepalived forks its VRRP process).
+        # They are re-parented to us (the lab is a child subreaper): kill and reap them, or a
+        # zombie would keep its pid "running" and a restarted keepalived refuses to start.
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            try:
+                if os.waitid(os.P_PGID, self.pid, os.WEXITED | os.WNOHANG) is None:
+                    time.sleep(0.01)
+            except ChildProcessError:
+                break
+        self.logfile.close()
+        return self.popen.returncode
+
+    def log_text(self):
+        with open(self.logpath, "rb") as f:
+            return f.read().decode(errors="replace")
+
+
+class Node:
+    def __init__(self, lab, name, index, v4=True, v6=True):
+        self.lab = lab
+        self.name = name
+        self.index = index
+        self.ns = f"{lab.prefix}-{name}"
+        self.mac = f"02:00:00:00:00:{index:02x}"
+        self.ip4 = f"192.0.2.{index}"
+        self.ip6 = f"2001:db8::{index:x}"
+        self.port = f"p{index}"  # the bridge-side veth, in the bridge namespace
+        self.dir = os.path.join(lab.dir, name)
+        os.makedirs(self.dir)
+        self.procs = []
+        sh("ip", "netns", "add", self.ns)
+        lab.namespaces.append(self.ns)
+        for key in ("all", "default"):
+            self.sysctl(f"net.ipv6.conf.{key}.accept_dad", 0)
+        sh("ip", "-n", self.ns, "link", "set", "lo", "up")
+        sh("ip", "-n", self.ns, "link", "add", "eth0", "address", self.mac, "type", "veth",
+           "peer", "name", self.port, "netns", lab.br_ns)
+        self.sysctl("net.ipv6.conf.eth0.accept_dad", 0)
+        if v4:
+            sh("ip", "-n", self.ns, "addr", "add", f"{self.ip4}/24", "dev", "eth0")
+        if v6:
+            sh("ip", "-n", self.ns, "addr", "add", f"{self.ip6}/64", "dev", "eth0", "nodad")
+        sh("ip", "-n", self.ns, "link", "set", "eth0", "up")
+        sh("ip", "-n", lab.br_ns, "link", "set", self.port, "master", "br0", "up")
+
+    @property
+    def link_local(self):
+        # EUI-64 of 02:00:00:00:00:II with the U/L bit flipped (PROTOCOL.md's lab used the same).
+        return f"fe80::ff:fe00:{self.index:x}"
+
+    def sysctl(self, key, value):
+        sh("ip", "netns", "exec", self.ns, "sysctl", "-qw", f"{key}={value}")
+
+    def run(self, *args, check=True):
+        return sh("ip", "netns", "exec", self.ns, *args, check=check, capture=True)
+
+    def addresses(self, dev="eth0"):
+        """The set of addresses (without prefix length) on `dev`."""
+        out = sh("ip", "-n", self.ns, "-j", "addr", "show", "dev", dev, capture=True, check=False)
+        try:
+            data = json.loads(out or "[]")
+        except json.JSONDecodeError:
+            return set()
+        return {a["local"] for link in data for a in link.get("addr_info", [])}
+
+    def has(self, addr, dev="eth0"):
+        return addr in self.addresses(dev)
+
+    def spawn(self, name, argv):
+        p = Proc(self.lab, ["ip", "netns", "exec", self.ns] + argv,
+                 os.path.join(self.dir, f"{name}.log"), f"{self.name}/{name}")
+        self.procs.append(p)
+        return p
+
+    # --- hafd -------------------------------------------------------------------------------
+    def hafd(self, instances=None, conf=None, args=(), wait_ready=True):
+        """Starts hafd with the given instance dicts (or raw libconfig text)."""
+        text = conf if conf is not None else hafd_conf(instances)
+        self.conf_path = os.path.join(self.dir, "hafd.conf")
+        with open(self.conf_path, "w") as f:
+            f.write(text)
+        self.runtime = os.path.join(self.dir, "run")
+        p = self.spawn("hafd", [HAFD, "-f", self.conf_path, "--runtime-dir", self.runtime,
+                                "--log-level", "debug", *args])
+        self.hafd_proc = p
+        if wait_ready:
+            wait_until(f"{self.name}: hafd control socket", lambda: self.status_or_none() is not None
+                       or not p.alive(), 10)
+            if not p.alive():
+                raise AssertionError(f"{self.name}: hafd exited: {p.log_text()[-2000:]}")
+        return p
+
+    def status_or_none(self):
+        try:
+            return self.ctl({"command": "status"})
+        except OSError:
+            return None
+
+    def ctl(self, request):
+        """One request/reply on the control socket (a JSON object per line)."""
+        path = os.path.join(self.runtime, "control")
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(5)
+            s.connect(path)
+            s.sendall((json.dumps(request) + "\n").encode())
+            buf = b""
+            while not buf.endswith(b"\n"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+        return json.loads(buf)
+
+    def status(self):
+        return self.ctl({"command": "status"})
+
+    def instance(self, name):
+        for i in self.status()["instances"]:
+            if i["name"] == name:
+                return i
+        raise KeyError(name)
+
+    def state(self, name):
+        try:
+            return self.instance(name)["state"]
+        except (OSError, KeyError, ValueError):
+            return None
+
+    # --- keepalived -------------------------------------------------------------------------
+    def keepalived(self, conf_text):
+        path = os.path.join(self.dir, "keepalived.conf")
+        with open(path, "w") as f:
+            f.write(conf_text)
+        p = self.spawn("keepalived", ["keepalived", "-n", "-l", "-D", "--vrrp", "-f", path,
+                                      "-p", os.path.join(self.dir, "keepalived.pid"),
+                                      "-r", os.path.join(self.dir, "vrrp.pid")])
+        self.keepalived_proc = p
+        return p
+
+    # --- the link ---------------------------------------------------------------------------
+    def cut_link(self):
+        """Carrier loss as the node sees it: the bridge side of its veth goes down."""
+        sh("ip", "-n", self.lab.br_ns, "link", "set", self.port, "down")
+
+    def restore_link(self):
+        sh("ip", "-n", self.lab.br_ns, "link", "set", self.port, "up")
+
+
+class Capture:
+    """tcpdump on the bridge, read back with scapy (kernel timestamps)."""
+
+    def __init__(self, lab, bpf):
+        self.path = os.path.join(lab.dir, f"capture{len(lab.captures)}.pcap")
+        self.proc = Proc(lab, ["ip", "netns", "exec", lab.br_ns, "tcpdump", "-i", "br0", "-U", "--immediate-mode",
+                               "-n", "-s", "512", "-w", self.path, bpf],
+                         self.path + ".log", "tcpdump")
+        wait_until("tcpdump to listen",
+                   lambda: "listening on" in self.proc.log_text() or not self.proc.alive(), 10)
+        if not self.proc.alive():
+            raise RuntimeError("tcpdump failed: " + self.proc.log_text())
+
+    def stop(self):
+        time.sleep(0.05)  # let the last frames reach the file (-U flushes per packet)
+        self.proc.stop(signal.SIGINT)
+        from scapy.all import rdpcap  # slow import (all layers, for decoding): only when needed
+        try:
+            return list(rdpcap(self.path))
+        except FileNotFoundError:
+            return []
+
+
+class Lab:
+    def __init__(self, name):
+        require_root()
+        self.name = name
+        self.prefix = os.environ.get("HAFD_TEST_PREFIX") or f"hx{os.getpid() % 100000:05d}"
+        self.dir = tempfile.mkdtemp(prefix=f"{self.prefix}-{name}-")
+        self.namespaces = []
+        self.nodes = {}
+        self.captures = []
+        self.br_ns = f"{self.prefix}-br"
+        self._pidfile = os.environ.get("HAFD_TEST_PIDFILE")
+        # Orphans of the daemons we start (keepalived's children) become ours to reap.
+        import ctypes
+        PR_SET_CHILD_SUBREAPER = 36
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        atexit.register(self.close)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._on_signal)
+        sh("ip", "netns", "add", self.br_ns)
+        self.namespaces.append(self.br_ns)
+        sh("ip", "netns", "exec", self.br_ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0")
+        sh("ip", "netns", "exec", self.br_ns, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0")
+        sh("ip", "-n", self.br_ns, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0")
+        sh("ip", "-n", self.br_ns, "link", "set", "br0", "up")
+        log(f"lab {name}: prefix {self.prefix}, files in {self.dir}")
+
+    def _on_signal(self, signum, frame):
+        self.close()
+        sys.exit(128 + signum)
+
+    def _record_pid(self, pid):
+        if self._pidfile:
+            with open(self._pidfile, "a") as f:
+                f.write(f"{pid}\n")
+
+    def node(self, name, index, **kw):
+        n = Node(self, name, index, **kw)
+        self.nodes[name] = n
+        return n
+
+    def capture(self, bpf="vrrp or ip6 proto 112 or arp or icmp6 or ip proto 51"):
+        c = Capture(self, bpf)
+        self.captures.append(c)
+        return c
+
+    def block_multicast_adverts(self):
+        """Drops only 224.0.0.18 / ff02::12 in the bridge; ARP and ND still pass."""
+        rules = ("add table bridge hafdtest\n"
+                 "add chain bridge hafdtest forward { type filter hook forward priority 0; }\n"
+                 "add rule bridge hafdtest forward ip daddr 224.0.0.18 drop\n"
+                 "add rule bridge hafdtest forward ip6 daddr ff02::12 drop\n")
+        r = subprocess.run(["ip", "netns", "exec", self.br_ns, "nft", "-f", "-"], input=rules,
+                           capture_output=True, text=True, timeout=20)
+        if r.returncode != 0:
+            raise RuntimeError(f"nft: {r.stderr.strip()}")
+
+    def close(self):
+        for n in self.nodes.values():
+            for p in n.procs:
+                try:
+                    p.stop(signal.SIGKILL if not p.alive() else signal.SIGTERM, timeout=5)
+                except Exception:  # noqa: BLE001 - best effort cleanup
+                    pass
+        for c in self.captures:
+            try:
+                c.proc.stop(signal.SIGINT)
+            except Exception:  # noqa: BLE001
+                pass
+        for ns in reversed(self.namespaces):
+            sh("ip", "netns", "del", ns, check=False)
+        self.namespaces = []
+        self.nodes = {}
+        self.captures = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is not None:
+            self.dump_logs()
+        self.close()
+        return False
+
+    def dump_logs(self):
+        for n in self.nodes.values():
+            for p in n.procs:
+                print(f"----- {p.name} log (last 3000 bytes) -----")
+                print(p.log_text()[-3000:])
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+def param(default="v4"):
+    return os.environ.get("HAFD_TEST_PARAM") or default
+
+
+# VIPs per family. IPv6 lists a link-local VIP first, as RFC 9568 §5.2.9 asks.
+VIPS = {"v4": ["198.51.100.10"], "v6": ["fe80::51", "2001:db8::51"]}
+
+
+class Cluster:
+    """N hafd nodes on one LAN running one instance ("vi", VRID 51) of one family."""
+
+    def __init__(self, lab, family, priorities, interval=0.1, vrid=51, unicast=False, **settings):
+        self.lab = lab
+        self.family = family
+        self.vips = VIPS[family]
+        self.vip = self.vips[-1]  # the routable one, used to check who holds the VIPs
+        self.nodes = [lab.node(f"n{i + 1}", i + 1) for i in range(len(priorities))]
+        self.priorities = list(priorities)
+        self.interval = interval
+        self.vrid = vrid
+        self.unicast = unicast
+        self.settings = settings
+
+    def instance(self, i, **overrides):
+        n = self.nodes[i]
+        inst = {"name": "vi", "interface": "eth0", "vrid": self.vrid,
+                "priority": self.priorities[i], "advert_interval": self.interval,
+                "addresses": self.vips}
+        if self.unicast:
+            others = [m for m in self.nodes if m is not n]
+            inst["unicast_peers"] = [m.ip4 if self.family == "v4" else m.ip6 for m in others]
+        inst.update(self.settings)
+        inst.update(overrides)
+        return inst
+
+    def start(self, i, **overrides):
+        return self.nodes[i].hafd([self.instance(i, **overrides)])
+
+    def start_all(self, **overrides):
+        for i in range(len(self.nodes)):
+            self.start(i, **overrides)
+
+    def holders(self):
+        """Nodes with a running hafd that hold the VIP (a node killed with -9 keeps its VIPs on
+        the interface until hafd starts again there)."""
+        return [n for n in self.nodes
+                if getattr(n, "hafd_proc", None) and n.hafd_proc.alive() and n.has(self.vip)]
+
+    def master_down_interval(self, priority=100):
+        return 3 * self.interval + (256 - priority) * self.interval / 256
+
+    def wait_master(self, node, timeout=None):
+        """Waits until `node` alone holds the VIP and says MASTER."""
+        timeout = timeout or (4 * self.master_down_interval(1) + 2)
+        wait_until(f"{node.name} to be the only master",
+                   lambda: self.holders() == [node] and node.state("vi") == "MASTER", timeout)
+
+
+# --- packets (scapy) --------------------------------------------------------------------------
+
+def vrrp_of(pkt):
+    """The VRRP header fields of a captured frame, or None."""
+    from scapy.layers.inet import IP
+    from scapy.layers.inet6 import IPv6
+    if IP in pkt and pkt[IP].proto == 112:
+        src, payload = pkt[IP].src, bytes(pkt[IP].payload)
+    elif IPv6 in pkt and pkt[IPv6].nh == 112:
+        src, payload = pkt[IPv6].src, bytes(pkt[IPv6].payload)
+    else:
+        return None
+    if len(payload) < 8:
+        return None
+    return {"src": src, "version": payload[0] >> 4, "vrid": payload[1], "prio": payload[2],
+            "count": payload[3], "time": float(pkt.time), "mac": pkt.src}
+
+
+def announcement_of(pkt):
+    """(vip, mac, time) of a gratuitous ARP request or unsolicited NA, or None."""
+    from scapy.layers.l2 import ARP
+    from scapy.layers.inet6 import ICMPv6ND_NA, IPv6
+    if ARP in pkt and pkt[ARP].op == 1 and pkt[ARP].psrc == pkt[ARP].pdst:
+        return pkt[ARP].psrc, pkt[ARP].hwsrc, float(pkt.time)
+    if ICMPv6ND_NA in pkt and pkt[IPv6].dst == "ff02::1":
+        return pkt[ICMPv6ND_NA].tgt, pkt.src, float(pkt.time)
+    return None
+
+
+def adverts(pkts, src=None, prio=None):
+    out = [v for v in (vrrp_of(p) for p in pkts) if v]
+    if src is not None:
+        out = [v for v in out if v["src"] == src]
+    if prio is not None:
+        out = [v for v in out if v["prio"] == prio]
+    return out
+
+
+def announcements(pkts, vip=None, mac=None):
+    out = [a for a in (announcement_of(p) for p in pkts) if a]
+    if vip is not None:
+        out = [a for a in out if a[0] == vip]
+    if mac is not None:
+        out = [a for a in out if a[1] == mac]
+    return out
+
+
+def advert_source(node, family):
+    return node.ip4 if family == "v4" else node.link_local
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+# --- keepalived as a peer ---------------------------------------------------------------------
+
+def keepalived_conf(name, family, vrid, priority, interval, vips, version=3, unicast_src=None,
+                    unicast_peers=(), password=None, extra=""):
+    """A keepalived 2.2.7 VRRP-only configuration for one instance named "vi"."""
+    lines = ["global_defs {", f"  router_id {name}", "}", "vrrp_instance vi {", "  state BACKUP", "  interface eth0",
+             f"  virtual_router_id {vrid}", f"  priority {priority}", f"  version {version}",
+             f"  advert_int {interval:g}"]
+    if password:
+        lines += ["  authentication {", "    auth_type PASS", f"    auth_pass {password}", "  }"]
+    if unicast_peers:
+        lines += [f"  unicast_src_ip {unicast_src}", "  unicast_peer {"]
+        lines += [f"    {p}" for p in unicast_peers] + ["  }"]
+    lines += ["  virtual_ipaddress {"] + [f"    {v}" for v in vips] + ["  }", extra, "}"]
+    return "\n".join(l for l in lines if l) + "\n"
+
+
+def keepalived_state(node, instance="vi"):
+    """The state keepalived last logged for `instance`: MASTER, BACKUP, FAULT or None."""
+    state = None
+    for line in node.keepalived_proc.log_text().splitlines():
+        marker = f"({instance}) Entering "
+        if marker in line:
+            state = line.split(marker, 1)[1].split()[0]
+    return state
