@@ -133,17 +133,17 @@ void chunk_boundaries_never_stall(void**) {
     auto c = client();
     io::AddOptions opt;
     opt.lifetime = io::Lifetime{600, 600};
+    // A stall would surface as the client's 5 s receive timeout: every address would then report
+    // -ENOBUFS (outcome unknown) and expectAll() fails. No wall-clock limit here: timing goals
+    // live in bench/, and IPv6 adds are slow on a loaded machine.
     for (const std::size_t n : {600u, 640u, 655u, 656u, 657u, 700u, 1311u, 1312u, 1313u}) {
         const auto want = v6Prefixes(n);
-        const double t0 = nowUs();
         auto r = c.addAddresses(gVa, want, opt);
         assert_true(r.ok());
         expectAll(*r, false);
         auto d = c.removeAddresses(gVa, want);
         assert_true(d.ok());
         expectAll(*d, false);
-        if (nowUs() - t0 > 2e6)
-            fail_msg("%zu addresses took %.0f ms", n, (nowUs() - t0) / 1e3);
     }
 }
 
