@@ -137,24 +137,32 @@ SysResult<AdvertSocket> AdvertSocket::open(Family family, const std::string& ifn
     return s;
 }
 
-int AdvertSocket::joinGroup() {
-    if (joined_)
-        return 0;
+// IP_ADD/DROP_MEMBERSHIP or IPV6_JOIN/LEAVE_GROUP for the VRRP group on this interface;
+// 0 or -errno.
+int AdvertSocket::changeMembership(bool join) {
     const IpAddress group = vrrpMulticastGroup(family_);
     int r;
     if (family_ == Family::V4) {
         ip_mreqn m{};
         std::memcpy(&m.imr_multiaddr, group.bytes().data(), 4);
         m.imr_ifindex = static_cast<int>(ifindex_);
-        r = setsockopt(rx_.get(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m);
+        r = setsockopt(rx_.get(), IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m,
+                       sizeof m);
     } else {
         ipv6_mreq m{};
         std::memcpy(&m.ipv6mr_multiaddr, group.bytes().data(), 16);
         m.ipv6mr_interface = ifindex_;
-        r = setsockopt(rx_.get(), IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof m);
+        r = setsockopt(rx_.get(), IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m,
+                       sizeof m);
     }
-    if (r < 0 && errno != EADDRINUSE)
-        return -errno;
+    return r < 0 ? -errno : 0;
+}
+
+int AdvertSocket::joinGroup() {
+    if (joined_)
+        return 0;
+    if (const int r = changeMembership(true); r < 0 && r != -EADDRINUSE)
+        return r;
     joined_ = true;
     return 0;
 }
@@ -162,23 +170,10 @@ int AdvertSocket::joinGroup() {
 int AdvertSocket::leaveGroup() {
     if (!joined_)
         return 0;
-    const IpAddress group = vrrpMulticastGroup(family_);
-    int r;
-    if (family_ == Family::V4) {
-        ip_mreqn m{};
-        std::memcpy(&m.imr_multiaddr, group.bytes().data(), 4);
-        m.imr_ifindex = static_cast<int>(ifindex_);
-        r = setsockopt(rx_.get(), IPPROTO_IP, IP_DROP_MEMBERSHIP, &m, sizeof m);
-    } else {
-        ipv6_mreq m{};
-        std::memcpy(&m.ipv6mr_multiaddr, group.bytes().data(), 16);
-        m.ipv6mr_interface = ifindex_;
-        r = setsockopt(rx_.get(), IPPROTO_IPV6, IPV6_LEAVE_GROUP, &m, sizeof m);
-    }
     joined_ = false;
     // EADDRNOTAVAIL / ENODEV: the membership is already gone (interface removed).
-    if (r < 0 && errno != EADDRNOTAVAIL && errno != ENODEV)
-        return -errno;
+    if (const int r = changeMembership(false); r < 0 && r != -EADDRNOTAVAIL && r != -ENODEV)
+        return r;
     return 0;
 }
 

@@ -75,6 +75,8 @@ public:
              const IpAddress& destination, uint32_t egressIfindex = 0);
 
 private:
+    int changeMembership(bool join);
+
     Family family_ = Family::V4;
     std::string ifname_;
     uint32_t ifindex_ = 0;
