@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace hafd::core {
 
@@ -20,6 +21,13 @@ struct SendAdvert {
 // Add all the instance's VIPs (one acknowledged netlink batch), or remove them.
 struct InstallVips {};
 struct RemoveVips {};
+
+// A master's VIP list changed on reload: remove `removed`, add `added` and announce the added
+// ones (announce.count each); the VIPs that stay are not touched.
+struct ChangeVips {
+    std::vector<Prefix> added;
+    std::vector<Prefix> removed;
+};
 
 // Announce every VIP with `count` GARPs/NAs per VIP (the first round at once, the rest paced by
 // the instance's announce.interval).
@@ -54,7 +62,7 @@ struct PeerDifference {
 };
 const char* fieldName(PeerDifference::Field f); // "version", "interval", …
 
-using Action = std::variant<SendAdvert, InstallVips, RemoveVips, Announce, StateChanged, Dropped,
-                            PeerDifference>;
+using Action = std::variant<SendAdvert, InstallVips, RemoveVips, ChangeVips, Announce, StateChanged,
+                            Dropped, PeerDifference>;
 
 } // namespace hafd::core

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/address.h"
+#include "config/config.h"
 #include "proto/advert.h"
 
 #include <cstdint>
@@ -41,7 +42,16 @@ struct PriorityChanged {
 // Someone else removed VIPs this router holds as Master (netlink monitor).
 struct VipsLost {};
 
-using Event =
-    std::variant<Startup, Shutdown, AdvertReceived, LinkChanged, PriorityChanged, VipsLost>;
+// The instance's settings changed on reload, in ways that apply in place (DESIGN.md §10 reload
+// identity): priority, preempt, preempt_delay, timers, VIP list, unicast peers, checksum form,
+// announce settings. Precondition: the identity is unchanged — VRID, interface, family, version,
+// VMAC, multicast or unicast, and being the address owner; the daemon replaces an instance whose
+// identity changed (graceful remove, then add).
+struct Reconfigure {
+    config::Instance instance;
+};
+
+using Event = std::variant<Startup, Shutdown, AdvertReceived, LinkChanged, PriorityChanged,
+                           VipsLost, Reconfigure>;
 
 } // namespace hafd::core

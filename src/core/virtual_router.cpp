@@ -25,8 +25,13 @@ std::vector<IpAddress> advertisedAddresses(const config::Instance& instance, std
 } // namespace
 
 VirtualRouter::VirtualRouter(config::Instance instance)
-    : instance_(std::move(instance)), advertised_(advertisedAddresses(instance_, kAdvertMtu)),
-      priority_(instance_.priority), masterAdverInterval_(advertisementInterval()) {
+    : instance_(std::move(instance)), priority_(instance_.priority),
+      masterAdverInterval_(advertisementInterval()) {
+    applySettings();
+}
+
+void VirtualRouter::applySettings() {
+    advertised_ = advertisedAddresses(instance_, kAdvertMtu);
     profile_.version = instance_.version;
     profile_.family = instance_.family;
     profile_.intervalCs = ownIntervalCs(instance_);
@@ -110,6 +115,43 @@ void VirtualRouter::on(const PriorityChanged& e, TimePoint, Actions&) {
 void VirtualRouter::on(const VipsLost&, TimePoint, Actions& out) {
     if (state_ == State::Master && !instance_.isOwner())
         out.emplace_back(InstallVips{});
+}
+
+// Reload, in place (DESIGN.md §6): nothing restarts, so an unchanged router sends its adverts on
+// the same schedule and keeps its VIPs. What did change takes effect as follows.
+void VirtualRouter::on(const Reconfigure& e, TimePoint now, Actions& out) {
+    const config::Instance old = std::exchange(instance_, e.instance);
+    // The configured priority is the effective one until tracking adjusts it (later issue): like
+    // PriorityChanged, a master's next advert carries it, and a backup's timers follow it (a
+    // backup now above the master preempts through B5 when its next advert arrives).
+    if (instance_.priority != old.priority)
+        priority_ = instance_.priority;
+    applySettings();
+    if (state_ == State::Master) {
+        // Our own interval: the next advert leaves at most one new interval from now.
+        masterAdverInterval_ = advertisementInterval();
+        if (adverAt_ && *adverAt_ > now + advertisementInterval())
+            adverAt_ = now + advertisementInterval();
+        // Announcement timers follow their new settings from now on.
+        if (instance_.announce.refresh != old.announce.refresh)
+            refreshAt_ = instance_.announce.refresh > Duration::zero()
+                             ? std::optional<TimePoint>(now + instance_.announce.refresh)
+                             : std::nullopt;
+        // VIPs added or removed on a master, without touching the others (an owner's VIPs are
+        // the interface's own addresses).
+        if (!instance_.isOwner()) {
+            ChangeVips change;
+            for (const auto& p : instance_.addresses)
+                if (std::find(old.addresses.begin(), old.addresses.end(), p) == old.addresses.end())
+                    change.added.push_back(p);
+            for (const auto& p : old.addresses)
+                if (std::find(instance_.addresses.begin(), instance_.addresses.end(), p) ==
+                    instance_.addresses.end())
+                    change.removed.push_back(p);
+            if (!change.added.empty() || !change.removed.empty())
+                out.emplace_back(std::move(change));
+        }
+    }
 }
 
 void VirtualRouter::on(const AdvertReceived& e, TimePoint now, Actions& out) {

@@ -79,6 +79,7 @@ private:
     void on(const LinkChanged&, TimePoint now, Actions& out);
     void on(const PriorityChanged&, TimePoint now, Actions& out);
     void on(const VipsLost&, TimePoint now, Actions& out);
+    void on(const Reconfigure&, TimePoint now, Actions& out);
 
     void advertAsBackup(const proto::Advertisement& a, TimePoint now);
     void advertAsMaster(const proto::Advertisement& a, const IpAddress& sender, TimePoint now,
@@ -95,6 +96,8 @@ private:
 
     void sendAdvert(uint8_t priority, Actions& out);
     bool preemptMode() const;
+
+    void applySettings(); // derived state from instance_: advertised_, profile_
 
     config::Instance instance_;
     std::vector<IpAddress> advertised_; // the VIPs one advert carries, in configured order

@@ -56,7 +56,10 @@ void Instance::run(std::vector<core::Action> actions, TimePoint now, bool restor
                        [&](const core::SendAdvert& a) { sendAdvert(a.priority); },
                        [&](const core::InstallVips&) { installVips(restoring); },
                        [&](const core::RemoveVips&) { removeVips(); },
-                       [&](const core::Announce& a) { startAnnouncing(a.count, now); },
+                       [&](const core::ChangeVips& c) { changeVips(c, now); },
+                       [&](const core::Announce& a) {
+                           startAnnouncing(a.count, vipAddresses_, now);
+                       },
                        [&](const core::StateChanged& c) { logTransition(c, now); },
                        [&](const core::Dropped& d) {
                            log::debug("instance %s: advert from %s dropped: %s", name().c_str(),
@@ -161,11 +164,48 @@ void Instance::removeVips() {
     }
 }
 
-// Announce{count}: the first round of every VIP leaves now; the rest are paced by
-// announce.interval so a switch is not flooded (DESIGN.md §3).
-void Instance::startAnnouncing(unsigned count, TimePoint now) {
+// Reload on a master: the VIPs that went are removed and the new ones installed and announced;
+// the VIPs that stay are not touched (DESIGN.md §6).
+void Instance::changeVips(const core::ChangeVips& c, TimePoint now) {
+    if (vipsOn_ == 0)
+        return;
+    if (!c.removed.empty()) {
+        if (auto r = vips_.remove(vipsOn_, c.removed); !r)
+            log::error("instance %s: removing VIPs: %s", name().c_str(),
+                       r.error().message.c_str());
+    }
+    if (c.added.empty())
+        return;
+    if (auto r = vips_.install(vipsOn_, c.added); !r)
+        log::error("instance %s: installing VIPs: %s", name().c_str(), r.error().message.c_str());
+    std::vector<IpAddress> added;
+    for (const auto& p : c.added)
+        added.push_back(p.address);
+    startAnnouncing(config().announce.count, added, now);
+}
+
+// Announce{count}: the first round of every VIP in `vips` leaves now; the rest are paced by
+// announce.interval so a switch is not flooded (DESIGN.md §3). A burst under way covers the
+// union of both lists.
+void Instance::startAnnouncing(unsigned count, const std::vector<IpAddress>& vips, TimePoint now) {
+    if (announceRoundsLeft_ == 0) {
+        announceList_ = vips;
+        announceOffset_ = 0;
+    } else {
+        for (const auto& v : vips)
+            if (std::find(announceList_.begin(), announceList_.end(), v) == announceList_.end())
+                announceList_.push_back(v);
+    }
     announceRoundsLeft_ = std::max(announceRoundsLeft_, count);
     announceRound(now);
+}
+
+// Reload, in place: the router takes the new settings; the announcements follow the new VIPs.
+void Instance::reconfigure(const config::Instance& cfg, TimePoint now) {
+    vipAddresses_.clear();
+    for (const auto& p : cfg.addresses)
+        vipAddresses_.push_back(p.address);
+    handle(core::Reconfigure{cfg}, now);
 }
 
 // One round: a frame per VIP. A round the device queue could not take whole is finished 1 ms
@@ -176,7 +216,7 @@ void Instance::announceRound(TimePoint now) {
     const Duration interval = config().announce.interval;
     while (announceRoundsLeft_ > 0) {
         const std::span<const IpAddress> rest =
-            std::span<const IpAddress>(vipAddresses_).subspan(announceOffset_);
+            std::span<const IpAddress>(announceList_).subspan(announceOffset_);
         const int n =
             announcer_.announce(binding_.vipIfindex, binding_.mac, rest, binding_.routerFlag);
         if (n < 0) {

@@ -38,6 +38,8 @@ public:
 
     // Feeds one event to the router and carries out the actions it returns.
     void handle(const core::Event& event, TimePoint now);
+    // Applies settings changed on reload in place (core::Reconfigure's precondition holds).
+    void reconfigure(const config::Instance& cfg, TimePoint now);
 
     bool vipsInstalled() const { return vipsOn_ != 0; }
     ctl::InstanceStatus status(TimePoint now) const;
@@ -50,7 +52,8 @@ private:
     void installVips(bool restoring);
     void ensureVmacSource();
     void removeVips();
-    void startAnnouncing(unsigned count, TimePoint now);
+    void changeVips(const core::ChangeVips& c, TimePoint now);
+    void startAnnouncing(unsigned count, const std::vector<IpAddress>& vips, TimePoint now);
     void announceRound(TimePoint now);
     void logTransition(const core::StateChanged& c, TimePoint now);
     void logPeerDifference(const core::PeerDifference& d);
@@ -65,6 +68,7 @@ private:
     Scheduler::Timer announceTimer_;
     unsigned announceRoundsLeft_ = 0;
     std::vector<IpAddress> vipAddresses_; // the configured VIPs without prefix lengths
+    std::vector<IpAddress> announceList_; // the VIPs the burst under way announces
     uint32_t vipsOn_ = 0; // the interface the VIPs were installed on; 0: not installed
     std::optional<std::pair<uint32_t, Prefix>> vmacSourceOn_; // Binding::vmacSource, where
     std::size_t announceOffset_ = 0; // VIPs of the current round already sent (a full queue)

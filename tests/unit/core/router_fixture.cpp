@@ -76,6 +76,15 @@ struct Renderer {
     void operator()(const SendAdvert& a) { s += "send(" + std::to_string(a.priority) + ")"; }
     void operator()(const InstallVips&) { s += "install"; }
     void operator()(const RemoveVips&) { s += "remove"; }
+    void operator()(const ChangeVips& a) {
+        s += "change(+";
+        for (const auto& p : a.added)
+            s += p.toString() + (&p == &a.added.back() ? "" : ",");
+        s += " -";
+        for (const auto& p : a.removed)
+            s += p.toString() + (&p == &a.removed.back() ? "" : ",");
+        s += ")";
+    }
     void operator()(const Announce& a) { s += "announce(" + std::to_string(a.count) + ")"; }
     void operator()(const StateChanged& a) {
         s += std::string("state(") + stateName(a.from) + ">" + stateName(a.to) + " " +

@@ -45,7 +45,7 @@ inline AdvertBuilder advert(const char* source, uint8_t priority) {
 }
 
 // Renders actions as space-separated tokens:
-//   send(P) install remove announce(N) state(FROM>TO reason) drop(reason)
+//   send(P) install remove change(+added -removed) announce(N) state(FROM>TO reason) drop(reason)
 //   diff(field ours/theirs)
 std::string render(const std::vector<Action>& actions);
 
