@@ -15,7 +15,8 @@ namespace hafd::ctl {
 
 namespace {
 
-const char* kUsage = "usage: hafctl [--runtime-dir DIR] status [--json]\n";
+const char* kUsage = "usage: hafctl [--runtime-dir DIR] status [--json]\n"
+                     "       hafctl [--runtime-dir DIR] reload\n";
 
 // Sends one request line and returns the reply line; empty with `error` set on failure.
 std::string roundTrip(const std::string& socketPath, const std::string& request,
@@ -116,7 +117,7 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
             return 2;
         }
     }
-    if (command != "status") {
+    if (command != "status" && command != "reload") {
         std::fprintf(stderr, "hafctl: %s\n%s",
                      command.empty() ? "no command given"
                                      : ("unknown command '" + command + "'").c_str(),
@@ -129,6 +130,18 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
     if (reply.empty()) {
         std::fprintf(stderr, "hafctl: %s\n", error.c_str());
         return 1;
+    }
+    if (command == "reload") {
+        // The daemon's verdict: systemctl reload (ExecReload) fails when the file is rejected.
+        Verdict v;
+        if (!parseVerdictReply(reply, v, error)) {
+            std::fprintf(stderr, "hafctl: %s\n", error.c_str());
+            return 1;
+        }
+        std::fprintf(v.ok ? stdout : stderr, "%s\n", v.message.c_str());
+        for (const auto& d : v.details)
+            std::fprintf(v.ok ? stdout : stderr, "%s\n", d.c_str());
+        return v.ok ? 0 : 1;
     }
     Status status;
     if (!parseStatusReply(reply, status, error)) {

@@ -48,6 +48,27 @@ std::string formatErrorReply(const std::string& error) {
     return json{{"ok", false}, {"error", error}}.dump() + "\n";
 }
 
+std::string formatVerdictReply(const Verdict& verdict) {
+    json j{{"ok", verdict.ok}, {"message", verdict.message}};
+    if (!verdict.details.empty())
+        j["details"] = verdict.details;
+    if (!verdict.ok)
+        j["error"] = verdict.message;
+    return j.dump() + "\n";
+}
+
+bool parseVerdictReply(const std::string& line, Verdict& verdict, std::string& error) {
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("ok")) {
+        error = "reply is not JSON";
+        return false;
+    }
+    verdict.ok = j.value("ok", false);
+    verdict.message = j.value("message", j.value("error", std::string()));
+    verdict.details = j.value("details", std::vector<std::string>());
+    return true;
+}
+
 bool parseStatusReply(const std::string& line, Status& status, std::string& error) {
     const json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {

@@ -17,6 +17,11 @@ void SystemdNotifier::status(const std::string& status) {
     sd_notifyf(0, "STATUS=%s", status.c_str());
 }
 
+void SystemdNotifier::reloading(TimePoint now) {
+    sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+               static_cast<unsigned long long>(now.time_since_epoch().count()));
+}
+
 void SystemdNotifier::stopping() {
     sd_notify(0, "STOPPING=1");
 }

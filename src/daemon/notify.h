@@ -15,6 +15,9 @@ class SystemdNotifier {
 public:
     void ready(const std::string& status);
     void status(const std::string& status);
+    // RELOADING=1 with MONOTONIC_USEC (systemd 253's notify-reload wants it; 252 accepts it);
+    // ready() ends the reload, whether the new file was taken or not.
+    void reloading(TimePoint now);
     void stopping();
     // The interval to send WATCHDOG=1 at (half of WATCHDOG_USEC), if the watchdog is on.
     std::optional<Duration> watchdogInterval() const;

@@ -78,12 +78,13 @@ def hafd_conf(instances):
 class Proc:
     """A process started in its own process group, stopped by group id."""
 
-    def __init__(self, lab, argv, logpath, name):
+    def __init__(self, lab, argv, logpath, name, env=None):
         self.name = name
         self.logpath = logpath
         self.logfile = open(logpath, "ab")
         self.popen = subprocess.Popen(argv, stdout=self.logfile, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, start_new_session=True)
+                                      stdin=subprocess.DEVNULL, start_new_session=True,
+                                      env=None if env is None else {**os.environ, **env})
         self.pid = self.popen.pid
         lab._record_pid(self.pid)
 
@@ -179,22 +180,24 @@ class Node:
     def has(self, addr, dev="eth0"):
         return addr in self.addresses(dev)
 
-    def spawn(self, name, argv):
+    def spawn(self, name, argv, env=None):
         p = Proc(self.lab, ["ip", "netns", "exec", self.ns] + argv,
-                 os.path.join(self.dir, f"{name}.log"), f"{self.name}/{name}")
+                 os.path.join(self.dir, f"{name}.log"), f"{self.name}/{name}", env)
         self.procs.append(p)
         return p
 
     # --- hafd -------------------------------------------------------------------------------
-    def hafd(self, instances=None, conf=None, args=(), wait_ready=True):
-        """Starts hafd with the given instance dicts (or raw libconfig text)."""
+    def hafd(self, instances=None, conf=None, args=(), wait_ready=True, env=None,
+             log_level="debug"):
+        """Starts hafd with the given instance dicts (or raw libconfig text); `env` adds to the
+        environment (NOTIFY_SOCKET, JOURNAL_STREAM...)."""
         text = conf if conf is not None else hafd_conf(instances)
         self.conf_path = os.path.join(self.dir, "hafd.conf")
         with open(self.conf_path, "w") as f:
             f.write(text)
         self.runtime = os.path.join(self.dir, "run")
         p = self.spawn("hafd", [HAFD, "-f", self.conf_path, "--runtime-dir", self.runtime,
-                                "--log-level", "debug", *args])
+                                "--log-level", log_level, *args], env)
         self.hafd_proc = p
         if wait_ready:
             wait_until(f"{self.name}: hafd control socket", lambda: self.status_or_none() is not None
