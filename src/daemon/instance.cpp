@@ -52,22 +52,21 @@ void Instance::onTimer(TimePoint now) {
 
 void Instance::run(std::vector<core::Action> actions, TimePoint now, bool restoring) {
     for (const auto& action : actions) {
-        std::visit(Overloaded{
-                       [&](const core::SendAdvert& a) { sendAdvert(a.priority); },
-                       [&](const core::InstallVips&) { installVips(restoring); },
-                       [&](const core::RemoveVips&) { removeVips(); },
-                       [&](const core::ChangeVips& c) { changeVips(c, now); },
-                       [&](const core::Announce& a) {
-                           startAnnouncing(a.count, vipAddresses_, now);
-                       },
-                       [&](const core::StateChanged& c) { logTransition(c, now); },
-                       [&](const core::Dropped& d) {
-                           log::debug("instance %s: advert from %s dropped: %s", name().c_str(),
-                                      d.source.toString().c_str(), proto::dropReasonName(d.reason));
-                       },
-                       [&](const core::PeerDifference& d) { logPeerDifference(d); },
-                   },
-                   action);
+        std::visit(
+            Overloaded{
+                [&](const core::SendAdvert& a) { sendAdvert(a.priority); },
+                [&](const core::InstallVips&) { installVips(restoring); },
+                [&](const core::RemoveVips&) { removeVips(); },
+                [&](const core::ChangeVips& c) { changeVips(c, now); },
+                [&](const core::Announce& a) { startAnnouncing(a.count, vipAddresses_, now); },
+                [&](const core::StateChanged& c) { logTransition(c, now); },
+                [&](const core::Dropped& d) {
+                    log::debug("instance %s: advert from %s dropped: %s", name().c_str(),
+                               d.source.toString().c_str(), proto::dropReasonName(d.reason));
+                },
+                [&](const core::PeerDifference& d) { logPeerDifference(d); },
+            },
+            action);
     }
     protocolTimer_.set(router_.nextDeadline());
 }
@@ -171,8 +170,7 @@ void Instance::changeVips(const core::ChangeVips& c, TimePoint now) {
         return;
     if (!c.removed.empty()) {
         if (auto r = vips_.remove(vipsOn_, c.removed); !r)
-            log::error("instance %s: removing VIPs: %s", name().c_str(),
-                       r.error().message.c_str());
+            log::error("instance %s: removing VIPs: %s", name().c_str(), r.error().message.c_str());
     }
     if (c.added.empty())
         return;
