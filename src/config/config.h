@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The validated, immutable configuration every layer above config/ sees. libconfig types never
-// leave the parser; these are plain values (STYLE.md habit 8).
+// leave the parser; these are plain values (STYLE.md habit 8). hafd.conf(5) documents each
+// setting; the comments here give units and what an empty or zero value means.
 #pragma once
 
 #include "common/address.h"
@@ -9,10 +10,166 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace hafd::config {
+
+// Where a setting stands in the file, for messages about host facts found after loading (a
+// missing program, a key file others can read). `setting` is the path diagnostics use:
+// `checks["nginx"].exec`, `auth.keys[1].file`, `instances["web"].notify.master`.
+//
+// Every Where compares equal to every other: moving a setting in the file is not a change, so
+// the defaulted comparisons below (and diff()) see settings only.
+struct Where {
+    std::string file; // Config::file, or a file it @includes
+    int line = 0;     // 0 when unknown
+    std::string setting;
+
+    bool operator==(const Where&) const { return true; }
+};
+
+// A command hafd runs (checks, notify, fence, quorum hook): without a shell, as scripts.user,
+// in its own process group, killed after its timeout (DESIGN.md §1). argv[0] is an absolute
+// path; the loader guarantees at least one entry.
+struct Command {
+    std::vector<std::string> argv;
+    Where where; // the list; its first entry is `where.setting + "[1]"`
+
+    bool empty() const { return argv.empty(); }
+    bool operator==(const Command&) const = default;
+};
+
+// --- top-level sections ------------------------------------------------------------------
+
+// `node`: this node's name in cluster heartbeats and status.
+struct LocalNode {
+    std::string name; // empty: the host name, which the daemon resolves (config/ makes no syscall)
+    Where where;      // node.name, or where it would be
+
+    bool operator==(const LocalNode&) const = default;
+};
+
+// `scripts`: how commands run.
+struct Scripts {
+    std::string user = "hafd-script"; // the unprivileged user every command runs as
+    std::string group;                // empty: the user's login group
+    Duration timeout = 10s;           // notify commands' time limit
+    Where userWhere;
+    Where groupWhere;
+
+    bool operator==(const Scripts&) const = default;
+};
+
+// `auth`: keepalived's auth_hmac (AUTH_HMAC.md §7-§9) for adverts and cluster heartbeats.
+enum class AuthMode : uint8_t {
+    Enforce,    // sign; drop what is unsigned or fails
+    Permissive, // sign; accept unsigned, drop what fails
+    ReceiveOnly // do not sign; accept unsigned, drop what fails
+};
+enum class AntiReplay : uint8_t { Time, Monotonic };
+const char* authModeName(AuthMode mode);           // "enforce", "permissive", "receive-only"
+const char* antiReplayName(AntiReplay antiReplay); // "time", "monotonic"
+
+struct AuthKey {
+    uint8_t id = 0;   // 1..255, unique within its auth group
+    std::string file; // absolute path; holds 32..64 bytes, raw or "hex:..." (hostcheck reads it)
+    Where where;      // the `file` setting
+
+    bool operator==(const AuthKey&) const = default;
+};
+
+struct Auth {
+    std::vector<AuthKey> keys; // at least one, in file order
+    uint8_t activeKey = 0;     // the id of one of `keys`: the key that signs
+    AuthMode mode = AuthMode::Enforce;
+    AntiReplay antiReplay = AntiReplay::Time;
+    // Seconds of clock skew time-based anti-replay tolerates, 1..300. In Config::auth, 0 when
+    // not set: each use derives it (defaultTimeWindow()). In Instance::auth, always resolved.
+    unsigned timeWindow = 0;
+
+    const AuthKey* key(uint8_t id) const;
+    bool operator==(const Auth&) const = default;
+};
+
+// keepalived's default window: max(3 × the interval in whole seconds, 5).
+unsigned defaultTimeWindow(Duration interval);
+
+// `cluster`: heartbeats, quorum and the claim rule of DESIGN.md §4.
+struct ClusterNode {
+    std::string name;
+    IpAddress address;
+    bool witness = false; // votes, runs no instances
+    Where where;          // the entry
+
+    bool operator==(const ClusterNode&) const = default;
+};
+
+// The optional quorum hook: quorum also needs this command to exit 0 (e.g. an etcd read).
+struct QuorumHook {
+    Command command;
+    Duration interval = 2s;
+    Duration timeout = 1s; // < interval
+
+    bool operator==(const QuorumHook&) const = default;
+};
+
+struct Cluster {
+    std::vector<ClusterNode> nodes; // at least 2; names and addresses unique; one family
+    Duration heartbeat = 200ms;     // between heartbeats; at most lease / 3
+    Duration lease = 2s;            // whole seconds: quorum window and kernel VIP lifetime
+    Duration margin = 1s;           // a backup claims lease + margin after last hearing the master
+    uint16_t port = 7112;           // UDP, on every node
+    std::optional<QuorumHook> quorumHook;
+    Where where; // the group
+
+    const ClusterNode* find(const std::string& name) const;
+    bool operator==(const Cluster&) const = default;
+};
+
+// `fence`: run before claiming after a master failure; only exit 0 lets the claim go ahead.
+struct Fence {
+    Command command;
+    Duration timeout = 10s;
+    Duration retryInterval = 1s;     // after a failure; doubles on each failure ...
+    Duration retryMaxInterval = 60s; // ... up to this
+
+    bool operator==(const Fence&) const = default;
+};
+
+// `checks`: what tracks watch (DESIGN.md §5).
+enum class CheckKind : uint8_t {
+    Exec,      // the command exits 0
+    Tcp,       // a TCP connection to `tcp` completes
+    File,      // the file exists (and its contents match `pattern`, when set)
+    Interface, // the interface is up with carrier
+    Role       // `exec`, whose output `pattern` matches; the match names a role
+};
+const char* checkKindName(CheckKind kind); // "exec", "tcp", "file", "interface", "role"
+
+struct Check {
+    std::string name; // unique among checks
+    CheckKind kind = CheckKind::Exec;
+    Command exec;          // Exec, Role
+    IpAddress tcpAddress;  // Tcp
+    uint16_t tcpPort = 0;  // Tcp
+    std::string file;      // File: an absolute path
+    std::string interface; // Interface
+    // File: a POSIX extended regular expression the contents must match (empty: any).
+    // Role: the one the command's output must match; the role is the text of its first
+    // parenthesised group, or of the whole match when it has none.
+    std::string pattern;
+    Duration interval = 2s;
+    Duration timeout = 1s; // < interval
+    unsigned fall = 3;     // consecutive failures that take an up check down
+    unsigned rise = 2;     // consecutive successes that bring a down check up (or a new role)
+    Where where;           // the entry
+
+    bool operator==(const Check&) const = default;
+};
+
+// --- instances --------------------------------------------------------------------------
 
 // Gratuitous ARP / unsolicited NA on becoming master (DESIGN.md §10; PROTOCOL.md §5.3).
 struct Announce {
@@ -23,6 +180,33 @@ struct Announce {
                               // every VIP leaves at once)
 
     bool operator==(const Announce&) const = default;
+};
+
+// One `track` entry: a check or an interface that moves the priority (DESIGN.md §5).
+struct Track {
+    std::string check;     // the name of one of Config::checks, or empty ...
+    std::string interface; // ... and then the interface tracked directly
+    // -254..254. Positive: added while the check is up; negative: added while it is down;
+    // 0: the instance is in FAULT while it is down. Unused when `roleWeights` is set.
+    int weight = 0;
+    // Role checks only: added while the check is up and reports that role (-254..254; 0 adds
+    // nothing). A role not listed, or a check that is down, adds nothing.
+    std::map<std::string, int> roleWeights;
+    Where where; // the entry
+
+    bool operator==(const Track&) const = default;
+};
+
+// Commands run on state changes (DESIGN.md §7); each may be empty.
+struct Notify {
+    Command master;
+    Command backup;
+    Command fault;
+    Command stop; // when the instance (or group) stops: shutdown, or removed on reload
+    Command any;  // on every change, after the specific one
+
+    bool empty() const;
+    bool operator==(const Notify&) const = default;
 };
 
 struct Instance {
@@ -43,6 +227,15 @@ struct Instance {
     Announce announce;
     proto::V2AuthType v2AuthType = proto::V2AuthType::None; // VRRPv2 interop only, no security
     std::string v2Password;                                 // at most 8 bytes, with SimplePassword
+    std::vector<Track> tracks;                              // in file order
+    Notify notify;
+    // The effective authentication: the instance's own `auth` group, else the top-level one;
+    // nullopt when neither is set or the instance sets `auth = { enabled = false; }`. Its
+    // time window is resolved against this instance's interval.
+    std::optional<Auth> auth;
+    // Whether `auth` comes from the instance's own group (or its own enabled = false) rather
+    // than the top level. Not a setting: sameSettings() and diff() ignore it.
+    bool ownAuth = false;
 
     // Where the instance and each of its settings stand in the file, for messages about host
     // facts (missing interface…) found after parsing. Keyed by setting name; "" is the group.
@@ -56,13 +249,34 @@ struct Instance {
     bool isOwner() const { return priority == 255; }
     bool isUnicast() const { return !unicastPeers.empty(); }
 
-    // Equality ignores `lines` and `file`: moving an instance in the file is not a change.
+    // Equality ignores `lines`, `file`, `ownAuth` and every Where: moving an instance in the
+    // file is not a change.
     bool sameSettings(const Instance& o) const;
+};
+
+// `groups`: sync groups, whose instances change state together (DESIGN.md §5).
+struct SyncGroup {
+    std::string name;                   // unique among groups
+    std::vector<std::string> instances; // names of Config::instances; each in one group at most
+    Notify notify;
+    Where where; // the entry
+
+    bool operator==(const SyncGroup&) const = default;
 };
 
 struct Config {
     std::string file;
+    LocalNode node;
+    Scripts scripts;
+    std::optional<Auth> auth; // the top level's; instances resolve their own (Instance::auth)
+    std::optional<Cluster> cluster;
+    std::optional<Fence> fence;
+    std::vector<Check> checks;
     std::vector<Instance> instances;
+    std::vector<SyncGroup> groups;
+
+    const Check* check(const std::string& name) const;
+    const Instance* instance(const std::string& name) const;
 };
 
 } // namespace hafd::config

@@ -17,6 +17,29 @@ std::string quoted(std::string_view text) {
     return "\"" + std::string(text) + "\"";
 }
 
+std::string literal(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string s = "\"";
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            s += '\\';
+            s += c;
+        } else if (c == '\n') {
+            s += "\\n";
+        } else if (c == '\t') {
+            s += "\\t";
+        } else if (u < 0x20 || u == 0x7f) {
+            s += "\\x";
+            s += kHex[u >> 4];
+            s += kHex[u & 0xf];
+        } else {
+            s += c;
+        }
+    }
+    return s + "\"";
+}
+
 namespace {
 char lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;

@@ -11,6 +11,8 @@ namespace hafd::config {
 std::string formatNumber(double v);
 // "text" with the quotes.
 std::string quoted(std::string_view text);
+// "text" as a libconfig string literal: quoted, with '"', '\\' and control characters escaped.
+std::string literal(std::string_view text);
 
 // Edit distance (Levenshtein), ignoring ASCII case: for "did you mean" hints.
 std::size_t editDistance(std::string_view a, std::string_view b);

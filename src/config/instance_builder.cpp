@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/instance_builder.h"
 
+#include "config/builder_util.h"
 #include "config/format.h"
+#include "config/notify_builder.h"
 #include "config/schema.h"
 #include "config/section.h"
 #include "proto/advert.h"
@@ -55,6 +57,13 @@ public:
         announce();
         password();
         owner();
+        d_.auth = buildAuth(s_.ok("auth") ? s_.find("auth") : nullptr, s_.pathOf("auth"), report_);
+        d_.tracks = buildTracks(s_, report_);
+        d_.tracksOk = s_.ok("track");
+        for (const TrackDraft& t : d_.tracks)
+            in().tracks.push_back(t.track);
+        in().notify = buildNotify(s_.ok("notify") ? s_.find("notify") : nullptr,
+                                  s_.pathOf("notify"), report_);
         return std::move(d_);
     }
 
@@ -295,12 +304,7 @@ private:
 } // namespace
 
 std::string instancePath(const Node& group, std::size_t position) {
-    const Node* name = group.find("name");
-    const Key* key = findKey(instanceKeys(), "name");
-    if (name != nullptr && name->kind == Node::Kind::String && !name->text.empty() &&
-        name->text.size() <= static_cast<std::size_t>(key->max) && key->check(name->text).empty())
-        return "instances[" + quoted(name->text) + "]";
-    return "instances[" + std::to_string(position) + "]";
+    return namedEntryPath("instances", group, position, instanceKeys());
 }
 
 Draft buildInstance(const Node& group, std::size_t position, const std::string& file,

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // One `instances` entry: the schema walk, then the rules between its own settings (version and
-// interval, one address family, peers, checksum form, password). Internal to config/.
+// interval, one address family, peers, checksum form, password), and its track, notify and auth
+// groups. What refers outside the instance (checks, the top-level auth) is judged in
+// references.h. Internal to config/.
 #pragma once
 
+#include "config/auth_builder.h"
 #include "config/config.h"
 #include "config/node.h"
 #include "config/report.h"
+#include "config/track_builder.h"
 
 #include <cstddef>
 #include <string>
@@ -25,6 +29,9 @@ struct Draft {
     bool peersOk = false;
     std::vector<int> addressLines; // parallel to instance.addresses
     std::vector<int> addressIndex; // each address's 1-based position in the list as written
+    AuthDraft auth;                // the instance's own `auth` group
+    std::vector<TrackDraft> tracks;
+    bool tracksOk = true; // the `track` setting itself was not reported
 };
 
 // The path that names entry `position` (from 1) of `instances` in messages: by its name when it

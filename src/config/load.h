@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// Loading a configuration: parse (libconfig), walk the schema, build each instance, check the
-// rules between instances. Every problem found is returned, not just the first; the caller
-// prints them as they are (Diagnostic::toString()) and decides (DESIGN.md §6: exit 2 at start,
-// keep the old configuration on reload).
+// Loading a configuration: parse (libconfig), walk the schema, build each section (node,
+// scripts, auth, cluster, fence, checks, instances, groups), check the rules within and between
+// them. Every problem found is returned, not just the first; the caller prints them as they are
+// (Diagnostic::toString()) and decides (DESIGN.md §6: exit 2 at start, keep the old
+// configuration on reload). Facts about the host are not checked here (config/ makes no system
+// call): src/hostcheck does that on the loaded Config.
 #pragma once
 
 #include "config/config.h"
 #include "config/diagnostic.h"
+#include "config/diff.h"  // diff(), for reload
 #include "config/print.h" // describe(), for `hafd --check-config -v`
 
 #include <optional>
@@ -41,5 +44,9 @@ std::string settingPath(const Instance& instance, std::string_view setting);
 // the host (interface exists…): warnings for --check-config, errors at start (DESIGN.md §10).
 Diagnostic diagnose(const Instance& instance, std::string_view setting,
                     Diagnostic::Severity severity, std::string message);
+
+// The same for any setting whose Where the configuration keeps (commands, key files, tracks,
+// checks, scripts.user, node.name).
+Diagnostic diagnose(const Where& where, Diagnostic::Severity severity, std::string message);
 
 } // namespace hafd::config

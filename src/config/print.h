@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// A loaded configuration as text, for `hafd --check-config -v`: every setting of every instance
-// with its effective value, in the file's own syntax, each annotated with its range and, when
-// the value is the default, "default". Driven by the schema table: a setting the table has and
-// this printer does not know shows as "?" (a unit test looks for that).
+// A loaded configuration as text, for `hafd --check-config -v`: every section and every setting
+// with its effective value (defaults and derived values filled in), in the file's own syntax,
+// each annotated with its range and, when the value is the default, "default". Sections that
+// are not set show as a comment; v2 passwords as stars. What it prints loads back to the same
+// configuration. Driven by the schema table: a setting the table has and this printer does not
+// know shows as "?" (a unit test looks for that).
 #pragma once
 
 #include "config/config.h"

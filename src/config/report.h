@@ -31,6 +31,9 @@ public:
 
     std::size_t errors() const { return errors_; }
 
+    // The name of the document's file `index` (Node::file).
+    const std::string& file(int index) const { return files_.at(static_cast<std::size_t>(index)); }
+
     // Everything reported, ordered by file (in the order libconfig met them) and line; reports
     // on the same line keep the order they were made in.
     std::vector<Diagnostic> finish() &&;

@@ -3,7 +3,8 @@
 // description). The same table drives the schema walk (unknown names, types, ranges, required
 // settings), the defaults the builders apply, `hafd --check-config -v` and the test that the man
 // page documents every setting (STYLE.md habit 8). Rules that tie settings together (a v2 interval
-// in whole seconds, one address family per instance, unique VRIDs) live in the builders.
+// in whole seconds, one address family per instance, unique VRIDs) live in the builders. The
+// tables themselves are in schema_*.h.
 #pragma once
 
 #include <cstdint>
@@ -21,10 +22,13 @@ enum class Type : uint8_t {
     Seconds, // an integer or a decimal number of seconds
     String,
     StringList, // [ "a", "b" ] or ( "a", "b" )
+    Command,    // [ "/absolute/program", "argument", ... ]: at least the program
     Group,      // { ... }
     GroupList,  // ( { ... }, { ... } )
+    IntGroup,   // { any_name = integer; ... }: names chosen by the operator (role weights)
 };
-// "boolean", "integer", "seconds", "string", "list of strings", "group", "list of groups".
+// "boolean", "integer", "seconds", "string", "list of strings", "command", "group",
+// "list of groups", "group of integers".
 const char* typeName(Type type);
 
 // Key::max for "no upper bound".
@@ -37,10 +41,12 @@ struct Key {
     Type type = Type::Bool;
     bool required = false;
     // The default as an operator would write it ("100", "1.0", "true", "pseudo_header", "[]");
-    // empty when the setting is required, unset by default, or a group.
+    // empty when the setting is required, unset by default, or a group. A default that depends
+    // on other settings is written as a formula ("min(1.0, interval / 2)"): the builder computes
+    // it, and Section::seconds() and friends must not be asked for it.
     std::string_view defaultValue;
-    // When `limited`, min..max bound the value (Int, Seconds), the length in bytes (String) or
-    // the number of entries (StringList).
+    // When `limited`, min..max bound the value (Int, Seconds, each entry of an IntGroup), the
+    // length in bytes (String) or the number of entries (StringList).
     bool limited = false;
     double min = 0;
     double max = 0;
@@ -101,9 +107,23 @@ private:
 
 // The top level of the file.
 std::span<const Key> rootKeys();
-// The settings of one `instances` entry and of its `announce` group.
+// The settings of one `instances` entry and of the groups inside it.
 std::span<const Key> instanceKeys();
 std::span<const Key> announceKeys();
+std::span<const Key> trackKeys();
+std::span<const Key> notifyKeys(); // instances and groups alike
+// `auth` (top level and instances alike) and one entry of its `keys`.
+std::span<const Key> authKeys();
+std::span<const Key> authKeyKeys();
+// The other top-level sections, and the groups inside them.
+std::span<const Key> nodeKeys();
+std::span<const Key> scriptsKeys();
+std::span<const Key> clusterKeys();
+std::span<const Key> clusterNodeKeys();
+std::span<const Key> quorumHookKeys();
+std::span<const Key> fenceKeys();
+std::span<const Key> checkKeys();
+std::span<const Key> groupKeys();
 
 // The range as documentation shows it: Key::range, else generated from the limits and choices.
 std::string rangeText(const Key& key);

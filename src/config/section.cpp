@@ -2,6 +2,7 @@
 #include "config/section.h"
 
 #include "config/format.h"
+#include "config/value_checks.h"
 
 #include <cassert>
 #include <charconv>
@@ -23,21 +24,29 @@ const char* expected(Type type) {
         return "expected a string";
     case Type::StringList:
         return "expected a list of strings [ \"...\", ... ]";
+    case Type::Command:
+        return "expected a command [ \"/absolute/program\", \"argument\", ... ]";
     case Type::Group:
         return "expected a group { ... }";
     case Type::GroupList:
         return "expected a list of groups ( { ... }, ... )";
+    case Type::IntGroup:
+        return "expected a group of integers { name = integer; ... }";
     }
     return "expected something else";
 }
 
-// How far a misspelling may stray and still earn a hint.
-std::size_t tolerance(std::string_view candidate) {
-    return candidate.size() <= 4 ? 1 : candidate.size() <= 8 ? 2 : 3;
-}
-
-bool equalIgnoringCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && editDistance(a, b) == 0;
+// `[ "/usr/bin/pgrep", "-x", "nginx" ]` for "/usr/bin/pgrep -x nginx": what a command written
+// as one string most likely meant (there is no shell to split it).
+std::string asArgv(std::string_view text) {
+    std::string out;
+    std::size_t begin = text.find_first_not_of(" \t");
+    while (begin != std::string_view::npos) {
+        const std::size_t end = text.find_first_of(" \t", begin);
+        out += (out.empty() ? "[ " : ", ") + literal(text.substr(begin, end - begin));
+        begin = text.find_first_not_of(" \t", end);
+    }
+    return out.empty() ? "[ \"/absolute/program\" ]" : out + " ]";
 }
 
 std::string plural(std::size_t n, const char* word) {
@@ -64,38 +73,6 @@ std::string describeNode(const Node& n) {
         return "a list";
     }
     return "something else";
-}
-
-std::string suggestKey(std::string_view unknown, std::span<const Key> keys) {
-    for (const Key& k : keys)
-        for (const auto alias : k.aliases)
-            if (equalIgnoringCase(unknown, alias))
-                return std::string(k.name);
-    std::string best;
-    std::size_t bestDistance = SIZE_MAX;
-    for (const Key& k : keys) {
-        const std::size_t d = editDistance(unknown, k.name);
-        const bool prefix = unknown.size() >= 3 && k.name.size() > unknown.size() &&
-                            equalIgnoringCase(k.name.substr(0, unknown.size()), unknown);
-        if ((d <= tolerance(k.name) || prefix) && d < bestDistance) {
-            best = k.name;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
-
-std::string suggestChoice(std::string_view unknown, std::span<const std::string_view> choices) {
-    std::string best;
-    std::size_t bestDistance = SIZE_MAX;
-    for (const auto c : choices) {
-        const std::size_t d = editDistance(unknown, c);
-        if (d <= tolerance(c) && d < bestDistance) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    return best;
 }
 
 Section::Section(const Node& group, std::span<const Key> keys, std::string path, Reporter& report)
@@ -130,6 +107,12 @@ bool Section::checkSetting(const Node& n, const Key& k, Reporter& report) {
         std::string message = std::string(expected(k.type)) + ", found " + describeNode(n);
         if (k.type == Type::StringList && n.kind == Node::Kind::String)
             message += "; write [ " + quoted(n.text) + " ]";
+        if (k.type == Type::Command && n.kind == Node::Kind::String)
+            message += "; write " + asArgv(n.text);
+        if (k.type == Type::Group && n.kind == Node::Kind::Bool &&
+            findKey(k.children, "enabled") != nullptr)
+            message += std::string("; write ") + n.name +
+                       " = { enabled = " + (n.boolean ? "true" : "false") + "; }";
         report.error(n, path, std::move(message));
         return false;
     };
@@ -194,6 +177,33 @@ bool Section::checkSetting(const Node& n, const Key& k, Reporter& report) {
         }
         return ok;
     }
+    case Type::Command:
+        if (n.kind != Node::Kind::Array && n.kind != Node::Kind::List)
+            return wrongType();
+        return checkCommand(n, path, report);
+    case Type::IntGroup: {
+        if (n.kind != Node::Kind::Group)
+            return wrongType();
+        if (n.children.empty()) {
+            report.error(n, path, "must not be empty");
+            return false;
+        }
+        bool ok = true;
+        for (const Node& e : n.children) {
+            const std::string entryPath = path + "." + e.name;
+            if (e.kind != Node::Kind::Int) {
+                report.error(e, entryPath, "expected an integer, found " + describeNode(e));
+                ok = false;
+            } else if (k.limited && !(static_cast<double>(e.integer) >= k.min &&
+                                      static_cast<double>(e.integer) <= k.max)) {
+                report.error(e, entryPath,
+                             std::to_string(e.integer) + " is out of range " + formatNumber(k.min) +
+                                 ".." + formatNumber(k.max));
+                ok = false;
+            }
+        }
+        return ok;
+    }
     case Type::Group:
         return n.kind == Node::Kind::Group || wrongType();
     case Type::GroupList:
@@ -202,6 +212,29 @@ bool Section::checkSetting(const Node& n, const Key& k, Reporter& report) {
                wrongType();
     }
     return false;
+}
+
+// A command (an array or list): not empty, strings only, the first an absolute path.
+bool Section::checkCommand(const Node& n, const std::string& path, Reporter& report) {
+    if (n.children.empty()) {
+        report.error(n, path, "must not be empty: name at least the program");
+        return false;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < n.children.size(); ++i) {
+        const Node& e = n.children[i];
+        const std::string entryPath = path + "[" + std::to_string(i + 1) + "]";
+        if (e.kind != Node::Kind::String) {
+            report.error(e, entryPath, "expected a string, found " + describeNode(e));
+            ok = false;
+        } else if (i == 0) {
+            if (const std::string problem = checkProgram(e.text); !problem.empty()) {
+                report.error(e, entryPath, quoted(e.text) + " " + problem);
+                ok = false;
+            }
+        }
+    }
+    return ok;
 }
 
 bool Section::checkString(const Node& n, const Key& k, const std::string& path, Reporter& report) {
@@ -298,6 +331,16 @@ std::string Section::string(std::string_view name) const {
     if (const Node* n = find(name))
         return n->text;
     return std::string(k.defaultValue);
+}
+
+std::vector<std::string> Section::argv(std::string_view name) const {
+    [[maybe_unused]] const Key& k = key(name);
+    assert(k.type == Type::Command);
+    std::vector<std::string> out;
+    if (const Node* n = find(name); n != nullptr && ok(name))
+        for (const Node& e : n->children)
+            out.push_back(e.text);
+    return out;
 }
 
 std::vector<const Node*> Section::entries(std::string_view name) const {

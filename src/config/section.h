@@ -8,6 +8,7 @@
 #include "config/node.h"
 #include "config/report.h"
 #include "config/schema.h"
+#include "config/suggest.h"
 
 #include <cstdint>
 #include <set>
@@ -45,11 +46,14 @@ public:
     std::string string(std::string_view name) const;
     // A StringList's entries that passed their checks, in file order (none when absent).
     std::vector<const Node*> entries(std::string_view name) const;
+    // A Command's argv; empty when absent or reported.
+    std::vector<std::string> argv(std::string_view name) const;
 
 private:
     const Key& key(std::string_view name) const;
     bool checkSetting(const Node& n, const Key& k, Reporter& report);
     bool checkString(const Node& n, const Key& k, const std::string& path, Reporter& report);
+    bool checkCommand(const Node& n, const std::string& path, Reporter& report);
 
     const Node& group_;
     std::span<const Key> keys_;
@@ -60,10 +64,5 @@ private:
 // "an integer (5)", "a string (\"x\")", "a group": what was found where something else was
 // expected.
 std::string describeNode(const Node& n);
-
-// The "did you mean" candidate for `unknown` among `candidates` (with `aliases` of each key),
-// or "" when nothing is close.
-std::string suggestKey(std::string_view unknown, std::span<const Key> keys);
-std::string suggestChoice(std::string_view unknown, std::span<const std::string_view> choices);
 
 } // namespace hafd::config

@@ -87,7 +87,7 @@ int main() {
     // A glob that finds nothing must not pass: the corpus has at least this many files.
     const std::size_t bad = static_cast<std::size_t>(
         std::count_if(cases.begin(), cases.end(), [](const Case& c) { return !c.mustLoad; }));
-    if (bad < 40 || cases.size() - bad < 5) {
+    if (bad < 100 || cases.size() - bad < 12) {
         std::fprintf(stderr, "config corpus: %zu bad and %zu warn files under %s: too few\n", bad,
                      cases.size() - bad, test::dataPath("").c_str());
         return 1;

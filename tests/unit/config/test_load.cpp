@@ -49,6 +49,57 @@ void example_config_loads_cleanly(void**) {
     assert_true(r.config->instances.size() >= 2);
 }
 
+// The example's commented-out settings are examples to copy: with every one of them turned on
+// (the leading '#' removed, as its comments tell an operator to), it still loads cleanly.
+void example_config_with_its_examples_loads_cleanly(void**) {
+    const std::string text = test::readText(test::sourceRoot() + "/conf/hafd.conf");
+    assert_false(text.empty());
+    std::string on;
+    std::size_t uncommented = 0;
+    std::size_t begin = 0;
+    while (begin < text.size()) {
+        std::size_t end = text.find('\n', begin);
+        if (end == std::string::npos)
+            end = text.size();
+        std::string line = text.substr(begin, end - begin);
+        begin = end + 1;
+        // A commented-out setting (`# name = ...`, `#   { ...`, `# );`), not prose.
+        while (true) {
+            const std::size_t hash = line.find_first_not_of(' ');
+            if (hash == std::string::npos || line[hash] != '#')
+                break;
+            std::string rest = line.substr(hash + 1);
+            if (rest.starts_with(' '))
+                rest.erase(0, 1);
+            const std::size_t first = rest.find_first_not_of(' ');
+            if (first == std::string::npos)
+                break;
+            const char c = rest[first];
+            const std::size_t eq = rest.find(" = ", first);
+            const bool setting = eq != std::string::npos &&
+                                 rest.find_first_not_of("abcdefghijklmnopqrstuvwxyz_", first) == eq;
+            if (!setting && std::string("{}()[],#").find(c) == std::string::npos)
+                break;
+            line = line.substr(0, hash) + rest;
+            ++uncommented;
+        }
+        on += line + "\n";
+    }
+    assert_true(uncommented >= 40);
+    const LoadResult r = loadString(on, test::sourceRoot() + "/conf/hafd-examples.conf");
+    for (const Diagnostic& d : r.diagnostics)
+        print_message("%s\n", d.toString().c_str());
+    assert_true(r.ok());
+    assert_true(r.diagnostics.empty());
+    const Config& c = *r.config;
+    assert_true(c.auth.has_value());
+    assert_true(c.cluster.has_value() && c.cluster->quorumHook.has_value());
+    assert_true(c.fence.has_value());
+    assert_int_equal(c.checks.size(), 3);
+    assert_int_equal(c.groups.size(), 1);
+    assert_int_equal(c.instances.size(), 4);
+}
+
 void minimal_instance_takes_every_default(void**) {
     const Config c = loadGood("minimal.conf");
     assert_string_equal(c.file.c_str(), test::dataPath("good/minimal.conf").c_str());
@@ -227,7 +278,16 @@ void same_settings_sees_every_field(void**) {
     Instance moved = base;
     moved.lines["name"] = 99;
     moved.file = "elsewhere.conf";
+    moved.ownAuth = !moved.ownAuth; // where the auth is written is not a setting
     assert_true(base.sameSettings(moved));
+    // Nor is where a track or a command is written.
+    Instance a = base;
+    Instance b = base;
+    a.tracks.push_back({"nginx", "", -10, {}, {"a.conf", 3, "instances[\"x\"].track[1]"}});
+    b.tracks.push_back({"nginx", "", -10, {}, {"b.conf", 9, "instances[\"y\"].track[1]"}});
+    a.notify.master = {{"/bin/notify"}, {"a.conf", 4, "x"}};
+    b.notify.master = {{"/bin/notify"}, {"b.conf", 7, "y"}};
+    assert_true(a.sameSettings(b));
 
     using Change = void (*)(Instance&);
     const Change changes[] = {
@@ -251,6 +311,9 @@ void same_settings_sees_every_field(void**) {
         [](Instance& i) { i.announce.interval = 2s; },
         [](Instance& i) { i.v2AuthType = proto::V2AuthType::SimplePassword; },
         [](Instance& i) { i.v2Password = "x"; },
+        [](Instance& i) { i.tracks.push_back(Track{}); },
+        [](Instance& i) { i.notify.any.argv = {"/bin/true"}; },
+        [](Instance& i) { i.auth = Auth{}; },
     };
     for (const Change change : changes) {
         Instance changed = base;
@@ -265,6 +328,7 @@ int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(every_good_file_loads_cleanly),
         cmocka_unit_test(example_config_loads_cleanly),
+        cmocka_unit_test(example_config_with_its_examples_loads_cleanly),
         cmocka_unit_test(minimal_instance_takes_every_default),
         cmocka_unit_test(every_setting_is_read),
         cmocka_unit_test(lines_point_at_each_setting),

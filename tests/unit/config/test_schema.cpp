@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 using namespace hafd;
 using namespace hafd::config;
@@ -19,8 +20,9 @@ using namespace hafd::config;
 namespace {
 
 // The man page's conventions (see the comment at the top of man/hafd.conf.5): each subsection
-// that documents settings carries `.\" schema-group: PATH` (empty PATH: the top level), and
-// each setting is a tagged paragraph whose tag line is `.B name` (or .BR/.BI, name first).
+// that documents settings carries `.\" schema-group: PATH...` (no PATH: the top level; several
+// when groups share their settings, as `auth instances.auth`), and each setting is a tagged
+// paragraph whose tag line is `.B name` (or .BR/.BI, name first).
 struct ManEntry {
     std::string body; // the paragraph, as plain text
 };
@@ -38,11 +40,23 @@ std::string plain(std::string s) {
     return replaceAll(replaceAll(std::move(s), "\\(dq", "\""), "\\-", "-");
 }
 
+std::vector<std::string> words(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t begin = s.find_first_not_of(' ');
+    while (begin != std::string::npos) {
+        const std::size_t end = s.find(' ', begin);
+        out.push_back(s.substr(begin, end - begin));
+        begin = s.find_first_not_of(' ', end);
+    }
+    return out;
+}
+
 std::map<std::string, ManEntry> manEntries(const std::string& text) {
+    const std::string marker = ".\\\" schema-group:";
     std::map<std::string, ManEntry> out;
-    std::string group;
+    std::vector<std::string> groups;
     bool inGroup = false;
-    std::string* body = nullptr;
+    std::vector<std::string*> bodies;
     bool tagNext = false;
     std::size_t begin = 0;
     while (begin < text.size()) {
@@ -53,18 +67,19 @@ std::map<std::string, ManEntry> manEntries(const std::string& text) {
         begin = end + 1;
         if (line.starts_with(".SS") || line.starts_with(".SH")) {
             inGroup = false;
-            body = nullptr;
+            bodies.clear();
             continue;
         }
-        if (line.starts_with(".\\\" schema-group:")) {
-            group = line.substr(std::string(".\\\" schema-group:").size());
-            group.erase(0, group.find_first_not_of(' '));
+        if (line.starts_with(marker)) {
+            groups = words(line.substr(marker.size()));
+            if (groups.empty())
+                groups.emplace_back(); // the top level
             inGroup = true;
             continue;
         }
         if (line.starts_with(".TP")) {
             tagNext = inGroup;
-            body = nullptr;
+            bodies.clear();
             continue;
         }
         if (tagNext) {
@@ -76,10 +91,11 @@ std::map<std::string, ManEntry> manEntries(const std::string& text) {
             key = key.substr(0, key.find(' '));
             if (!key.empty() && key.front() == '"')
                 key = key.substr(1, key.find('"', 1) - 1);
-            body = &out[group.empty() ? key : group + "." + key].body;
+            for (const std::string& g : groups)
+                bodies.push_back(&out[g.empty() ? key : g + "." + key].body);
             continue;
         }
-        if (body != nullptr)
+        for (std::string* body : bodies)
             *body += plain(line) + "\n";
     }
     return out;
@@ -122,6 +138,13 @@ void schema_lists_every_setting_with_its_description(void**) {
     assert_true(listing.find("instances.checksum\n    string; default \"pseudo_header\"; "
                              "\"pseudo_header\" | \"rfc9568\" | \"legacy_unicast\"\n") !=
                 std::string::npos);
+    assert_true(listing.find("checks.timeout\n    seconds; default min(1.0, interval / 2); "
+                             "0.01..3600, below interval\n") != std::string::npos);
+    assert_true(listing.find("fence.command\n    command; required; [ \"/absolute/program\", "
+                             "\"argument\", ... ]\n") != std::string::npos);
+    assert_true(listing.find("instances.track.weights\n    group of integers; unset by "
+                             "default; role = -254..254, ...\n") != std::string::npos);
+    assert_true(listing.find("auth.keys.id\n    integer; required; 1..255\n") != std::string::npos);
 }
 
 // The table's defaults are the ones config.h's types start with: an instance with only the
@@ -151,39 +174,136 @@ void checksum_choices_are_proto_names(void**) {
         assert_true(names.contains(std::string(c)));
 }
 
-// --check-config -v: every setting of every instance, with its range, defaults marked.
-void describe_prints_every_setting(void**) {
-    const LoadResult r = loadFile(test::dataPath("good/full.conf"));
-    assert_true(r.ok());
-    LoadResult v2 = loadFile(test::dataPath("good/v2.conf"));
-    assert_true(v2.ok());
-    Config both = *r.config;
-    both.instances.push_back(v2.config->instances.at(0));
-    const std::string text = describe(both);
-    assert_true(text.find("= ?") == std::string::npos); // a key the printer does not know
-    for (const SettingInfo& s : describeSchema()) {
-        const std::string leaf = s.path.substr(s.path.rfind('.') + 1);
-        if (s.path != "instances")
-            assert_true(text.find(" " + leaf + " = ") != std::string::npos);
-    }
-    assert_true(text.find("    vrid = 200;  # 1..255\n") != std::string::npos);
-    assert_true(text.find("    version = 3;  # 2 or 3 (2: IPv4 only); default\n") !=
-                std::string::npos);
-    assert_true(text.find("    addresses = [ \"198.51.100.10/24\", \"198.51.100.11/32\" ];") !=
-                std::string::npos);
-    assert_true(text.find("      refresh = 0.5;  # 0..86400\n") != std::string::npos);
-    assert_true(text.find("v2_password = \"********\";") != std::string::npos);
-    assert_true(text.find("secret12") == std::string::npos);
-    // What it prints is a configuration that loads to the same settings.
+// What describe() prints loads to the same configuration (passwords aside: they print as
+// stars).
+void reloadsTheSame(const Config& c, const std::string& text) {
     const LoadResult again = loadString(text, "described.conf");
     for (const Diagnostic& d : again.diagnostics)
         print_message("%s\n", d.toString().c_str());
     assert_true(again.diagnostics.empty());
     assert_true(again.config.has_value());
-    assert_true(again.config->instances.at(0).sameSettings(both.instances[0]));
-    Instance masked = both.instances[1]; // the password is printed as stars
-    masked.v2Password = "********";
-    assert_true(again.config->instances.at(1).sameSettings(masked));
+    const Config& d = *again.config;
+    assert_int_equal(d.instances.size(), c.instances.size());
+    for (std::size_t i = 0; i < c.instances.size(); ++i) {
+        Instance masked = c.instances[i];
+        if (masked.v2AuthType == proto::V2AuthType::SimplePassword)
+            masked.v2Password = std::string(masked.v2Password.size(), '*');
+        assert_true(d.instances[i].sameSettings(masked));
+        assert_int_equal(d.instances[i].ownAuth, masked.ownAuth);
+    }
+    assert_true(d.node == c.node);
+    assert_true(d.scripts == c.scripts);
+    assert_true(d.auth == c.auth);
+    assert_true(d.cluster == c.cluster);
+    assert_true(d.fence == c.fence);
+    assert_true(d.checks == c.checks);
+    assert_true(d.groups == c.groups);
+}
+
+void auth_choices_are_config_names(void**) {
+    const Key* mode = findKey(authKeys(), "mode");
+    const Key* antiReplay = findKey(authKeys(), "anti_replay");
+    assert_non_null(mode);
+    assert_non_null(antiReplay);
+    assert_int_equal(mode->choices.size(), 3);
+    assert_int_equal(antiReplay->choices.size(), 2);
+    std::set<std::string> modes;
+    for (const auto m : {AuthMode::Enforce, AuthMode::Permissive, AuthMode::ReceiveOnly})
+        modes.insert(authModeName(m));
+    for (const auto c : mode->choices)
+        assert_true(modes.contains(std::string(c)));
+    std::set<std::string> replays;
+    for (const auto a : {AntiReplay::Time, AntiReplay::Monotonic})
+        replays.insert(antiReplayName(a));
+    for (const auto c : antiReplay->choices)
+        assert_true(replays.contains(std::string(c)));
+    assert_string_equal(mode->defaultValue.data(), authModeName(Auth{}.mode));
+    assert_string_equal(std::string(antiReplay->defaultValue).c_str(),
+                        antiReplayName(Auth{}.antiReplay));
+}
+
+// The sections' table defaults are the ones config.h's types start with.
+void section_defaults_match_the_types(void**) {
+    const LoadResult r = loadString(
+        "auth = { keys = ( { id = 1; file = \"/k\"; } ); active_key = 1; };\n"
+        "cluster = { nodes = ( { name = \"a\"; address = \"192.0.2.1\"; },\n"
+        "                      { name = \"b\"; address = \"192.0.2.2\"; },\n"
+        "                      { name = \"q\"; address = \"192.0.2.3\"; witness = true; } );\n"
+        "            quorum_hook = { command = [ \"/q\" ]; }; };\n"
+        "fence = { command = [ \"/f\" ]; };\n"
+        "checks = ( { name = \"c\"; exec = [ \"/c\" ]; } );\n"
+        "instances = ( { name = \"x\"; interface = \"eth0\"; vrid = 7;\n"
+        "                addresses = [ \"192.0.2.1\" ]; track = ( { check = \"c\"; } ); } );\n",
+        "defaults.conf");
+    for (const Diagnostic& d : r.diagnostics)
+        print_message("%s\n", d.toString().c_str());
+    assert_true(r.ok());
+    const Config& c = *r.config;
+    assert_true(c.node == LocalNode{});
+    assert_true(c.scripts == Scripts{});
+    Auth auth;
+    auth.keys.push_back({1, "/k", {}});
+    auth.activeKey = 1;
+    assert_true(c.auth == auth);
+    Cluster cluster;
+    cluster.nodes = c.cluster->nodes;
+    cluster.quorumHook = QuorumHook{};
+    cluster.quorumHook->command.argv = {"/q"};
+    assert_true(c.cluster == cluster);
+    assert_false(c.cluster->nodes[1].witness);
+    Fence fence;
+    fence.command.argv = {"/f"};
+    assert_true(c.fence == fence);
+    Check check;
+    check.name = "c";
+    check.exec.argv = {"/c"};
+    assert_true(c.checks.at(0) == check);
+    Track track;
+    track.check = "c";
+    assert_true(c.instances.at(0).tracks.at(0) == track);
+    assert_true(c.instances.at(0).notify == Notify{});
+    // Inherited, with the window derived from the interval (AUTH_HMAC.md §9).
+    assert_false(c.instances.at(0).ownAuth);
+    auth.timeWindow = 5;
+    assert_true(c.instances.at(0).auth == auth);
+}
+
+// --check-config -v: every setting of every section, with its range, defaults marked; what it
+// prints loads back to the same configuration.
+void describe_prints_every_setting(void**) {
+    std::string all;
+    for (const char* name : {"full.conf", "v2.conf", "sections.conf"}) {
+        const LoadResult r = loadFile(test::dataPath(std::string("good/") + name));
+        assert_true(r.ok());
+        const std::string text = describe(*r.config);
+        assert_true(text.find("= ?") == std::string::npos); // a key the printer does not know
+        reloadsTheSame(*r.config, text);
+        all += text;
+    }
+    for (const SettingInfo& s : describeSchema()) {
+        const bool top = s.path.find('.') == std::string::npos;
+        const std::string leaf = s.path.substr(s.path.rfind('.') + 1);
+        if (all.find((top ? "\n" : " ") + leaf + " = ") == std::string::npos)
+            fail_msg("describe() never prints %s", s.path.c_str());
+    }
+    for (const char* line : {
+             "    vrid = 200;  # 1..255\n",
+             "    version = 3;  # 2 or 3 (2: IPv4 only); default\n",
+             "    addresses = [ \"198.51.100.10/24\", \"198.51.100.11/32\" ];",
+             "      refresh = 0.5;  # 0..86400\n",
+             "v2_password = \"********\";",
+             "  heartbeat = 0.25;  # 0.05..10, at most lease / 3\n",
+             "  user = \"hafd-script\";  # a user name; default\n",
+             "    role_pattern = \"^(master|slave)\";  # a POSIX extended regular expression\n",
+             "    timeout = 0.5;  # 0.01..3600, below interval\n",
+             "        weights = {\n          master = 50;\n          slave = 0;\n        };\n",
+             "    auth = { enabled = false; };\n",
+             "    tcp = \"[2001:db8::1]:443\";",
+             "# fence: not set\n",
+         })
+        if (all.find(line) == std::string::npos)
+            fail_msg("describe() does not print: %s", line);
+    assert_true(all.find("secret12") == std::string::npos);
 }
 
 void required_settings_have_no_default(void**) {
@@ -200,6 +320,8 @@ int main() {
         cmocka_unit_test(schema_lists_every_setting_with_its_description),
         cmocka_unit_test(table_defaults_match_the_types),
         cmocka_unit_test(checksum_choices_are_proto_names),
+        cmocka_unit_test(auth_choices_are_config_names),
+        cmocka_unit_test(section_defaults_match_the_types),
         cmocka_unit_test(describe_prints_every_setting),
         cmocka_unit_test(required_settings_have_no_default),
     };

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/check_builder.h"
+
+#include "config/builder_util.h"
+#include "config/format.h"
+#include "config/schema.h"
+#include "config/value_checks.h"
+
+#include <algorithm>
+#include <map>
+
+namespace hafd::config {
+
+namespace {
+
+// The settings that each make a kind; role is exec with role_pattern.
+constexpr std::string_view kKinds[] = {"exec", "tcp", "file", "interface"};
+
+// The kind settings present in `s`, in file order.
+std::vector<const Node*> kindsWritten(const Section& s) {
+    std::vector<const Node*> out;
+    for (const auto kind : kKinds)
+        if (const Node* n = s.find(kind))
+            out.push_back(n);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Node* a, const Node* b) { return a->line < b->line; });
+    return out;
+}
+
+class Builder {
+public:
+    Builder(const Node& entry, std::size_t position, Reporter& report)
+        : report_(report),
+          s_(entry, checkKeys(), namedEntryPath("checks", entry, position, checkKeys()), report) {
+        d_.path = s_.path();
+        d_.entry = &entry;
+        d_.check.where = whereOf(report, entry, d_.path);
+    }
+
+    CheckDraft build() && {
+        d_.nameOk = s_.ok("name");
+        if (d_.nameOk)
+            d_.check.name = s_.string("name");
+        kind();
+        timing();
+        return std::move(d_);
+    }
+
+private:
+    void error(std::string_view setting, std::string message) {
+        reportAt(report_, s_, Diagnostic::Severity::Error, setting, std::move(message));
+    }
+
+    void kind() {
+        const auto written = kindsWritten(s_);
+        if (written.empty()) {
+            report_.error(s_.node(), d_.path, "needs one of exec, tcp, file or interface");
+            return;
+        }
+        if (written.size() > 1) {
+            const Node& first = *written[0];
+            const Node& second = *written[1];
+            reportAt(report_, s_, Diagnostic::Severity::Error, second.name,
+                     "a check has one kind, and this one already has " + first.name + " (" +
+                         report_.where(first.file, first.line, second.file) + ")");
+            return;
+        }
+        const std::string& name = written[0]->name;
+        if (s_.present("role_pattern") && name != "exec")
+            error("role_pattern", "only applies with exec: a role check runs a command and "
+                                  "matches its output");
+        if (s_.present("file_pattern") && name != "file")
+            error("file_pattern", "only applies with file");
+        if (!s_.ok(name) || !s_.ok("role_pattern") || !s_.ok("file_pattern"))
+            return;
+        Check& c = d_.check;
+        if (name == "exec") {
+            c.exec = commandOf(s_, "exec", report_);
+            c.kind = s_.present("role_pattern") ? CheckKind::Role : CheckKind::Exec;
+            if (c.kind == CheckKind::Role)
+                c.pattern = s_.string("role_pattern");
+        } else if (name == "tcp") {
+            const auto target = parseTcpTarget(s_.string("tcp"));
+            c.kind = CheckKind::Tcp;
+            c.tcpAddress = target->address;
+            c.tcpPort = target->port;
+        } else if (name == "file") {
+            c.kind = CheckKind::File;
+            c.file = s_.string("file");
+            if (s_.present("file_pattern"))
+                c.pattern = s_.string("file_pattern");
+        } else {
+            c.kind = CheckKind::Interface;
+            c.interface = s_.string("interface");
+        }
+        d_.kindOk = true;
+    }
+
+    void timing() {
+        Check& c = d_.check;
+        if (s_.ok("fall"))
+            c.fall = static_cast<unsigned>(s_.integer("fall"));
+        if (s_.ok("rise"))
+            c.rise = static_cast<unsigned>(s_.integer("rise"));
+        if (!s_.ok("interval"))
+            return;
+        const double interval = s_.seconds("interval");
+        c.interval = fromSeconds(interval);
+        if (!s_.present("timeout")) {
+            c.timeout = fromSeconds(std::min(1.0, interval / 2)); // the table's formula
+            return;
+        }
+        if (!s_.ok("timeout"))
+            return;
+        const double timeout = s_.seconds("timeout");
+        if (timeout >= interval - 1e-9) {
+            error("timeout", "must be less than interval (" + formatNumber(interval) + "), not " +
+                                 formatNumber(timeout));
+            return;
+        }
+        c.timeout = fromSeconds(timeout);
+    }
+
+    Reporter& report_;
+    Section s_;
+    CheckDraft d_;
+};
+
+} // namespace
+
+std::vector<CheckDraft> buildChecks(const Section& root, Reporter& report) {
+    std::vector<CheckDraft> out;
+    std::map<std::string, const CheckDraft*> names;
+    for (const auto& [entry, position] : groupEntries(root, "checks", report))
+        out.push_back(Builder(*entry, position, report).build());
+    for (CheckDraft& d : out) {
+        if (!d.nameOk)
+            continue;
+        const auto [it, added] = names.try_emplace(d.check.name, &d);
+        if (added)
+            continue;
+        const Node& name = *d.entry->find("name");
+        report.error(name, d.path + ".name",
+                     quoted(d.check.name) + " is already the name of the check at " +
+                         report.where(it->second->entry->file, it->second->entry->line, name.file));
+        d.nameOk = false;
+    }
+    return out;
+}
+
+} // namespace hafd::config

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: Apache-2.0
+// The schema tables of the top level and of its sections other than `instances`. Included by
+// schema.cpp only. Internal to config/.
+#pragma once
+
+#include "config/schema.h"
+#include "config/schema_auth.h"
+#include "config/schema_instance.h"
+#include "config/value_checks.h"
+
+namespace hafd::config::tables {
+
+inline constexpr std::string_view kNodeAliases[] = {"router_id"};
+inline constexpr std::string_view kScriptsAliases[] = {"script_user"};
+inline constexpr std::string_view kChecksAliases[] = {"vrrp_script"};
+inline constexpr std::string_view kInstancesAliases[] = {"vrrp_instance"};
+inline constexpr std::string_view kGroupsAliases[] = {"vrrp_sync_group", "sync_groups"};
+inline constexpr std::string_view kExecAliases[] = {"script", "command"};
+inline constexpr std::string_view kGroupInstancesAliases[] = {"group"};
+inline constexpr std::string_view kHookAliases[] = {"quorum"};
+inline constexpr std::string_view kCommandAliases[] = {"script", "exec"};
+
+// The same formula for every timeout whose interval is a setting beside it.
+inline constexpr std::string_view kTimeoutDefault = "min(1.0, interval / 2)";
+
+inline constexpr Key kNode[] = {
+    Key("name", Type::String)
+        .limit(1, 64)
+        .rangeIs("1..64 of A-Z a-z 0-9 _ . -")
+        .checked(checkName)
+        .about("This node's name in cluster heartbeats and status; when unset, the host "
+               "name. Must be one of cluster.nodes when a cluster is configured."),
+};
+
+inline constexpr Key kScripts[] = {
+    Key("user", Type::String)
+        .byDefault("hafd-script")
+        .limit(1, 32)
+        .rangeIs("a user name")
+        .checked(checkName)
+        .about("The unprivileged user every command (checks, notify, fence, quorum hook) "
+               "runs as. It must exist on the host when any command is configured."),
+    Key("group", Type::String)
+        .limit(1, 32)
+        .rangeIs("a group name")
+        .checked(checkName)
+        .about("The group commands run as; when unset, the user's login group."),
+    Key("timeout", Type::Seconds)
+        .byDefault("10.0")
+        .limit(0.1, 3600)
+        .about("The time limit of notify commands; their process group is killed after "
+               "it. Checks, fence and the quorum hook have their own."),
+};
+
+inline constexpr Key kClusterNode[] = {
+    Key("name", Type::String)
+        .need()
+        .limit(1, 64)
+        .rangeIs("1..64 of A-Z a-z 0-9 _ . -")
+        .checked(checkName)
+        .about("The node's name (its node.name, or its host name). Unique."),
+    Key("address", Type::String)
+        .need()
+        .rangeIs("an IP address; all nodes of one family")
+        .checked(checkNodeAddress)
+        .about("Where the node's heartbeats come from and ours go to. Unique."),
+    Key("witness", Type::Bool)
+        .byDefault("false")
+        .about("A witness only votes: it runs hafd with no instances (for two-node "
+               "clusters)."),
+};
+
+inline constexpr Key kQuorumHook[] = {
+    Key("command", Type::Command)
+        .need()
+        .alias(kCommandAliases)
+        .about("Quorum also needs this command to exit 0, e.g. a linearizable read from "
+               "etcd."),
+    Key("interval", Type::Seconds)
+        .byDefault("2.0")
+        .limit(0.1, 3600)
+        .about("How often the command runs."),
+    Key("timeout", Type::Seconds)
+        .byDefault(kTimeoutDefault)
+        .limit(0.01, 3600)
+        .rangeIs("0.01..3600, below interval")
+        .about("A run that takes longer is killed and counts as a failure."),
+};
+
+inline constexpr Key kCluster[] = {
+    Key("nodes", Type::GroupList)
+        .need()
+        .holding(kClusterNode)
+        .about("Every node of the cluster, this one included, witnesses too: at least two."),
+    Key("heartbeat", Type::Seconds)
+        .byDefault("0.2")
+        .limit(0.05, 10)
+        .rangeIs("0.05..10, at most lease / 3")
+        .about("Time between the heartbeats each node sends every other."),
+    Key("lease", Type::Seconds)
+        .byDefault("2")
+        .limit(1, 3600)
+        .rangeIs("1..3600 whole seconds")
+        .about("A node has quorum while it hears a strict majority of votes within the "
+               "lease; a master without quorum releases its addresses, which are installed "
+               "with this kernel lifetime."),
+    Key("margin", Type::Seconds)
+        .byDefault("1.0")
+        .limit(0, 60)
+        .rangeIs("0..60, at least heartbeat")
+        .about("A backup claims only lease + margin after it last heard the master."),
+    Key("port", Type::Int)
+        .byDefault("7112")
+        .limit(1, 65535)
+        .about("The UDP port heartbeats are sent to and received on, the same on every "
+               "node."),
+    Key("quorum_hook", Type::Group)
+        .holding(kQuorumHook)
+        .alias(kHookAliases)
+        .about("An optional command that must agree before a node has quorum."),
+};
+
+inline constexpr Key kFence[] = {
+    Key("command", Type::Command)
+        .need()
+        .alias(kCommandAliases)
+        .about("Runs before a claim that follows a master failure (not a graceful "
+               "release); only exit 0 lets the claim go ahead."),
+    Key("timeout", Type::Seconds)
+        .byDefault("10.0")
+        .limit(0.1, 3600)
+        .about("A run that takes longer is killed and counts as a failure."),
+    Key("retry_interval", Type::Seconds)
+        .byDefault("1.0")
+        .limit(0.1, 3600)
+        .about("After a failure the node stays backup and retries this much later; the "
+               "wait doubles with each failure."),
+    Key("retry_max_interval", Type::Seconds)
+        .byDefault("60.0")
+        .limit(0.1, 86400)
+        .rangeIs("0.1..86400, at least retry_interval")
+        .about("The longest wait between retries."),
+};
+
+inline constexpr Key kCheck[] = {
+    Key("name", Type::String)
+        .need()
+        .limit(1, 32)
+        .rangeIs("1..32 of A-Z a-z 0-9 _ . -")
+        .checked(checkName)
+        .about("Names the check in tracks, status and logs. Unique."),
+    Key("exec", Type::Command)
+        .alias(kExecAliases)
+        .about("Kind exec: up while the command exits 0. With role_pattern, kind role."),
+    Key("tcp", Type::String)
+        .rangeIs("\"address:port\" or \"[IPv6 address]:port\"")
+        .checked(checkTcpTarget)
+        .about("Kind tcp: up while a TCP connection to the target completes."),
+    Key("file", Type::String)
+        .limit(1, 4096)
+        .rangeIs("an absolute path")
+        .checked(checkAbsolutePath)
+        .about("Kind file: up while the file exists (and its contents match file_pattern, "
+               "when set)."),
+    Key("file_pattern", Type::String)
+        .limit(1, 1024)
+        .rangeIs("a POSIX extended regular expression")
+        .checked(checkRegex)
+        .about("With file: the contents the file must match to be up."),
+    Key("interface", Type::String)
+        .limit(1, 15)
+        .rangeIs("a Linux interface name")
+        .checked(checkInterface)
+        .about("Kind interface: up while the interface is up with carrier."),
+    Key("role_pattern", Type::String)
+        .limit(1, 1024)
+        .rangeIs("a POSIX extended regular expression")
+        .checked(checkRegex)
+        .about("With exec, kind role: the output must match; the text of the first "
+               "parenthesised group (or the whole match) is the role that tracks weigh."),
+    Key("interval", Type::Seconds)
+        .byDefault("2.0")
+        .limit(0.1, 3600)
+        .about("How often the check runs."),
+    Key("timeout", Type::Seconds)
+        .byDefault(kTimeoutDefault)
+        .limit(0.01, 3600)
+        .rangeIs("0.01..3600, below interval")
+        .about("A run that takes longer is killed (exec, role) or abandoned (tcp) and "
+               "counts as a failure."),
+    Key("fall", Type::Int)
+        .byDefault("3")
+        .limit(1, 255)
+        .about("Consecutive failures that take an up check down."),
+    Key("rise", Type::Int)
+        .byDefault("2")
+        .limit(1, 255)
+        .about("Consecutive successes that bring a down check up, or that confirm a new "
+               "role."),
+};
+
+inline constexpr Key kGroup[] = {
+    Key("name", Type::String)
+        .need()
+        .limit(1, 32)
+        .rangeIs("1..32 of A-Z a-z 0-9 _ . -")
+        .checked(checkName)
+        .about("Names the group in logs, status and notifications. Unique."),
+    Key("instances", Type::StringList)
+        .need()
+        .limit(1, kNoMax)
+        .rangeIs("names of instances, each in one group at most")
+        .checked(checkName)
+        .alias(kGroupInstancesAliases)
+        .about("The instances that change state together: one in FAULT puts the group in "
+               "FAULT."),
+    Key("notify", Type::Group).holding(kNotify).about("Commands run when the group changes state."),
+};
+
+inline constexpr Key kRoot[] = {
+    Key("node", Type::Group).holding(kNode).alias(kNodeAliases).about("This node."),
+    Key("scripts", Type::Group)
+        .holding(kScripts)
+        .alias(kScriptsAliases)
+        .about("How hafd runs commands: checks, notify, fence and the quorum hook."),
+    Key("auth", Type::Group)
+        .holding(kAuth)
+        .alias(kAuthAliases)
+        .about("Authentication of adverts and heartbeats (keepalived's auth_hmac), for "
+               "every instance without its own. Parsed and validated; takes effect in a "
+               "later release."),
+    Key("cluster", Type::Group)
+        .holding(kCluster)
+        .about("Cluster heartbeats, quorum and the split-brain rules. Parsed and "
+               "validated; takes effect in a later release."),
+    Key("fence", Type::Group)
+        .holding(kFence)
+        .about("A fence command run before claiming after a master failure. Parsed and "
+               "validated; takes effect in a later release."),
+    Key("checks", Type::GroupList)
+        .holding(kCheck)
+        .alias(kChecksAliases)
+        .about("Health checks that instances track. Parsed and validated; takes effect "
+               "in a later release."),
+    Key("instances", Type::GroupList)
+        .holding(kInstance)
+        .alias(kInstancesAliases)
+        .about("The virtual routers this node takes part in."),
+    Key("groups", Type::GroupList)
+        .holding(kGroup)
+        .alias(kGroupsAliases)
+        .about("Sync groups: instances that change state together. Parsed and validated; "
+               "takes effect in a later release."),
+};
+
+} // namespace hafd::config::tables

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+// The top-level sections other than checks, instances and groups: node, scripts, cluster and
+// fence, each with the rules between its own settings (DESIGN.md §4, §10). Internal to config/.
+#pragma once
+
+#include "config/config.h"
+#include "config/node.h"
+#include "config/report.h"
+#include "config/section.h"
+
+#include <optional>
+
+namespace hafd::config {
+
+struct ClusterDraft {
+    std::optional<Cluster> cluster;       // set when the section is present and has no error
+    const Node* group = nullptr;          // the section as written, when present
+    std::vector<const Node*> nodeEntries; // parallel to cluster->nodes
+};
+
+LocalNode buildNode(const Section& root, Reporter& report);
+Scripts buildScripts(const Section& root, Reporter& report);
+ClusterDraft buildCluster(const Section& root, Reporter& report);
+std::optional<Fence> buildFence(const Section& root, Reporter& report);
+
+} // namespace hafd::config

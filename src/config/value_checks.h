@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// The value checks of the schema tables (Key::check): each returns "" when the value is fine,
+// else the problem as it reads after the quoted value ("is not an IP address"). Pure: no file is
+// opened and no name resolved here. Internal to config/.
+#pragma once
+
+#include "common/address.h"
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace hafd::config {
+
+// Instance, check, group and node names: letters, digits, '_', '.' and '-'.
+std::string checkName(std::string_view v);
+// Linux's dev_valid_name() (the length is the table's limit).
+std::string checkInterface(std::string_view v);
+// A virtual address: "address" or "address/prefix-length", not multicast or unspecified.
+std::string checkVip(std::string_view v);
+// A unicast peer or cluster node: an address without a prefix length.
+std::string checkPeer(std::string_view v);
+// A cluster node: an address without a prefix length.
+std::string checkNodeAddress(std::string_view v);
+// A file hafd reads or watches: an absolute path.
+std::string checkAbsolutePath(std::string_view v);
+// "address:port" or "[IPv6 address]:port".
+std::string checkTcpTarget(std::string_view v);
+// A POSIX extended regular expression (regcomp(3) with REG_EXTENDED) that compiles; the
+// problem quotes the library's message.
+std::string checkRegex(std::string_view v);
+// A command's program (the first argv entry): an absolute path.
+std::string checkProgram(std::string_view v);
+
+struct TcpTarget {
+    IpAddress address;
+    uint16_t port = 0;
+};
+// Precondition-free: nullopt when checkTcpTarget() would complain.
+std::optional<TcpTarget> parseTcpTarget(std::string_view v);
+
+// The roles a role check's pattern can report, when that can be told from the pattern alone:
+// its first parenthesised group (or, without one, the whole pattern between optional ^ and $)
+// is a plain alternation of words, as in "^(master|slave)". nullopt when it is anything else.
+std::optional<std::set<std::string>> literalRoles(std::string_view pattern);
+
+} // namespace hafd::config
