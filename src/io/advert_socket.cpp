@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "io/advert_socket.h"
 
+#include "io/loop.h"
+
 #include "proto/ipv4.h"
 
 #include <linux/filter.h>
@@ -8,8 +10,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 namespace hafd::io {
 
@@ -91,6 +95,8 @@ SysResult<AdvertSocket> AdvertSocket::open(Family family, const std::string& ifn
     if (setInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, kRxBufferBytes) < 0)
         (void)setInt(fd, SOL_SOCKET, SO_RCVBUF, kRxBufferBytes); // capped by rmem_max
     int err = 0;
+    if ((err = setInt(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1)) < 0)
+        return optFail(err, "SO_TIMESTAMPNS", ifname);
     if (v4) {
         if ((err = setInt(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0)) < 0)
             return optFail(err, "IP_MULTICAST_ALL", ifname);
@@ -133,7 +139,7 @@ SysResult<AdvertSocket> AdvertSocket::open(Family family, const std::string& ifn
         if ((err = setInt(t, IPPROTO_IPV6, IPV6_TCLASS, kTrafficClass)) < 0)
             return optFail(err, "IPV6_TCLASS", ifname);
     }
-    s.rxBuf_.resize(kMaxDatagram);
+    s.rxBuf_ = Buffer(kMaxDatagram);
     return s;
 }
 
@@ -177,11 +183,35 @@ int AdvertSocket::leaveGroup() {
     return 0;
 }
 
+namespace {
+
+// The kernel's receive stamp is CLOCK_REALTIME; the daemon's timers are CLOCK_MONOTONIC. The age
+// of the packet (realtime now minus the stamp) is taken off monotonic now. A realtime step
+// between the two reads could make the age absurd: it is then bounded to [0, 1 s].
+TimePoint arrivalTime(msghdr& msg) {
+    const TimePoint now = monotonicNow();
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+            continue;
+        timespec stamp;
+        std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+        timespec real{};
+        clock_gettime(CLOCK_REALTIME, &real);
+        const int64_t ageNs =
+            (real.tv_sec - stamp.tv_sec) * 1'000'000'000LL + (real.tv_nsec - stamp.tv_nsec);
+        const int64_t ageUs = std::clamp<int64_t>(ageNs / 1000, 0, 1'000'000);
+        return now - Duration(ageUs);
+    }
+    return now;
+}
+
+} // namespace
+
 int AdvertSocket::receive(RxPacket& out) {
     union {
         cmsghdr align;
         char buf[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
-                 CMSG_SPACE(sizeof(in_pktinfo))];
+                 CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(timespec))];
     } control;
     sockaddr_storage from{};
     iovec iov{rxBuf_.data(), rxBuf_.size()};
@@ -202,6 +232,7 @@ int AdvertSocket::receive(RxPacket& out) {
 
     out = RxPacket{};
     out.meta.ifindex = ifindex_;
+    out.arrived = arrivalTime(msg);
     const std::span<const uint8_t> data(rxBuf_.data(), static_cast<std::size_t>(n));
 
     if (family_ == Family::V4) {

@@ -20,6 +20,8 @@
 #pragma once
 
 #include "common/address.h"
+#include "common/time.h"
+#include "io/buffer.h"
 #include "io/sys_error.h"
 #include "io/unique_fd.h"
 #include "proto/advert.h"
@@ -34,6 +36,10 @@
 namespace hafd::io {
 
 struct RxPacket {
+    // When the kernel received the packet, on CLOCK_MONOTONIC (from its SO_TIMESTAMPNS stamp):
+    // a backup's Master_Down_Timer runs from the advert's arrival, not from when the loop got
+    // round to reading it.
+    TimePoint arrived{};
     proto::RxMeta meta;                    // source, destination, TTL/hop limit, ifindex
     std::span<const uint8_t> payload;      // the VRRP message; points into the socket's buffer and
                                            // stays valid until the next receive()
@@ -84,7 +90,7 @@ private:
     UniqueFd tx_;
     bool joined_ = false;
     uint16_t nextId_ = 1; // IPv4 identification, per socket, as keepalived
-    std::vector<uint8_t> rxBuf_;
+    Buffer rxBuf_;
     std::vector<uint8_t> txBuf_;
 };
 

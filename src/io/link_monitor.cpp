@@ -37,7 +37,7 @@ SysResult<LinkMonitor> LinkMonitor::open() {
     const unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
     if (mnl_socket_bind(m.sock_.get(), groups, MNL_SOCKET_AUTOPID) < 0)
         return sysFail(errno, "bind(NETLINK_ROUTE, link and address groups)");
-    m.buf_.resize(kBufferBytes);
+    m.buf_ = Buffer(kBufferBytes);
     return m;
 }
 

@@ -3,6 +3,7 @@
 // RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR and RTNLGRP_IPV6_IFADDR. Watch fd() for Read and call read().
 #pragma once
 
+#include "io/buffer.h"
 #include "io/netlink.h"
 #include "io/sys_error.h"
 
@@ -61,7 +62,7 @@ private:
         void operator()(mnl_socket* s) const;
     };
     std::unique_ptr<mnl_socket, Deleter> sock_;
-    std::vector<uint8_t> buf_;
+    Buffer buf_;
 };
 
 } // namespace hafd::io

@@ -98,7 +98,7 @@ SysResult<NetlinkClient> NetlinkClient::open() {
     getsockopt(mnl_socket_get_fd(c.sock_.get()), SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len);
     c.maxMsgsPerChunk_ = std::max<std::size_t>(16, static_cast<std::size_t>(rcvbuf) / kReplyCost);
     c.seq_ = static_cast<uint32_t>(time(nullptr));
-    c.rxBuf_.resize(kRxBufferBytes);
+    c.rxBuf_ = Buffer(kRxBufferBytes);
     return c;
 }
 
@@ -121,7 +121,10 @@ SysResult<std::vector<AddressResult>> NetlinkClient::batch(bool add, uint32_t if
                                                            std::span<const Prefix> prefixes,
                                                            const AddOptions& options) {
     std::vector<AddressResult> results(prefixes.size());
-    std::vector<uint8_t> buf(kChunkBytes);
+    // The chunk buffer lives with the client: a fresh 64 KiB per transition, freed and carved up
+    // by small allocations in between, made the heap grow with every master that took over.
+    std::vector<uint8_t>& buf = txBuf_;
+    buf.resize(kChunkBytes);
     const uint32_t seqBase = seq_ + 1;
     seq_ += static_cast<uint32_t>(prefixes.size());
     std::size_t i = 0;

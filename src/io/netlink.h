@@ -6,6 +6,7 @@
 #pragma once
 
 #include "common/address.h"
+#include "io/buffer.h"
 #include "io/sys_error.h"
 
 #include <cstdint>
@@ -129,7 +130,8 @@ private:
     uint32_t seq_ = 0;
     std::size_t maxMsgsPerChunk_ = 0;
     bool ackEvery_ = false;
-    std::vector<uint8_t> rxBuf_;
+    Buffer rxBuf_;
+    std::vector<uint8_t> txBuf_; // one batch chunk, reused
 };
 
 } // namespace hafd::io

@@ -3,10 +3,12 @@
 // peer's): IPv4/IPv6 multicast and unicast, RxMeta (TTL, destination, ifindex), no loopback of
 // our own adverts, group leave, draining, and the tentative-source error.
 #include "io/advert_socket.h"
+#include "io/loop.h"
 #include "proto/advert.h"
 
 #include <cerrno>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "io_test.h"
@@ -204,6 +206,25 @@ void unjoined_socket_hears_no_multicast(void**) {
 
 // A link-local that is still tentative (DAD running) cannot be a source yet: a distinct,
 // transient error, so the daemon retries (TOOLCHAIN.md §4, §11).
+// The arrival time is the kernel's receive stamp on the monotonic clock: a packet read late keeps
+// the time it arrived, so a backup's Master_Down_Timer is not stretched by the loop's delays.
+void arrival_time_is_when_the_kernel_received_it(void**) {
+    auto a = openSocket(Family::V4, "va", gVa);
+    auto b = peerSocket(Family::V4);
+    const auto src = ip("192.0.2.1"), group = vrrpMulticastGroup(Family::V4);
+    const TimePoint before = io::monotonicNow();
+    assert_int_equal(a.send(advert(Family::V4, 51, src, group), src, group), 0);
+    const TimePoint sent = io::monotonicNow();
+    assert_true(waitReadable(b.fd(), 1000ms));
+    std::this_thread::sleep_for(50ms); // the loop is busy elsewhere
+    io::RxPacket p;
+    assert_int_equal(b.receive(p), 1);
+    const TimePoint read = io::monotonicNow();
+    assert_true(p.arrived >= before - 1ms); // the realtime-to-monotonic conversion's rounding
+    assert_true(p.arrived <= sent + 1ms);
+    assert_true(read - p.arrived >= 50ms);
+}
+
 void tentative_source_is_eaddrnotavail(void**) {
     auto a = openSocket(Family::V6, "va", gVa);
     writeSysctl("net/ipv6/conf/va/accept_dad", "1");
@@ -233,6 +254,7 @@ int main() {
         cmocka_unit_test(left_group_hears_unicast_only),
         cmocka_unit_test(unjoined_socket_hears_no_multicast),
         cmocka_unit_test(tentative_source_is_eaddrnotavail),
+        cmocka_unit_test(arrival_time_is_when_the_kernel_received_it),
     };
     return cmocka_run_group_tests_name("io-advert", tests, setup, nullptr);
 }
