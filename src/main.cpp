@@ -5,10 +5,9 @@
 #include "config/load.h"
 #include "ctl/client.h"
 #include "daemon/cli.h"
+#include "daemon/config_loader.h"
 #include "daemon/daemon.h"
 #include "daemon/logging.h"
-
-#include <net/if.h>
 
 #include <cstdio>
 #include <string>
@@ -18,25 +17,8 @@ using namespace hafd;
 
 namespace {
 
-// Facts about the host that the configuration cannot know (DESIGN.md §10): warnings for
-// --check-config, so configurations can be checked on a build host. At start a missing interface
-// is not fatal either: the instance waits in FAULT until it appears.
-std::vector<config::Diagnostic> hostChecks(const config::Config& cfg) {
-    std::vector<config::Diagnostic> out;
-    for (const auto& i : cfg.instances)
-        if (if_nametoindex(i.interface.c_str()) == 0)
-            out.push_back(config::diagnose(i, "interface", config::Diagnostic::Severity::Warning,
-                                           "no interface '" + i.interface +
-                                               "' on this host (the instance stays in FAULT "
-                                               "until it appears)"));
-    return out;
-}
-
 int checkConfig(const daemon::Options& o) {
-    auto r = config::loadFile(o.configFile);
-    if (r.config)
-        for (auto& d : hostChecks(*r.config))
-            r.diagnostics.push_back(std::move(d));
+    const auto r = daemon::loadConfiguration(o.configFile, daemon::HostFacts::AsWarnings);
     // One stream, so errors and warnings stay in file and line order.
     for (const auto& d : r.diagnostics)
         std::fprintf(stderr, "%s\n", d.toString().c_str());
@@ -53,7 +35,7 @@ int checkConfig(const daemon::Options& o) {
 
 int runDaemon(const daemon::Options& o) {
     daemon::setupLogging(o.logLevel);
-    auto r = config::loadFile(o.configFile);
+    auto r = daemon::loadConfiguration(o.configFile, daemon::HostFacts::AsErrors);
     for (const auto& d : r.diagnostics) {
         if (d.isError())
             log::error("%s", d.toString().c_str());

@@ -5,12 +5,14 @@
 #include "common/log.h"
 #include "ctl/client.h"
 #include "ctl/json.h"
+#include "daemon/config_loader.h"
 #include "proto/frames.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <malloc.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -43,6 +45,7 @@ Daemon::~Daemon() {
     sockets_.clear();
     watchdogTimer_.reset();
     recordTimer_.reset();
+    trimTimer_.reset();
 }
 
 int Daemon::run() {
@@ -58,6 +61,7 @@ int Daemon::run() {
     if (vipPort_)
         vipPort_->saveRecord();
     recordTimer_.reset();
+    trimTimer_.reset();
     return rc == kExitOk ? exitStatus_ : rc;
 }
 
@@ -105,15 +109,6 @@ int Daemon::start() {
     netlink_ = std::move(*netlink);
     monitorWatcher_ = io::IoWatcher(loop_, monitor_.fd(), io::IoWatcher::Read,
                                     [this](int) { onNetlinkReadable(); });
-    if (std::any_of(config_.instances.begin(), config_.instances.end(),
-                    [](const config::Instance& i) { return i.vmac; })) {
-        auto vm = io::VmacManager::open();
-        if (!vm) {
-            log::error("VMAC: %s", vm.error().message().c_str());
-            return kExitPrivilege;
-        }
-        vmacs_ = std::move(*vm);
-    }
     auto links = netlink_.dumpLinks();
     auto addresses = netlink_.dumpAddresses();
     if (!links || !addresses) {
@@ -133,11 +128,8 @@ int Daemon::start() {
     removeStaleVips();
 
     const TimePoint now = io::monotonicNow();
-    for (const auto& cfg : config_.instances) {
-        instances_.push_back(std::make_unique<Instance>(
-            cfg, scheduler_, *vipPort_, *announcePort_,
-            [this](const Instance&, const core::StateChanged&) { notifier_.status(summary()); }));
-    }
+    for (const auto& cfg : config_.instances)
+        instances_.push_back(makeInstance(cfg));
     // The link state goes in before Startup (core/virtual_router.h).
     refreshAll(now);
     for (auto& instance : instances_) {
@@ -149,10 +141,7 @@ int Daemon::start() {
 
     for (int sig : {SIGTERM, SIGINT})
         signals_.emplace_back(loop_, sig, [this] { shutdown(); });
-    signals_.emplace_back(loop_, SIGHUP, [] {
-        log::warning("SIGHUP: reloading the configuration is not supported yet; the running "
-                     "configuration is unchanged");
-    });
+    signals_.emplace_back(loop_, SIGHUP, [this] { (void)reload("SIGHUP"); });
     std::signal(SIGPIPE, SIG_IGN);
 
     auto control =
@@ -173,8 +162,33 @@ int Daemon::start() {
     }
     log::notice("hafd %s started: %zu instance(s) from %s", HAFD_VERSION, instances_.size(),
                 config_.file.c_str());
+    noteInactiveSections();
     notifier_.ready(summary());
+    trimTimer_.emplace(scheduler_, [](TimePoint) { malloc_trim(0); });
+    trimSoon(now);
     return kExitOk;
+}
+
+void Daemon::noteInactiveSections() const {
+    std::string list;
+    for (const auto& section : inactiveSections(config_))
+        list += (list.empty() ? "" : ", ") + section;
+    if (!list.empty())
+        log::notice("configured but not active in this release (parsed and validated only): %s",
+                    list.c_str());
+}
+
+// Parsing a configuration and the elections that follow leave the heap full of small free
+// blocks that later allocations keep touching: once things have settled, they go back to the
+// kernel (at 250 instances that is half of hafd's private memory).
+void Daemon::trimSoon(TimePoint now) {
+    trimTimer_->arm(now + 5s);
+}
+
+std::unique_ptr<Instance> Daemon::makeInstance(const config::Instance& cfg) {
+    return std::make_unique<Instance>(
+        cfg, scheduler_, *vipPort_, *announcePort_,
+        [this](const Instance&, const core::StateChanged&) { notifier_.status(summary()); });
 }
 
 // DESIGN.md §10 stale VIPs: addresses hafd marked (IFA_PROTO) or recorded in the runtime
@@ -236,6 +250,12 @@ void Daemon::refreshAll(TimePoint now) {
     for (auto& instance : instances_)
         refresh(*instance, now);
     closeUnusedSockets();
+    // Received adverts find their instances by (socket, VRID): with 250 instances a linear
+    // search per advert was a tenth of a backup's CPU.
+    byVrid_.clear();
+    for (auto& instance : instances_)
+        if (const AdvertSender* sender = instance->binding().sender)
+            byVrid_[{sender, instance->config().vrid}].push_back(instance.get());
 }
 
 // Binds an instance to its interface as it is now and tells the router when usability or the
@@ -248,12 +268,14 @@ void Daemon::refresh(Instance& instance, TimePoint now) {
     bool usable = false;
     const io::LinkInfo* link = links_.find(cfg.interface);
     if (link && link->adminUp() && link->carrier()) {
-        auto src = links_.sourceFor(link->ifindex, cfg.family, source,
-                                    [this](const IpAddress& a) { return isVip(a, true); });
+        auto src = links_.sourceFor(
+            link->ifindex, cfg.family, source,
+            [this](const IpAddress& a) { return isVip(a, true); }, cfg.unicastPeers);
         // An owner whose interface has no address besides its VIPs sends from one of them.
         if (!src && cfg.isOwner())
-            src = links_.sourceFor(link->ifindex, cfg.family, source,
-                                   [this](const IpAddress& a) { return isVip(a, false); });
+            src = links_.sourceFor(
+                link->ifindex, cfg.family, source,
+                [this](const IpAddress& a) { return isVip(a, false); }, cfg.unicastPeers);
         Socket* s = socketFor(*link, cfg.family);
         if (s && src) {
             if (!cfg.isUnicast() && !s->socket.joined()) {
@@ -331,6 +353,14 @@ std::optional<io::VmacLink> Daemon::vmacFor(const Instance& instance, const io::
         if (l && l->name == it->second.name && l->parentIfindex == parent.ifindex)
             return it->second;
         vmacLinks_.erase(it); // gone or re-created: ensure again
+    }
+    if (!vmacs_) {
+        auto vm = io::VmacManager::open();
+        if (!vm) {
+            log::error("instance %s: VMAC: %s", cfg.name.c_str(), vm.error().message().c_str());
+            return std::nullopt;
+        }
+        vmacs_ = std::move(*vm);
     }
     // No address on the VMAC here: an IPv6 master puts the parent's link-local on it while it is
     // master (Binding::vmacSource), so a backup's VMAC stays silent.
@@ -423,7 +453,7 @@ void Daemon::onAdvertReadable(Socket& s) {
     // Bounded per wake-up so one busy interface cannot starve the loop.
     for (int budget = 256; budget > 0 && (rc = s.socket.receive(pkt)) > 0; --budget) {
         ++s.received;
-        const TimePoint now = io::monotonicNow();
+        const TimePoint now = pkt.arrived;
         if (pkt.drop) {
             ++s.drops[static_cast<std::size_t>(*pkt.drop)];
             continue;
@@ -457,14 +487,12 @@ void Daemon::deliver(Socket& s, const proto::Decoded& decoded, const proto::RxMe
     };
     Instance* best = nullptr;
     int bestScore = 0;
-    for (auto& i : instances_) {
-        if (i->binding().sender != s.sender.get() || i->config().vrid != decoded.advert.vrid)
-            continue;
-        if (const int sc = score(i->config()); sc > bestScore) {
-            best = i.get();
-            bestScore = sc;
-        }
-    }
+    if (const auto it = byVrid_.find({s.sender.get(), decoded.advert.vrid}); it != byVrid_.end())
+        for (Instance* i : it->second)
+            if (const int sc = score(i->config()); sc > bestScore) {
+                best = i;
+                bestScore = sc;
+            }
     if (!best) {
         ++s.unknownVrid;
         log::debug("%s: advert for unknown VRID %u from %s", s.socket.ifname().c_str(),
@@ -481,12 +509,18 @@ void Daemon::shutdown() {
     const TimePoint now = io::monotonicNow();
     for (auto& i : instances_)
         i->handle(core::Shutdown{}, now);
-    if (vmacs_)
-        for (const auto& [name, link] : vmacLinks_)
-            if (auto r = vmacs_->remove(link.name); !r)
-                log::warning("removing VMAC %s: %s", link.name.c_str(),
-                             r.error().message().c_str());
+    while (!vmacLinks_.empty())
+        removeVmac(vmacLinks_.begin()->first);
     loop_.stop();
+}
+
+void Daemon::removeVmac(const std::string& instanceName) {
+    const auto it = vmacLinks_.find(instanceName);
+    if (it == vmacLinks_.end())
+        return;
+    if (auto r = vmacs_->remove(it->second.name); !r)
+        log::warning("removing VMAC %s: %s", it->second.name.c_str(), r.error().message().c_str());
+    vmacLinks_.erase(it);
 }
 
 bool Daemon::isVip(const IpAddress& address, bool includeOwners) const {
@@ -509,6 +543,8 @@ std::string Daemon::summary() const {
         s += ", " + std::to_string(f) + " fault";
     if (const unsigned n = counts[static_cast<int>(core::State::Initialize)])
         s += ", " + std::to_string(n) + " init";
+    if (!reloadError_.empty())
+        s += "; last reload rejected: " + reloadError_;
     return s;
 }
 
@@ -517,6 +553,8 @@ std::string Daemon::handleControl(const std::string& line) {
     const auto request = ctl::parseRequest(line, error);
     if (!request)
         return ctl::formatErrorReply(error);
+    if (request->command == "reload")
+        return ctl::formatVerdictReply(reload("hafctl reload"));
     if (request->command != "status")
         return ctl::formatErrorReply("unknown command '" + request->command + "'");
     const TimePoint now = io::monotonicNow();

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "config/config.h"
+#include "config/diff.h"
+#include "ctl/json.h"
 #include "daemon/cli.h"
 #include "daemon/control.h"
 #include "daemon/instance.h"
@@ -50,6 +52,13 @@ private:
     using SocketKey = std::pair<uint32_t, Family>;
 
     int start();
+    std::unique_ptr<Instance> makeInstance(const config::Instance& cfg);
+    void trimSoon(TimePoint now);
+    void noteInactiveSections() const;
+    // Reload (reload.cpp): the verdict goes to `hafctl reload`; SIGHUP only logs it.
+    ctl::Verdict reload(const char* trigger);
+    void apply(const config::ConfigDiff& diff, TimePoint now);
+    void removeVmac(const std::string& instanceName);
     void removeStaleVips();
     void refreshAll(TimePoint now);
     void refresh(Instance& instance, TimePoint now);
@@ -85,13 +94,17 @@ private:
     std::unique_ptr<FrameAnnouncer> announcePort_;
     std::map<SocketKey, std::unique_ptr<Socket>> sockets_;
     std::vector<std::unique_ptr<Instance>> instances_;
+    // Instances by (advert socket, VRID), rebuilt whenever bindings change (refreshAll).
+    std::map<std::pair<const AdvertSender*, uint8_t>, std::vector<Instance*>> byVrid_;
     std::map<std::string, io::VmacLink> vmacLinks_; // by instance name
     std::vector<io::SignalWatcher> signals_;
     std::unique_ptr<ControlServer> control_;
     SystemdNotifier notifier_;
     std::optional<Scheduler::Timer> watchdogTimer_;
     std::optional<Scheduler::Timer> recordTimer_; // writes the VIP record after the actions
+    std::optional<Scheduler::Timer> trimTimer_;   // gives free heap back once things settle
     int exitStatus_ = kExitOk;
+    std::string reloadError_; // the first error of the last rejected reload, until one succeeds
 };
 
 } // namespace hafd::daemon

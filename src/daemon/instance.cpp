@@ -14,7 +14,6 @@ namespace hafd::daemon {
 
 namespace {
 
-constexpr std::size_t kHistory = 8;
 constexpr std::size_t kPeersShown = 8;
 
 template <class... F>
@@ -30,9 +29,18 @@ double seconds(Duration d) {
 
 } // namespace
 
+namespace {
+// The router keeps the settings, not where they stand in the file: the daemon's Config has the
+// lines for messages, and 250 instances should not carry two copies of every line map.
+config::Instance withoutLines(config::Instance cfg) {
+    cfg.lines.clear();
+    return cfg;
+}
+} // namespace
+
 Instance::Instance(config::Instance cfg, Scheduler& scheduler, VipManager& vips,
                    Announcer& announcer, StateHook onStateChange)
-    : router_(std::move(cfg)), vips_(vips), announcer_(announcer),
+    : router_(withoutLines(std::move(cfg))), vips_(vips), announcer_(announcer),
       onStateChange_(std::move(onStateChange)),
       protocolTimer_(scheduler, [this](TimePoint now) { onTimer(now); }),
       announceTimer_(scheduler, [this](TimePoint now) { announceRound(now); }) {
@@ -203,7 +211,7 @@ void Instance::reconfigure(const config::Instance& cfg, TimePoint now) {
     vipAddresses_.clear();
     for (const auto& p : cfg.addresses)
         vipAddresses_.push_back(p.address);
-    handle(core::Reconfigure{cfg}, now);
+    handle(core::Reconfigure{withoutLines(cfg)}, now);
 }
 
 // One round: a frame per VIP. A round the device queue could not take whole is finished 1 ms
@@ -246,9 +254,7 @@ void Instance::logTransition(const core::StateChanged& c, TimePoint now) {
     // STYLE.md habit 2: one line per transition: instance, old -> new, priority, reason.
     log::notice("instance %s: %s -> %s (%s), priority %u", name().c_str(), core::stateName(c.from),
                 core::stateName(c.to), core::reasonName(c.reason), c.priority);
-    history_.push_front({c, now});
-    if (history_.size() > kHistory)
-        history_.pop_back();
+    history_[historyCount_++ % history_.size()] = {c, now};
     if (onStateChange_)
         onStateChange_(*this, c);
 }
@@ -302,7 +308,12 @@ void Instance::rememberPeer(const core::AdvertReceived& a, TimePoint now) {
             it = peers_.insert(peers_.end(), PeerRecord{});
         }
     }
-    *it = PeerRecord{a.meta.source, a.decoded.advert, a.decoded.checksumForm, now};
+    // Assigned field by field: the address list reuses its storage (one advert per interval per
+    // peer must not allocate).
+    it->address = a.meta.source;
+    it->advert = a.decoded.advert;
+    it->form = a.decoded.checksumForm;
+    it->lastSeen = now;
 }
 
 ctl::InstanceStatus Instance::status(TimePoint now) const {
@@ -327,9 +338,11 @@ ctl::InstanceStatus Instance::status(TimePoint now) const {
     for (const auto& p : cfg.addresses)
         s.vips.push_back(p.toString());
     s.vipsInstalled = vipsInstalled();
-    for (const auto& t : history_)
+    for (std::size_t k = 1; k <= std::min(historyCount_, history_.size()); ++k) {
+        const auto& t = history_[(historyCount_ - k) % history_.size()];
         s.lastTransitions.push_back({core::stateName(t.change.from), core::stateName(t.change.to),
                                      core::reasonName(t.change.reason), seconds(now - t.at)});
+    }
     s.counters = {{"adverts_in", c.advertsIn},
                   {"adverts_out", c.advertsOut},
                   {"transitions", c.transitions},

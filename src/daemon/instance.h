@@ -11,7 +11,7 @@
 #include "daemon/ports.h"
 #include "daemon/scheduler.h"
 
-#include <deque>
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -80,7 +80,10 @@ private:
         core::StateChanged change;
         TimePoint at;
     };
-    std::deque<TransitionRecord> history_; // newest first, bounded
+    // The last transitions, newest at history_[(historyCount_ - 1) % size]: a fixed ring, so an
+    // instance costs no allocation per transition (250 instances are a memory budget).
+    std::array<TransitionRecord, 8> history_{};
+    std::size_t historyCount_ = 0;
 
     struct PeerRecord {
         IpAddress address;

@@ -33,9 +33,7 @@ Result<unsigned> NetlinkVips::install(uint32_t ifindex, std::span<const Prefix> 
             continue;
         if (!(*r)[i].noop)
             ++added;
-        io::InstalledVip v{link ? link->name : std::to_string(ifindex), vips[i]};
-        if (std::find(record_.begin(), record_.end(), v) == record_.end())
-            record_.push_back(std::move(v));
+        record_.emplace(link ? link->name : std::to_string(ifindex), vips[i]);
     }
     changed();
     if (auto f = failures(vips, *r); !f.empty())
@@ -51,7 +49,7 @@ Result<void> NetlinkVips::remove(uint32_t ifindex, std::span<const Prefix> vips)
     const std::string ifname = link ? link->name : std::to_string(ifindex);
     for (std::size_t i = 0; i < vips.size() && i < r->size(); ++i)
         if ((*r)[i].error == 0)
-            std::erase(record_, io::InstalledVip{ifname, vips[i]});
+            record_.erase({ifname, vips[i]});
     changed();
     if (auto f = failures(vips, *r); !f.empty())
         return fail(f);
@@ -74,7 +72,11 @@ void NetlinkVips::saveRecord() {
     if (!dirty_)
         return;
     dirty_ = false;
-    if (auto r = runtime_.writeVips(record_); !r)
+    std::vector<io::InstalledVip> list;
+    list.reserve(record_.size());
+    for (const auto& [ifname, prefix] : record_)
+        list.push_back({ifname, prefix});
+    if (auto r = runtime_.writeVips(list); !r)
         log::warning("runtime directory: %s", r.error().message().c_str());
 }
 

@@ -10,6 +10,9 @@
 #include "io/runtime_dir.h"
 
 #include <functional>
+#include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace hafd::daemon {
@@ -52,7 +55,9 @@ private:
     const io::RuntimeDir& runtime_;
     const LinkTable& links_;
     std::function<void()> requestSave_;
-    std::vector<io::InstalledVip> record_;
+    // (ifname, VIP): a set, so that recording 1000 VIPs is not a quadratic search between an
+    // install and its announcement.
+    std::set<std::pair<std::string, Prefix>> record_;
     bool dirty_ = false;
 };
 

@@ -52,11 +52,15 @@ std::optional<TimePoint> Scheduler::earliest() const {
     return timers_.begin()->first;
 }
 
+// The hardware timer is moved only when it would fire too late. A deadline that moved later (a
+// backup's Master_Down_Timer, pushed back by every advert) or was cancelled leaves it where it
+// is: it then fires early once, finds nothing due and is set to the real earliest. With many
+// backups that saves a timerfd_settime() per received advert.
 void Scheduler::rearm() {
     if (firing_)
         return; // fire() re-arms once at the end
     const auto next = earliest();
-    if (next == armedAt_)
+    if (!next || (armedAt_ && *armedAt_ <= *next))
         return;
     armedAt_ = next;
     arm_(next);

@@ -14,7 +14,9 @@ namespace hafd::daemon {
 
 class Scheduler {
 public:
-    // Arms (or, with nullopt, disarms) the one hardware timer at an absolute monotonic time.
+    // Arms the one hardware timer at an absolute monotonic time. The scheduler never asks for it
+    // to be disarmed (nullopt is not passed): a timer that fires with nothing due costs one
+    // wake-up, which is rarer than moving it on every change.
     using ArmFn = std::function<void(std::optional<TimePoint>)>;
 
     class Timer {

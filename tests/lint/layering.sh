@@ -22,6 +22,7 @@ forbid config "$sys|arpa/|core/|io/|ctl/|daemon/" "parse and validate only"
 forbid core "$sys|arpa/|libconfig|openssl/|io/|ctl/|daemon/" "pure logic"
 forbid io "core/|config/|ctl/|daemon/" "the io layer knows proto and common only"
 forbid ctl "proto/|config/|core/|io/|daemon/" "control types use common only"
+forbid hostcheck "core/|io/|ctl/|daemon/" "host facts about a Config: config, common and system calls"
 
 # The pure layers never read a clock.
 clocks=$(grep -nE 'clock_gettime|steady_clock::now|system_clock::now|gettimeofday|time\(nullptr\)' -r "$src/common" "$src/proto" "$src/config" "$src/core" 2>/dev/null)

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loading the configuration the way the daemon needs it: config::loadFile (pure) plus the facts
+// about this host that the file cannot know. DESIGN.md §10: host facts are warnings for
+// --check-config (so a file can be checked on a build host) and errors at start and on reload —
+// except a missing interface, which is never an error: its instances wait in FAULT.
+#pragma once
+
+#include "config/load.h"
+
+#include <string>
+#include <vector>
+
+namespace hafd::daemon {
+
+enum class HostFacts { AsWarnings, AsErrors };
+
+config::LoadResult loadConfiguration(const std::string& path, HostFacts hostFacts);
+
+// The configured sections whose behaviour is not active yet (they are parsed and validated so
+// that the schema is settled): the daemon says so at start and on reload.
+std::vector<std::string> inactiveSections(const config::Config& config);
+
+} // namespace hafd::daemon

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reload (DESIGN.md §6, §10): parse and validate the new file; on any error keep running the old
+// configuration untouched. Otherwise apply the difference: unchanged instances are not touched
+// at all (same object, same timers: no transition and no gap in adverts), changed ones take
+// their new settings in place, removed ones release gracefully, added ones start; an instance
+// whose identity changed (VRID, interface, family, version, VMAC, multicast or unicast, address
+// owner) is removed and added.
+#include "build_config.h"
+#include "common/log.h"
+#include "config/diff.h"
+#include "daemon/config_loader.h"
+#include "daemon/daemon.h"
+
+#include <algorithm>
+
+namespace hafd::daemon {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& v, const char* sep = ", ") {
+    std::string s;
+    for (const auto& x : v)
+        s += (s.empty() ? "" : sep) + x;
+    return s;
+}
+
+const config::Instance* findConfig(const config::Config& c, const std::string& name) {
+    for (const auto& i : c.instances)
+        if (i.name == name)
+            return &i;
+    return nullptr;
+}
+
+} // namespace
+
+ctl::Verdict Daemon::reload(const char* trigger) {
+    const TimePoint now = io::monotonicNow();
+    notifier_.reloading(now);
+    log::notice("reloading %s (%s)", options_.configFile.c_str(), trigger);
+    auto loaded = loadConfiguration(options_.configFile, HostFacts::AsErrors);
+    ctl::Verdict verdict;
+    for (const auto& d : loaded.diagnostics) {
+        verdict.details.push_back(d.toString());
+        if (d.isError())
+            log::error("%s", d.toString().c_str());
+        else
+            log::warning("%s", d.toString().c_str());
+    }
+    if (!loaded.config) {
+        const auto errors = std::count_if(loaded.diagnostics.begin(), loaded.diagnostics.end(),
+                                          [](const config::Diagnostic& d) { return d.isError(); });
+        const auto first = std::find_if(loaded.diagnostics.begin(), loaded.diagnostics.end(),
+                                        [](const config::Diagnostic& d) { return d.isError(); });
+        reloadError_ = first != loaded.diagnostics.end() ? first->toString() : "rejected";
+        verdict.message = options_.configFile + ": " + std::to_string(errors) +
+                          " error(s); reload rejected, the running configuration is unchanged";
+        log::error("%s", verdict.message.c_str());
+        notifier_.ready(summary());
+        return verdict;
+    }
+    auto diff = config::diff(config_, *loaded.config);
+    // Becoming or ceasing to be the address owner changes who installs the VIPs (never hafd for
+    // an owner): core::Reconfigure requires it unchanged, so it is a remove and add too.
+    for (auto it = diff.changed.begin(); it != diff.changed.end();) {
+        const auto* before = findConfig(config_, it->name);
+        const auto* after = findConfig(*loaded.config, it->name);
+        if (before && after && before->isOwner() != after->isOwner()) {
+            it->identity.push_back("priority 255 (address owner)");
+            diff.recreated.push_back(std::move(*it));
+            it = diff.changed.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    config_ = std::move(*loaded.config);
+    apply(diff, now);
+    reloadError_.clear();
+    verdict.ok = true;
+    verdict.message = "reloaded " + options_.configFile + ": " + std::to_string(diff.added.size()) +
+                      " added, " + std::to_string(diff.removed.size()) + " removed, " +
+                      std::to_string(diff.recreated.size()) + " replaced, " +
+                      std::to_string(diff.changed.size()) + " changed, " +
+                      std::to_string(diff.unchanged.size()) + " unchanged";
+    log::notice("%s", verdict.message.c_str());
+    trimSoon(now);
+    if (!diff.sections.empty())
+        log::notice("reload: section(s) changed: %s", joined(diff.sections).c_str());
+    noteInactiveSections();
+    notifier_.ready(summary());
+    return verdict;
+}
+
+void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
+    // Removed and replaced instances resign first, so a replacement never meets its old self.
+    auto drop = [&](const std::string& name, const char* why) {
+        const auto it = std::find_if(instances_.begin(), instances_.end(),
+                                     [&](const auto& i) { return i->name() == name; });
+        if (it == instances_.end())
+            return;
+        log::notice("instance %s: %s", name.c_str(), why);
+        (*it)->handle(core::Shutdown{}, now);
+        removeVmac(name);
+        instances_.erase(it);
+    };
+    for (const auto& name : diff.removed)
+        drop(name, "removed by reload");
+    for (const auto& c : diff.recreated)
+        drop(c.name, ("replaced by reload (" + joined(c.identity) + " changed)").c_str());
+
+    for (const auto& c : diff.changed) {
+        const config::Instance* next = findConfig(config_, c.name);
+        const auto it = std::find_if(instances_.begin(), instances_.end(),
+                                     [&](const auto& i) { return i->name() == c.name; });
+        if (!next || it == instances_.end())
+            continue;
+        for (const auto& what : config::peerVisibleChanges((*it)->config(), *next))
+            log::warning("instance %s: %s changed: peers that do not carry the same change "
+                         "(keepalived compares it) drop our adverts until they do",
+                         c.name.c_str(), what.c_str());
+        log::notice("instance %s: reloaded in place (%s)", c.name.c_str(),
+                    joined(c.settings).c_str());
+        (*it)->reconfigure(*next, now);
+    }
+
+    std::vector<std::string> starting(diff.added);
+    for (const auto& c : diff.recreated)
+        starting.push_back(c.name);
+    for (const auto& name : starting) {
+        const config::Instance* cfg = findConfig(config_, name);
+        if (!cfg)
+            continue;
+        instances_.push_back(makeInstance(*cfg));
+        log::notice("instance %s: added by reload", name.c_str());
+        Instance& i = *instances_.back();
+        refresh(i, now);
+        if (!links_.find(cfg->interface))
+            log::warning("instance %s: interface %s not found: FAULT until it appears",
+                         name.c_str(), cfg->interface.c_str());
+        i.handle(core::Startup{}, now);
+    }
+    refreshAll(now);
+}
+
+} // namespace hafd::daemon
