@@ -230,6 +230,16 @@ class Node:
     def status(self):
         return self.ctl({"command": "status"})
 
+    def reload(self, instances=None, conf=None):
+        """Rewrites the configuration (if given) and runs `hafctl reload`; returns (exit status,
+        output)."""
+        if instances is not None or conf is not None:
+            with open(self.conf_path, "w") as f:
+                f.write(conf if conf is not None else hafd_conf(instances))
+        r = subprocess.run([HAFD, "ctl", "--runtime-dir", self.runtime, "reload"],
+                           capture_output=True, text=True, timeout=30)
+        return r.returncode, r.stdout + r.stderr
+
     def instance(self, name):
         for i in self.status()["instances"]:
             if i["name"] == name:
@@ -428,11 +438,30 @@ class Cluster:
     def master_down_interval(self, priority=100):
         return 3 * self.interval + (256 - priority) * self.interval / 256
 
-    def wait_master(self, node, timeout=None):
-        """Waits until `node` alone holds the VIP and says MASTER."""
+    def wait_master(self, node, timeout=None, settle=None):
+        """Waits until `node` alone holds the VIP and says MASTER while every other running node
+        says BACKUP, and that stays so for `settle` seconds (default: one Master_Down_Interval,
+        at most 1 s), so that a second master appearing a moment later is not missed."""
         timeout = timeout or (4 * self.master_down_interval(1) + 2)
-        wait_until(f"{node.name} to be the only master",
-                   lambda: self.holders() == [node] and node.state("vi") == "MASTER", timeout)
+        settle = min(self.master_down_interval(1), 1.0) if settle is None else settle
+
+        def one_master():
+            others = [n for n in self.nodes if n is not node
+                      and getattr(n, "hafd_proc", None) and n.hafd_proc.alive()]
+            return (self.holders() == [node] and node.state("vi") == "MASTER"
+                    and all(n.state("vi") == "BACKUP" for n in others))
+
+        deadline = time.monotonic() + timeout
+        while True:
+            wait_until(f"{node.name} to be the only master", one_master,
+                       max(0.01, deadline - time.monotonic()))
+            stable_until = time.monotonic() + settle
+            while time.monotonic() < stable_until and one_master():
+                time.sleep(0.02)
+            if time.monotonic() >= stable_until:
+                return
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"{node.name} did not stay the only master")
 
 
 # --- packets (scapy) --------------------------------------------------------------------------
@@ -516,3 +545,51 @@ def keepalived_state(node, instance="vi"):
         if marker in line:
             state = line.split(marker, 1)[1].split()[0]
     return state
+
+
+# --- sd-notify ------------------------------------------------------------------------------------
+
+class NotifySocket:
+    """A NOTIFY_SOCKET for a daemon under test: collects its sd-notify datagrams."""
+
+    def __init__(self, lab, name="notify"):
+        import threading
+        self.path = os.path.join(lab.dir, f"{name}.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.sock.settimeout(0.2)
+        self.messages = []
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop:
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.messages.append(data.decode(errors="replace"))
+
+    def env(self):
+        return {"NOTIFY_SOCKET": self.path}
+
+    def fields(self):
+        """Every message as a dict of its KEY=VALUE lines, in order."""
+        return [dict(l.split("=", 1) for l in m.splitlines() if "=" in l) for m in self.messages]
+
+    def wait_for(self, predicate, what, timeout=5, start=0):
+        """Waits for a message (at index >= start) whose fields satisfy `predicate`; returns its
+        index."""
+        def find():
+            for i, f in enumerate(self.fields()[start:], start):
+                if predicate(f):
+                    return i + 1  # truthy even for index 0
+            return None
+        return wait_until(what, find, timeout) - 1
+
+    def close(self):
+        self._stop = True
+        self.sock.close()
