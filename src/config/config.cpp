@@ -69,11 +69,14 @@ bool Notify::empty() const {
 }
 
 int Instance::lineOf(const std::string& setting) const {
-    if (const auto it = lines.find(setting); it != lines.end())
-        return it->second;
-    if (const auto it = lines.find(""); it != lines.end())
-        return it->second;
-    return 0;
+    int group = 0;
+    for (const auto& [key, line] : lines) {
+        if (key == setting)
+            return line;
+        if (key.empty())
+            group = line;
+    }
+    return group;
 }
 
 bool Instance::sameSettings(const Instance& o) const {

@@ -239,8 +239,9 @@ struct Instance {
 
     // Where the instance and each of its settings stand in the file, for messages about host
     // facts (missing interface…) found after parsing. Keyed by setting name; "" is the group.
-    // Settings of the `announce` group are keyed "announce.count" and so on.
-    std::map<std::string, int> lines;
+    // Settings of the `announce` group are keyed "announce.count" and so on. A flat list (an
+    // instance has a score of settings): a std::map cost a kilobyte more per instance.
+    std::vector<std::pair<std::string, int>> lines;
     // The setting's line; the group's when the setting is absent (defaulted); 0 when unknown.
     int lineOf(const std::string& setting) const;
     // The file holding the group: Config::file, or a file it @includes.

@@ -41,10 +41,10 @@ public:
         d_.path = s_.path();
         d_.file = group.file;
         d_.instance.file = file;
-        d_.instance.lines[""] = group.line;
+        d_.instance.lines.emplace_back("", group.line);
         for (const Node& n : group.children)
             if (findKey(instanceKeys(), n.name) != nullptr)
-                d_.instance.lines[n.name] = n.line;
+                d_.instance.lines.emplace_back(n.name, n.line);
     }
 
     Draft build() && {
@@ -256,7 +256,7 @@ private:
         if (node != nullptr)
             for (const Node& n : node->children)
                 if (findKey(announceKeys(), n.name) != nullptr)
-                    in().lines["announce." + n.name] = n.line;
+                    in().lines.emplace_back("announce." + n.name, n.line);
         Announce& out = in().announce;
         if (a.ok("count"))
             out.count = static_cast<unsigned>(a.integer("count"));

@@ -69,7 +69,7 @@ void reordering_changes_nothing(void**) {
     std::swap(b.instances[0], b.instances[2]);
     std::swap(b.checks[0], b.checks[1]);
     std::swap(b.groups[0], b.groups[1]);
-    b.instances[1].lines[""] = 99;
+    b.instances[1].lines.emplace_back("", 99);
     b.instances[1].file = "other.conf";
     b.instances[2].tracks[0].where = {"other.conf", 7, "elsewhere"};
     const ConfigDiff d = diff(a, b);

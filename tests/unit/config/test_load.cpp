@@ -276,7 +276,7 @@ void host_facts_use_the_same_form(void**) {
 void same_settings_sees_every_field(void**) {
     const Instance base = loadGood("full.conf").instances.at(0);
     Instance moved = base;
-    moved.lines["name"] = 99;
+    moved.lines.emplace_back("name", 99);
     moved.file = "elsewhere.conf";
     moved.ownAuth = !moved.ownAuth; // where the auth is written is not a setting
     assert_true(base.sameSettings(moved));
