@@ -9,6 +9,7 @@
 #include "daemon/daemon.h"
 #include "daemon/logging.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -17,8 +18,39 @@ using namespace hafd;
 
 namespace {
 
+// DESIGN.md §10: changing a VIP list one node at a time makes keepalived peers drop our adverts
+// until they carry the same list. When a hafd runs with this runtime directory, the file is
+// compared with what it runs, and --check-config says so.
+void compareWithRunning(const config::Config& cfg, const std::string& runtimeDir,
+                        std::vector<config::Diagnostic>& out) {
+    ctl::Status running;
+    std::string error;
+    if (!ctl::fetchStatus(runtimeDir, running, error))
+        return;
+    for (const auto& i : cfg.instances) {
+        for (const auto& r : running.instances) {
+            if (r.name != i.name)
+                continue;
+            std::vector<std::string> vips;
+            for (const auto& p : i.addresses)
+                vips.push_back(p.toString());
+            auto sortedRunning = r.vips;
+            std::sort(vips.begin(), vips.end());
+            std::sort(sortedRunning.begin(), sortedRunning.end());
+            if (vips != sortedRunning)
+                out.push_back(config::diagnose(
+                    i, "addresses", config::Diagnostic::Severity::Warning,
+                    "differs from the running hafd's list: once reloaded, peers that do not carry "
+                    "the same change (keepalived compares the list) drop this node's adverts "
+                    "until they do; change every node"));
+        }
+    }
+}
+
 int checkConfig(const daemon::Options& o) {
-    const auto r = daemon::loadConfiguration(o.configFile, daemon::HostFacts::AsWarnings);
+    auto r = daemon::loadConfiguration(o.configFile, daemon::HostFacts::AsWarnings);
+    if (r.config)
+        compareWithRunning(*r.config, o.runtimeDir, r.diagnostics);
     // One stream, so errors and warnings stay in file and line order.
     for (const auto& d : r.diagnostics)
         std::fprintf(stderr, "%s\n", d.toString().c_str());

@@ -96,6 +96,12 @@ void printStatus(const Status& st) {
 
 } // namespace
 
+bool fetchStatus(const std::string& runtimeDir, Status& status, std::string& error) {
+    const std::string reply =
+        roundTrip(runtimeDir + "/" + kControlSocketName, formatRequest({"status"}), error);
+    return !reply.empty() && parseStatusReply(reply, status, error);
+}
+
 int runClient(const std::vector<std::string>& args, const std::string& defaultRuntimeDir) {
     std::string runtimeDir = defaultRuntimeDir, command;
     bool json = false;
