@@ -440,8 +440,9 @@ class Cluster:
 
     def wait_master(self, node, timeout=None, settle=None):
         """Waits until `node` alone holds the VIP and says MASTER while every other running node
-        says BACKUP, and that stays so for `settle` seconds (default: one Master_Down_Interval,
-        at most 1 s), so that a second master appearing a moment later is not missed."""
+        says BACKUP (or FAULT), and that stays so for `settle` seconds (default: one
+        Master_Down_Interval, at most 1 s), so that a second master a moment later is not
+        missed."""
         timeout = timeout or (4 * self.master_down_interval(1) + 2)
         settle = min(self.master_down_interval(1), 1.0) if settle is None else settle
 
@@ -449,7 +450,7 @@ class Cluster:
             others = [n for n in self.nodes if n is not node
                       and getattr(n, "hafd_proc", None) and n.hafd_proc.alive()]
             return (self.holders() == [node] and node.state("vi") == "MASTER"
-                    and all(n.state("vi") == "BACKUP" for n in others))
+                    and all(n.state("vi") in ("BACKUP", "FAULT") for n in others))
 
         deadline = time.monotonic() + timeout
         while True:
