@@ -9,6 +9,7 @@
 #include "proto/frames.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -448,24 +449,34 @@ void Daemon::resync() {
 }
 
 void Daemon::onAdvertReadable(Socket& s) {
-    io::RxPacket pkt;
-    int rc;
-    // Bounded per wake-up so one busy interface cannot starve the loop.
-    for (int budget = 256; budget > 0 && (rc = s.socket.receive(pkt)) > 0; --budget) {
-        ++s.received;
-        const TimePoint now = pkt.arrived;
-        if (pkt.drop) {
-            ++s.drops[static_cast<std::size_t>(*pkt.drop)];
-            continue;
+    std::array<io::RxPacket, io::AdvertSocket::kBatch> batch;
+    // Bounded per wake-up so one busy interface cannot starve the loop; a batch that comes back
+    // short means the queue is empty.
+    for (int rounds = 16; rounds > 0; --rounds) {
+        const int n = s.socket.receive(std::span<io::RxPacket>(batch));
+        if (n < 0) {
+            log::debug("%s: receive: %s", s.socket.ifname().c_str(), std::strerror(-n));
+            return;
         }
-        auto decoded = proto::decode(pkt.payload, pkt.meta);
-        if (!decoded) {
-            ++s.drops[static_cast<std::size_t>(decoded.error())];
-            log::debug("%s: advert from %s dropped: %s", s.socket.ifname().c_str(),
-                       pkt.meta.source.toString().c_str(), proto::dropReasonName(decoded.error()));
-            continue;
+        for (int i = 0; i < n; ++i) {
+            const io::RxPacket& pkt = batch[static_cast<std::size_t>(i)];
+            ++s.received;
+            if (pkt.drop) {
+                ++s.drops[static_cast<std::size_t>(*pkt.drop)];
+                continue;
+            }
+            auto decoded = proto::decode(pkt.payload, pkt.meta);
+            if (!decoded) {
+                ++s.drops[static_cast<std::size_t>(decoded.error())];
+                log::debug("%s: advert from %s dropped: %s", s.socket.ifname().c_str(),
+                           pkt.meta.source.toString().c_str(),
+                           proto::dropReasonName(decoded.error()));
+                continue;
+            }
+            deliver(s, *decoded, pkt.meta, pkt.arrived);
         }
-        deliver(s, *decoded, pkt.meta, now);
+        if (static_cast<std::size_t>(n) < batch.size())
+            return;
     }
 }
 

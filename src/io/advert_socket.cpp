@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -19,8 +20,8 @@ namespace hafd::io {
 
 namespace {
 
-constexpr int kRxBufferBytes = 1 << 20;     // ~1000 adverts queued: many VRIDs at 1 cs
-constexpr std::size_t kMaxDatagram = 65536; // any IP datagram; never truncates
+constexpr int kRxBufferBytes = 1 << 20; // ~1000 adverts queued: many VRIDs at 1 cs
+
 constexpr int kTrafficClass = proto::kVrrpTos;
 
 // Offset of the checksum in the VRRP header, for IPV6_CHECKSUM (RFC 9568 §5.1).
@@ -139,7 +140,7 @@ SysResult<AdvertSocket> AdvertSocket::open(Family family, const std::string& ifn
         if ((err = setInt(t, IPPROTO_IPV6, IPV6_TCLASS, kTrafficClass)) < 0)
             return optFail(err, "IPV6_TCLASS", ifname);
     }
-    s.rxBuf_ = Buffer(kMaxDatagram);
+    s.rxBuf_ = Buffer(kBatch * kSlotBytes);
     return s;
 }
 
@@ -207,34 +208,27 @@ TimePoint arrivalTime(msghdr& msg) {
 
 } // namespace
 
-int AdvertSocket::receive(RxPacket& out) {
-    union {
-        cmsghdr align;
-        char buf[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
-                 CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(timespec))];
-    } control;
-    sockaddr_storage from{};
-    iovec iov{rxBuf_.data(), rxBuf_.size()};
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof control.buf;
+namespace {
 
-    ssize_t n;
-    do
-        n = recvmsg(rx_.get(), &msg, 0);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+// Ancillary data one received advert may carry.
+union Control {
+    cmsghdr align;
+    char buf[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
+             CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(timespec))];
+};
 
+} // namespace
+
+// Fills `out` from one received datagram `data` and its header `msg` (cmsgs, source).
+void AdvertSocket::parse(msghdr& msg, std::span<const uint8_t> data, RxPacket& out) const {
     out = RxPacket{};
     out.meta.ifindex = ifindex_;
     out.arrived = arrivalTime(msg);
-    const std::span<const uint8_t> data(rxBuf_.data(), static_cast<std::size_t>(n));
-
+    if (msg.msg_flags & MSG_TRUNC) {
+        // Longer than any VRRP advert can be (the slot holds 8 KiB).
+        out.drop = proto::DropReason::LengthMismatch;
+        return;
+    }
     if (family_ == Family::V4) {
         for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
             if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
@@ -246,15 +240,14 @@ int AdvertSocket::receive(RxPacket& out) {
         auto parsed = proto::parseIpv4(data);
         if (!parsed) {
             out.drop = parsed.error();
-            return 1;
+            return;
         }
         const uint32_t ifindex = out.meta.ifindex;
         out.meta = parsed->meta;
         out.meta.ifindex = ifindex;
         out.payload = parsed->payload;
-        return 1;
+        return;
     }
-
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level != IPPROTO_IPV6)
             continue;
@@ -270,14 +263,49 @@ int AdvertSocket::receive(RxPacket& out) {
             out.meta.hopLimit = hops;
         }
     }
-    if (from.ss_family == AF_INET6) {
+    if (static_cast<const sockaddr*>(msg.msg_name)->sa_family == AF_INET6) {
         sockaddr_in6 sin6;
-        std::memcpy(&sin6, &from, sizeof sin6);
+        std::memcpy(&sin6, msg.msg_name, sizeof sin6);
         out.meta.source =
             IpAddress(Family::V6, {reinterpret_cast<const uint8_t*>(&sin6.sin6_addr), 16});
     }
     out.payload = data;
-    return 1;
+}
+
+int AdvertSocket::receive(std::span<RxPacket> out) {
+    const std::size_t want = std::min(out.size(), kBatch);
+    if (want == 0)
+        return 0;
+    std::array<mmsghdr, kBatch> msgs{};
+    std::array<iovec, kBatch> iov{};
+    std::array<sockaddr_storage, kBatch> from{};
+    std::array<Control, kBatch> control;
+    for (std::size_t i = 0; i < want; ++i) {
+        iov[i] = {rxBuf_.data() + i * kSlotBytes, kSlotBytes};
+        msghdr& m = msgs[i].msg_hdr;
+        m.msg_name = &from[i];
+        m.msg_namelen = sizeof from[i];
+        m.msg_iov = &iov[i];
+        m.msg_iovlen = 1;
+        m.msg_control = control[i].buf;
+        m.msg_controllen = sizeof control[i].buf;
+    }
+    int n;
+    do
+        n = recvmmsg(rx_.get(), msgs.data(), static_cast<unsigned>(want), MSG_DONTWAIT, nullptr);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+    for (int i = 0; i < n; ++i)
+        parse(msgs[static_cast<std::size_t>(i)].msg_hdr,
+              {rxBuf_.data() + static_cast<std::size_t>(i) * kSlotBytes,
+               std::min<std::size_t>(msgs[static_cast<std::size_t>(i)].msg_len, kSlotBytes)},
+              out[static_cast<std::size_t>(i)]);
+    return n;
+}
+
+int AdvertSocket::receive(RxPacket& out) {
+    return receive(std::span<RxPacket>(&out, 1));
 }
 
 int AdvertSocket::send(std::span<const uint8_t> message, const IpAddress& source,

@@ -33,6 +33,8 @@
 #include <string>
 #include <vector>
 
+struct msghdr;
+
 namespace hafd::io {
 
 struct RxPacket {
@@ -68,8 +70,18 @@ public:
     bool joined() const { return joined_; }
 
     // Takes the next queued advert. Returns 1 with `out` filled, 0 when the queue is empty
-    // (EAGAIN), or -errno. Call it until it returns <= 0 each time fd() is readable.
+    // (EAGAIN), or -errno.
     int receive(RxPacket& out);
+    // Takes up to out.size() (at most kBatch) queued adverts in one system call. Returns how many
+    // were taken (0: none queued) or -errno; fewer than asked means the queue is empty now, so a
+    // backup hearing one advert per wake-up costs one call, not a second that finds nothing. The
+    // payloads stay valid until the next receive().
+    int receive(std::span<RxPacket> out);
+
+    static constexpr std::size_t kBatch = 16;
+    // A receive slot: larger than any VRRP advert (IPv6 with 255 addresses and an auth_hmac
+    // trailer is 4 KiB); a longer datagram is dropped as a length mismatch.
+    static constexpr std::size_t kSlotBytes = 8192;
 
     // Sends one VRRP message (as encoded by proto::encode, with the checksum computed for
     // `destination`; for IPv4 v3 unicast to several peers re-checksum with proto::setChecksum per
@@ -82,6 +94,7 @@ public:
 
 private:
     int changeMembership(bool join);
+    void parse(msghdr& msg, std::span<const uint8_t> data, RxPacket& out) const;
 
     Family family_ = Family::V4;
     std::string ifname_;

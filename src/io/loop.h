@@ -113,7 +113,9 @@ private:
 };
 
 // A one-shot timer at an absolute CLOCK_MONOTONIC time, with the precision of a timerfd (tens of
-// microseconds, not libev's whole milliseconds). Arm it with the core's nextDeadline().
+// microseconds, not libev's whole milliseconds). Arm it with the core's nextDeadline(). The
+// callback may run early, once, when the timer was re-armed after an expiry had been reported
+// in the same loop iteration: check the time in it.
 class PreciseTimer {
 public:
     using Callback = std::function<void()>;

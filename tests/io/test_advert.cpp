@@ -6,6 +6,7 @@
 #include "io/loop.h"
 #include "proto/advert.h"
 
+#include <array>
 #include <cerrno>
 #include <string>
 #include <thread>
@@ -206,6 +207,26 @@ void unjoined_socket_hears_no_multicast(void**) {
 
 // A link-local that is still tentative (DAD running) cannot be a source yet: a distinct,
 // transient error, so the daemon retries (TOOLCHAIN.md §4, §11).
+// One call takes every queued advert (recvmmsg); a short batch means the queue is empty.
+void batch_receive_takes_all_queued_adverts_in_one_call(void**) {
+    auto a = openSocket(Family::V4, "va", gVa);
+    auto b = peerSocket(Family::V4);
+    const auto src = ip("192.0.2.1"), group = vrrpMulticastGroup(Family::V4);
+    for (uint8_t vrid = 1; vrid <= 3; ++vrid)
+        assert_int_equal(a.send(advert(Family::V4, vrid, src, group), src, group), 0);
+    assert_true(waitReadable(b.fd(), 1000ms));
+    std::this_thread::sleep_for(20ms);
+    std::array<io::RxPacket, io::AdvertSocket::kBatch> batch;
+    assert_int_equal(b.receive(std::span<io::RxPacket>(batch)), 3);
+    for (uint8_t i = 0; i < 3; ++i) {
+        assert_false(batch[i].drop.has_value());
+        auto d = proto::decode(batch[i].payload, batch[i].meta);
+        assert_true(d.ok());
+        assert_int_equal(d->advert.vrid, i + 1); // each slot its own bytes
+    }
+    assert_int_equal(b.receive(std::span<io::RxPacket>(batch)), 0);
+}
+
 // The arrival time is the kernel's receive stamp on the monotonic clock: a packet read late keeps
 // the time it arrived, so a backup's Master_Down_Timer is not stretched by the loop's delays.
 void arrival_time_is_when_the_kernel_received_it(void**) {
@@ -255,6 +276,7 @@ int main() {
         cmocka_unit_test(unjoined_socket_hears_no_multicast),
         cmocka_unit_test(tentative_source_is_eaddrnotavail),
         cmocka_unit_test(arrival_time_is_when_the_kernel_received_it),
+        cmocka_unit_test(batch_receive_takes_all_queued_adverts_in_one_call),
     };
     return cmocka_run_group_tests_name("io-advert", tests, setup, nullptr);
 }

@@ -80,6 +80,40 @@ void timer_in_the_past_fires_at_once_and_disarm_cancels(void**) {
     assert_int_equal(fired, 3);
 }
 
+// The expiry is read only when the callback neither re-armed nor disarmed the timer (a re-arm
+// resets it): a timer left alone must not fire again, one re-armed in its callback keeps firing
+// at its deadlines.
+void expiry_is_consumed_unless_the_callback_rearms(void**) {
+    io::Loop loop;
+    int fired = 0;
+    auto timer = io::PreciseTimer::create(loop, [&] { ++fired; });
+    assert_true(timer.ok());
+    assert_int_equal(timer->arm(io::monotonicNow() - 1ms), 0);
+    loop.runOnce();
+    assert_int_equal(fired, 1);
+    loop.poll();
+    loop.poll();
+    assert_int_equal(fired, 1); // consumed: no second run
+
+    int ticks = 0;
+    std::vector<TimePoint> late;
+    io::PreciseTimer* self = nullptr;
+    auto again = io::PreciseTimer::create(loop, [&] {
+        late.push_back(io::monotonicNow());
+        if (++ticks < 3)
+            assert_int_equal(self->arm(io::monotonicNow() + 2ms), 0);
+        else
+            loop.stop();
+    });
+    assert_true(again.ok());
+    self = &*again;
+    const TimePoint start = io::monotonicNow();
+    assert_int_equal(again->arm(start + 2ms), 0);
+    loop.run();
+    assert_int_equal(ticks, 3);
+    assert_true(late[2] - start >= 6ms); // each run at or after its deadline
+}
+
 void io_watcher_reports_readiness(void**) {
     io::Loop loop;
     int fds[2];
@@ -149,6 +183,7 @@ int main() {
         cmocka_unit_test(monotonic_now_is_clock_monotonic),
         cmocka_unit_test(timer_fires_within_a_millisecond),
         cmocka_unit_test(timer_in_the_past_fires_at_once_and_disarm_cancels),
+        cmocka_unit_test(expiry_is_consumed_unless_the_callback_rearms),
         cmocka_unit_test(io_watcher_reports_readiness),
         cmocka_unit_test(signal_watcher_runs_in_the_loop),
         cmocka_unit_test(child_watcher_reaps_with_status),
