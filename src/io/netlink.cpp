@@ -26,7 +26,11 @@ constexpr std::size_t kChunkBytes = 64 * 1024;
 constexpr std::size_t kMaxAddrMsgBytes = 128; // nlmsghdr + ifaddrmsg + 5 attributes, aligned
 // What one queued reply costs in the receive buffer (skb truesize): 256 ACKs filled 212992 bytes.
 constexpr std::size_t kReplyCost = 1024;
-constexpr int kDumpRetries = 5;
+// A dump the kernel marks interrupted (NLM_F_DUMP_INTR: the table changed under it) is taken
+// again after a pause that doubles each time. Right after a large batch the kernel is still
+// finishing each IPv6 address (its DAD work runs after the ACK, one notification per address),
+// so immediate retries all land inside that burst. 1 + 2 + … + 64 ms: at most ~127 ms in all.
+constexpr int kDumpRetries = 8;
 
 void putAddressMessage(uint8_t* at, bool add, uint32_t seq, uint32_t ifindex, const Prefix& p,
                        const AddOptions& options, bool ack) {
@@ -261,6 +265,10 @@ SysResult<std::vector<T>> NetlinkClient::dump(uint16_t type, const char* what, P
         }
         if (!interrupted)
             return out;
+        if (attempt + 1 < kDumpRetries) {
+            const timespec pause{0, (1L << attempt) * 1'000'000L};
+            nanosleep(&pause, nullptr);
+        }
     }
     return sysFail(EINTR, std::string(what) + ": dump kept changing");
 }
