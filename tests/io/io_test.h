@@ -66,6 +66,8 @@ hafd::Prefix prefix(const char* text);
 // ff00::/8 route of a link up to a second after the link gets carrier, and drops multicast to it
 // until then (Ip6InNoRoutes).
 void waitIpv6Ready(const char* ifname);
+// Waits (up to 3 s) until ifname listens to the solicited-node group of address.
+void waitSolicitedNodeJoined(const char* ifname, const hafd::IpAddress& address);
 
 // A PF_PACKET/ETH_P_ALL socket bound to `ifname` (current namespace) with a 32 MiB buffer.
 int openPacketListener(const char* ifname);

@@ -230,6 +230,31 @@ void waitIpv6Ready(const char* ifname) {
     fail_msg("IPv6 multicast route on %s never appeared", ifname);
 }
 
+// The kernel joins an address's solicited-node group from a work item after the address is added,
+// so a neighbour solicitation sent in between finds a macvlan that is not listening yet.
+void waitSolicitedNodeJoined(const char* ifname, const hafd::IpAddress& address) {
+    const auto& b = address.bytes();
+    char group[33];
+    std::snprintf(group, sizeof group, "ff0200000000000000000001ff%02x%02x%02x", b[13], b[14],
+                  b[15]);
+    for (int i = 0; i < 300; ++i) {
+        FILE* f = std::fopen("/proc/net/igmp6", "r");
+        char line[256];
+        while (f && std::fgets(line, sizeof line, f)) {
+            char dev[IFNAMSIZ + 1] = {}, addr[33] = {};
+            if (std::sscanf(line, "%*d %16s %32s", dev, addr) == 2 &&
+                std::strcmp(dev, ifname) == 0 && std::strcmp(addr, group) == 0) {
+                std::fclose(f);
+                return;
+            }
+        }
+        if (f)
+            std::fclose(f);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    fail_msg("%s never joined the solicited-node group of %s", ifname, address.toString().c_str());
+}
+
 hafd::IpAddress ip(const char* text) {
     const auto a = hafd::IpAddress::parse(text);
     if (!a)

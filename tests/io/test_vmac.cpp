@@ -261,6 +261,7 @@ void backup_vmac_with_link_local_answers_nd_with_the_vmac(void**) {
     inNamespace(gPeerNs, [&] {
         auto pm = manager();
         assert_true(pm.ensure(Family::V6, 54, gVb, peerLl).ok());
+        waitSolicitedNodeJoined("vrrp6.54", peerLl);
     });
     mustRun({"ip", "-6", "neigh", "flush", "dev", "va"});
     solicit();
