@@ -49,8 +49,14 @@ private:
     struct Peer {
         IpAddress address;
         uint64_t lastUse = 0;
-        // Per field: the `theirs` text last reported; empty = no difference open.
-        std::array<std::string, kFields> reported;
+        // Per field: a difference is open (reported, not yet reported gone).
+        std::array<bool, kFields> open{};
+        // What they sent when an open difference was last reported (the field's value only
+        // counts while it is open).
+        proto::Version version = proto::Version::V3;
+        uint16_t intervalCs = 0;
+        std::vector<IpAddress> addresses;
+        proto::ChecksumForm checksumForm = proto::ChecksumForm::PseudoHeader;
     };
 
     Peer& lookup(const IpAddress& peer);

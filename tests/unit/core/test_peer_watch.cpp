@@ -55,6 +55,11 @@ static void address_list_compared_as_sorted_set(void**) {
         feed(r, advert("192.0.2.10", 150).addresses({ip("192.0.2.102"), ip("192.0.2.100")}))
             .c_str(),
         "diff(addresses 192.0.2.100 192.0.2.101/192.0.2.100 192.0.2.102)");
+    // The same differing set, now in order: already reported.
+    assert_string_equal(
+        feed(r, advert("192.0.2.10", 150).addresses({ip("192.0.2.100"), ip("192.0.2.102")}))
+            .c_str(),
+        "");
     assert_string_equal(
         feed(r, advert("192.0.2.10", 150).addresses({ip("192.0.2.100"), ip("192.0.2.101")}))
             .c_str(),
