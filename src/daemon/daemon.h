@@ -70,6 +70,7 @@ private:
     void deliver(Socket& socket, const proto::Decoded& decoded, const proto::RxMeta& meta,
                  TimePoint now);
     void resync();
+    void timerPass();
     void shutdown();
     // Whether `address` is a VIP of this configuration (an owner's VIPs are real interface
     // addresses: `includeOwners` says whether they count).

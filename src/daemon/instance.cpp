@@ -60,6 +60,10 @@ void Instance::onTimer(TimePoint now) {
 
 void Instance::run(std::vector<core::Action> actions, TimePoint now, bool restoring) {
     for (const auto& action : actions) {
+        // A queued advert leaves before this instance's VIPs change (a new master's first advert
+        // precedes its GARPs; a resigning one's priority 0 precedes the removal).
+        if (binding_.sender && !std::holds_alternative<core::SendAdvert>(action))
+            binding_.sender->flush();
         std::visit(
             Overloaded{
                 [&](const core::SendAdvert& a) { sendAdvert(a.priority); },
@@ -98,26 +102,28 @@ void Instance::sendAdvert(uint8_t priority) {
                        name().c_str(), static_cast<int>(cfg.version), advert.intervalCs);
             return;
         }
-        const int rc =
-            binding_.sender->send({buf.data(), n}, source, destination, binding_.vipIfindex);
-        if (rc < 0) {
-            // Counted always, logged once per streak: a link that is down for a moment would
-            // otherwise fill the log at the advert rate.
-            ++sendErrors_;
-            if (sendErrorStreak_++ == 0)
-                log::warning("instance %s: sending advert to %s failed: %s", name().c_str(),
-                             destination.toString().c_str(), std::strerror(-rc));
-        } else if (sendErrorStreak_ > 0) {
-            log::info("instance %s: adverts leave again after %llu failed sends", name().c_str(),
-                      static_cast<unsigned long long>(sendErrorStreak_));
-            sendErrorStreak_ = 0;
-        }
+        binding_.sender->send({buf.data(), n}, source, destination, binding_.vipIfindex, *this);
     };
     if (cfg.isUnicast())
         for (const auto& peer : cfg.unicastPeers)
             sendTo(peer);
     else
         sendTo(vrrpMulticastGroup(cfg.family));
+}
+
+void Instance::advertSent(const IpAddress& destination, int result) {
+    if (result < 0) {
+        // Counted always, logged once per streak: a link that is down for a moment would
+        // otherwise fill the log at the advert rate.
+        ++sendErrors_;
+        if (sendErrorStreak_++ == 0)
+            log::warning("instance %s: sending advert to %s failed: %s", name().c_str(),
+                         destination.toString().c_str(), std::strerror(-result));
+    } else if (sendErrorStreak_ > 0) {
+        log::info("instance %s: adverts leave again after %llu failed sends", name().c_str(),
+                  static_cast<unsigned long long>(sendErrorStreak_));
+        sendErrorStreak_ = 0;
+    }
 }
 
 // `restoring`: the VIPs are put back after a netlink event said one was removed while we are

@@ -20,7 +20,7 @@
 
 namespace hafd::daemon {
 
-class Instance {
+class Instance final : public SendReport {
 public:
     // Called after every state change (the daemon refreshes sd-notify STATUS=).
     using StateHook = std::function<void(const Instance&, const core::StateChanged&)>;
@@ -42,6 +42,8 @@ public:
     void reconfigure(const config::Instance& cfg, TimePoint now);
 
     bool vipsInstalled() const { return vipsOn_ != 0; }
+    // An advert's outcome (it may be reported after the pass that sent it).
+    void advertSent(const IpAddress& destination, int result) override;
     ctl::InstanceStatus status(TimePoint now) const;
 
 private:

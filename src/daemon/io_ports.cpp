@@ -8,6 +8,33 @@
 
 namespace hafd::daemon {
 
+void SocketSender::send(std::span<const uint8_t> message, const IpAddress& source,
+                        const IpAddress& destination, uint32_t egressIfindex, SendReport& report) {
+    if (!batching_) {
+        flush();
+        report.advertSent(destination, socket_.send(message, source, destination, egressIfindex));
+        return;
+    }
+    if (const int rc = socket_.queue(message, source, destination, egressIfindex); rc < 0) {
+        report.advertSent(destination, rc);
+        return;
+    }
+    waiting_.emplace_back(&report, destination);
+}
+
+void SocketSender::flush() {
+    if (waiting_.empty())
+        return;
+    const auto results = socket_.flush();
+    // Swapped out first: a report must not see (or grow) the list it is reported from.
+    std::vector<std::pair<SendReport*, IpAddress>> done;
+    done.swap(waiting_);
+    for (std::size_t i = 0; i < done.size() && i < results.size(); ++i)
+        done[i].first->advertSent(done[i].second, results[i]);
+    done.clear();
+    waiting_.swap(done); // keeps the capacity for the next pass
+}
+
 namespace {
 
 // "198.51.100.10/32: File exists, …" for the addresses that failed; empty if none did.

@@ -20,13 +20,16 @@ namespace hafd::daemon {
 class SocketSender final : public AdvertSender {
 public:
     explicit SocketSender(io::AdvertSocket& socket) : socket_(socket) {}
-    int send(std::span<const uint8_t> message, const IpAddress& source,
-             const IpAddress& destination, uint32_t egressIfindex) override {
-        return socket_.send(message, source, destination, egressIfindex);
-    }
+    void send(std::span<const uint8_t> message, const IpAddress& source,
+              const IpAddress& destination, uint32_t egressIfindex, SendReport& report) override;
+    void flush() override;
+    // While on, send() queues; the daemon turns it on for a timer pass and flushes after.
+    void setBatching(bool on) { batching_ = on; }
 
 private:
     io::AdvertSocket& socket_;
+    bool batching_ = false;
+    std::vector<std::pair<SendReport*, IpAddress>> waiting_; // in the socket's queue order
 };
 
 // Netlink batches, with the runtime directory's record of what hafd installed kept in step (it

@@ -15,13 +15,28 @@
 
 namespace hafd::daemon {
 
+// Learns the outcome of the adverts it sent: 0 or -errno; -EADDRNOTAVAIL: the source address is
+// not usable yet (retry later).
+class SendReport {
+public:
+    virtual void advertSent(const IpAddress& destination, int result) = 0;
+
+protected:
+    ~SendReport() = default;
+};
+
 // Sends VRRP messages out of one interface (an io::AdvertSocket).
 class AdvertSender {
 public:
     virtual ~AdvertSender() = default;
-    // 0 or -errno; -EADDRNOTAVAIL: the source address is not usable yet (retry later).
-    virtual int send(std::span<const uint8_t> message, const IpAddress& source,
-                     const IpAddress& destination, uint32_t egressIfindex) = 0;
+    // Sends one message now, or, while the daemon batches a timer pass, queues it until flush()
+    // (the pass's adverts then leave in one system call). `report` learns the result exactly
+    // once and must live until then.
+    virtual void send(std::span<const uint8_t> message, const IpAddress& source,
+                      const IpAddress& destination, uint32_t egressIfindex, SendReport& report) = 0;
+    // Sends what is queued and reports each result. An instance flushes before it touches its
+    // VIPs, so its advert never trails the address changes that follow it.
+    virtual void flush() = 0;
 };
 
 // Adds and removes VIPs, each set in one acknowledged netlink batch.

@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <array>
@@ -310,68 +311,108 @@ int AdvertSocket::receive(RxPacket& out) {
 
 int AdvertSocket::send(std::span<const uint8_t> message, const IpAddress& source,
                        const IpAddress& destination, uint32_t egressIfindex) {
+    if (const int rc = queue(message, source, destination, egressIfindex); rc < 0)
+        return rc;
+    return flush().back();
+}
+
+int AdvertSocket::queue(std::span<const uint8_t> message, const IpAddress& source,
+                        const IpAddress& destination, uint32_t egressIfindex) {
     if (source.family() != family_ || destination.family() != family_)
         return -EAFNOSUPPORT;
-    const uint32_t oif = egressIfindex ? egressIfindex : ifindex_;
+    Pending p;
+    p.egressIfindex = egressIfindex ? egressIfindex : ifindex_;
     sockaddr_storage to;
-    socklen_t toLen = 0;
-    toSockaddr(destination, oif, to, toLen);
+    socklen_t toLength = 0;
+    toSockaddr(destination, p.egressIfindex, to, toLength);
+    static_assert(sizeof p.to >= sizeof(sockaddr_in6));
+    std::memcpy(p.to, &to, toLength);
+    p.toLength = toLength;
+    p.offset = txBytes_.size();
+    if (family_ == Family::V4) {
+        p.length = proto::kIpv4HeaderLength + message.size();
+        txBytes_.resize(p.offset + p.length);
+        const std::span<uint8_t> at(txBytes_.data() + p.offset, p.length);
+        if (proto::buildIpv4Header(at, source, destination, message.size(), nextId_) == 0) {
+            txBytes_.resize(p.offset);
+            return -EINVAL;
+        }
+        ++nextId_;
+        std::memcpy(at.data() + proto::kIpv4HeaderLength, message.data(), message.size());
+    } else {
+        p.length = message.size();
+        txBytes_.insert(txBytes_.end(), message.begin(), message.end());
+        std::memcpy(p.source, source.bytes().data(), 16);
+    }
+    pending_.push_back(p);
+    return 0;
+}
 
-    union {
+std::span<const int> AdvertSocket::flush() {
+    const std::size_t n = pending_.size();
+    results_.assign(n, 0);
+    union Control {
         cmsghdr align;
         char buf[CMSG_SPACE(sizeof(in6_pktinfo))];
-    } control;
-    std::memset(&control, 0, sizeof control);
-    iovec iov{};
-    msghdr msg{};
-    msg.msg_name = &to;
-    msg.msg_namelen = toLen;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-
-    if (family_ == Family::V4) {
-        txBuf_.resize(proto::kIpv4HeaderLength + message.size());
-        if (proto::buildIpv4Header(txBuf_, source, destination, message.size(), nextId_) == 0)
-            return -EINVAL;
-        ++nextId_;
-        std::memcpy(txBuf_.data() + proto::kIpv4HeaderLength, message.data(), message.size());
-        iov = {txBuf_.data(), txBuf_.size()};
-        // The egress interface; the source stays the one in our header.
-        msg.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
-        cmsghdr* c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = IPPROTO_IP;
-        c->cmsg_type = IP_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-        in_pktinfo pi{};
-        pi.ipi_ifindex = static_cast<int>(oif);
-        std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
-    } else {
-        iov = {const_cast<uint8_t*>(message.data()), message.size()};
-        msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
-        cmsghdr* c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = IPPROTO_IPV6;
-        c->cmsg_type = IPV6_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
-        in6_pktinfo pi{};
-        std::memcpy(&pi.ipi6_addr, source.bytes().data(), 16);
-        pi.ipi6_ifindex = oif;
-        std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+    };
+    std::vector<mmsghdr> msgs(n);
+    std::vector<iovec> iov(n);
+    std::vector<Control> control(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        Pending& p = pending_[i];
+        iov[i] = {txBytes_.data() + p.offset, p.length};
+        msghdr& m = msgs[i].msg_hdr;
+        m.msg_name = p.to;
+        m.msg_namelen = p.toLength;
+        m.msg_iov = &iov[i];
+        m.msg_iovlen = 1;
+        std::memset(&control[i], 0, sizeof control[i]);
+        m.msg_control = control[i].buf;
+        cmsghdr* c;
+        if (family_ == Family::V4) {
+            // The egress interface; the source stays the one in our header.
+            m.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
+            c = CMSG_FIRSTHDR(&m);
+            c->cmsg_level = IPPROTO_IP;
+            c->cmsg_type = IP_PKTINFO;
+            c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+            in_pktinfo pi{};
+            pi.ipi_ifindex = static_cast<int>(p.egressIfindex);
+            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+        } else {
+            m.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
+            c = CMSG_FIRSTHDR(&m);
+            c->cmsg_level = IPPROTO_IPV6;
+            c->cmsg_type = IPV6_PKTINFO;
+            c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+            in6_pktinfo pi{};
+            std::memcpy(&pi.ipi6_addr, p.source, 16);
+            pi.ipi6_ifindex = p.egressIfindex;
+            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+        }
     }
-
-    ssize_t n;
-    do
-        n = sendmsg(tx_.get(), &msg, 0);
-    while (n < 0 && errno == EINTR);
-    if (n >= 0)
-        return 0;
-    const int e = errno;
-    // IPV6_PKTINFO with a source that is not (yet) usable on the interface, e.g. a link-local
-    // still tentative, fails with EINVAL; without pktinfo the kernel says EADDRNOTAVAIL. Report
-    // both as the one transient condition.
-    if (family_ == Family::V6 && e == EINVAL)
-        return -EADDRNOTAVAIL;
-    return -e;
+    // sendmmsg() stops at the first message that fails: it returns how many went before it
+    // (and the error is lost), or -1 when the first one failed. So the failing message is met
+    // again as the first of the next call, which reports it.
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned vlen = static_cast<unsigned>(std::min<std::size_t>(n - i, UIO_MAXIOV));
+        const int sent = sendmmsg(tx_.get(), msgs.data() + i, vlen, 0);
+        if (sent > 0) {
+            i += static_cast<std::size_t>(sent);
+            continue;
+        }
+        if (sent < 0 && errno == EINTR)
+            continue;
+        const int e = sent < 0 ? errno : EIO;
+        // IPV6_PKTINFO with a source that is not (yet) usable on the interface, e.g. a link-local
+        // still tentative, fails with EINVAL; without pktinfo the kernel says EADDRNOTAVAIL.
+        // Report both as the one transient condition.
+        results_[i++] = family_ == Family::V6 && e == EINVAL ? -EADDRNOTAVAIL : -e;
+    }
+    pending_.clear();
+    txBytes_.clear();
+    return results_;
 }
 
 } // namespace hafd::io

@@ -89,8 +89,20 @@ public:
     // group or a unicast peer. `egressIfindex`: 0 for this socket's interface, or the VMAC's.
     // Returns 0 or -errno. -EADDRNOTAVAIL means the source address is not usable yet (an IPv6
     // link-local still tentative after link-up, or not configured): transient, retry later.
+    // Sends whatever was queued first (see flush()).
     int send(std::span<const uint8_t> message, const IpAddress& source,
              const IpAddress& destination, uint32_t egressIfindex = 0);
+
+    // Batched sending: queue() takes the arguments of send() and copies the message; flush()
+    // sends everything queued with sendmmsg() (the adverts of a timer pass of many instances in
+    // one system call, not one each) and returns each message's result in queue order (0 or
+    // -errno, as send()), valid until the next queue(), send() or flush(). queue() itself
+    // returns -errno for a message that cannot be sent at all (wrong family), which is then
+    // not queued.
+    int queue(std::span<const uint8_t> message, const IpAddress& source,
+              const IpAddress& destination, uint32_t egressIfindex = 0);
+    std::size_t queued() const { return pending_.size(); }
+    std::span<const int> flush();
 
 private:
     int changeMembership(bool join);
@@ -104,7 +116,17 @@ private:
     bool joined_ = false;
     uint16_t nextId_ = 1; // IPv4 identification, per socket, as keepalived
     Buffer rxBuf_;
-    std::vector<uint8_t> txBuf_;
+
+    struct Pending {
+        std::size_t offset = 0, length = 0; // in txBytes_
+        uint8_t to[28] = {}; // sockaddr_in or sockaddr_in6 (not sockaddr_storage: 128 bytes)
+        uint32_t toLength = 0;
+        uint32_t egressIfindex = 0;
+        uint8_t source[16] = {}; // IPv6: the IPV6_PKTINFO source
+    };
+    std::vector<uint8_t> txBytes_; // the queued messages back to back (IPv4: with IP header)
+    std::vector<Pending> pending_;
+    std::vector<int> results_;
 };
 
 } // namespace hafd::io

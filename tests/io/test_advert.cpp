@@ -205,8 +205,6 @@ void unjoined_socket_hears_no_multicast(void**) {
     expectSilent(quiet, 200ms);
 }
 
-// A link-local that is still tentative (DAD running) cannot be a source yet: a distinct,
-// transient error, so the daemon retries (TOOLCHAIN.md §4, §11).
 // One call takes every queued advert (recvmmsg); a short batch means the queue is empty.
 void batch_receive_takes_all_queued_adverts_in_one_call(void**) {
     auto a = openSocket(Family::V4, "va", gVa);
@@ -246,6 +244,37 @@ void arrival_time_is_when_the_kernel_received_it(void**) {
     assert_true(read - p.arrived >= 50ms);
 }
 
+// Queued messages leave in one flush; each gets its own result, and one that fails (a source
+// that is not on the interface) does not stop the ones after it.
+void batched_send_reports_each_message_and_goes_past_a_failure(void**) {
+    auto a = openSocket(Family::V6, "va", gVa);
+    auto b = peerSocket(Family::V6);
+    const auto group = vrrpMulticastGroup(Family::V6), absent = ip("fe80::1234");
+    assert_int_equal(a.queue(advert(Family::V6, 1, gVaLinkLocal, group), gVaLinkLocal, group), 0);
+    assert_int_equal(a.queue(advert(Family::V6, 2, absent, group), absent, group), 0);
+    assert_int_equal(a.queue(advert(Family::V6, 3, gVaLinkLocal, group), gVaLinkLocal, group), 0);
+    assert_int_equal(a.queued(), 3);
+    const auto results = a.flush();
+    assert_int_equal(results.size(), 3);
+    assert_int_equal(results[0], 0);
+    assert_int_equal(results[1], -EADDRNOTAVAIL);
+    assert_int_equal(results[2], 0);
+    assert_int_equal(a.queued(), 0);
+    assert_true(waitReadable(b.fd(), 1000ms));
+    std::this_thread::sleep_for(20ms);
+    std::array<io::RxPacket, io::AdvertSocket::kBatch> batch;
+    assert_int_equal(b.receive(std::span<io::RxPacket>(batch)), 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        auto d = proto::decode(batch[i].payload, batch[i].meta);
+        assert_true(d.ok());
+        assert_int_equal(d->advert.vrid, i == 0 ? 1 : 3);
+    }
+    // Nothing queued: an empty flush.
+    assert_int_equal(a.flush().size(), 0);
+}
+
+// A link-local that is still tentative (DAD running) cannot be a source yet: a distinct,
+// transient error, so the daemon retries (TOOLCHAIN.md §4, §11).
 void tentative_source_is_eaddrnotavail(void**) {
     auto a = openSocket(Family::V6, "va", gVa);
     writeSysctl("net/ipv6/conf/va/accept_dad", "1");
@@ -277,6 +306,7 @@ int main() {
         cmocka_unit_test(tentative_source_is_eaddrnotavail),
         cmocka_unit_test(arrival_time_is_when_the_kernel_received_it),
         cmocka_unit_test(batch_receive_takes_all_queued_adverts_in_one_call),
+        cmocka_unit_test(batched_send_reports_each_message_and_goes_past_a_failure),
     };
     return cmocka_run_group_tests_name("io-advert", tests, setup, nullptr);
 }

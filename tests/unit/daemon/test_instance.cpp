@@ -25,25 +25,51 @@ struct Sent {
     uint32_t egress;
 };
 
+// What reached the fakes, in order: "advert", "+", "-", "announce".
+using Order = std::vector<std::string>;
+
+// Queues while `batching` (as SocketSender during a timer pass) and reports on flush().
 struct FakeSender : AdvertSender {
-    std::vector<Sent> sent;
+    std::vector<Sent> sent; // what left, in order
     int result = 0;
-    int send(std::span<const uint8_t> m, const IpAddress& s, const IpAddress& d,
-             uint32_t e) override {
-        sent.push_back({{m.begin(), m.end()}, s, d, e});
-        return result;
+    bool batching = false;
+    Order* order = nullptr;
+    std::vector<std::pair<Sent, SendReport*>> queued;
+    void send(std::span<const uint8_t> m, const IpAddress& s, const IpAddress& d, uint32_t e,
+              SendReport& report) override {
+        Sent one{{m.begin(), m.end()}, s, d, e};
+        if (batching) {
+            queued.emplace_back(std::move(one), &report);
+            return;
+        }
+        flush();
+        leave(one, report);
+    }
+    void flush() override {
+        auto q = std::move(queued);
+        queued.clear();
+        for (auto& [one, report] : q)
+            leave(one, *report);
+    }
+    void leave(const Sent& one, SendReport& report) {
+        sent.push_back(one);
+        order->push_back("advert");
+        report.advertSent(one.destination, result);
     }
 };
 
 struct FakeVips : VipManager {
     std::vector<std::pair<char, uint32_t>> calls; // ('+'|'-', ifindex)
     unsigned newlyAdded = 1;
+    Order* order = nullptr;
     Result<unsigned> install(uint32_t ifindex, std::span<const Prefix>) override {
         calls.push_back({'+', ifindex});
+        order->push_back("+");
         return newlyAdded;
     }
     Result<void> remove(uint32_t ifindex, std::span<const Prefix>) override {
         calls.push_back({'-', ifindex});
+        order->push_back("-");
         return {};
     }
 };
@@ -51,9 +77,11 @@ struct FakeVips : VipManager {
 struct FakeAnnouncer : Announcer {
     std::vector<TimePoint> rounds; // the scheduler time of each round
     TimePoint* clock = nullptr;
+    Order* order = nullptr;
     int announce(uint32_t, const proto::MacAddress&, std::span<const IpAddress> vips,
                  bool) override {
         rounds.push_back(*clock);
+        order->push_back("announce");
         return static_cast<int>(vips.size());
     }
 };
@@ -76,6 +104,7 @@ struct Rig {
     Scheduler scheduler{[this](std::optional<TimePoint> t) {
         armed = t;
     }};
+    Order order;
     FakeSender sender;
     FakeVips vips;
     FakeAnnouncer announcer;
@@ -84,6 +113,7 @@ struct Rig {
 
     explicit Rig(config::Instance cfg) {
         announcer.clock = &now;
+        sender.order = vips.order = announcer.order = &order;
         instance = std::make_unique<Instance>(
             std::move(cfg), scheduler, vips, announcer,
             [this](const Instance&, const core::StateChanged& c) { changes.push_back(c); });
@@ -96,11 +126,15 @@ struct Rig {
         instance->handle(core::LinkChanged{true, *IpAddress::parse("192.0.2.1")}, now);
         instance->handle(core::Startup{}, now);
     }
-    // Advances the clock to the next armed deadline and fires it.
+    // Advances the clock to the next armed deadline and fires it, batching the adverts of the
+    // pass as the daemon does.
     void step() {
         assert_true(armed.has_value());
         now = *armed;
+        sender.batching = true;
         scheduler.fire(now);
+        sender.batching = false;
+        sender.flush();
     }
     void becomeMaster() {
         for (int i = 0; i < 10 && instance->router().state() != core::State::Master; ++i)
@@ -147,6 +181,8 @@ void becoming_master_sends_advert_then_installs_then_announces(void**) {
     assert_true(r.announcer.rounds[0] == r.now);
     assert_true(r.instance->vipsInstalled());
     assert_int_equal(r.changes.size(), 2); // INIT -> BACKUP -> MASTER
+    // The advert was queued in the timer pass, yet left before the VIPs were installed.
+    assert_true(r.order == Order({"advert", "+", "announce"}));
 }
 
 void announcement_rounds_are_paced_by_the_interval(void**) {
