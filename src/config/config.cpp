@@ -68,6 +68,11 @@ bool Notify::empty() const {
     return master.empty() && backup.empty() && fault.empty() && stop.empty() && any.empty();
 }
 
+void Config::forgetLines() {
+    for (auto& i : instances)
+        std::vector<std::pair<std::string, int>>().swap(i.lines);
+}
+
 int Instance::lineOf(const std::string& setting) const {
     int group = 0;
     for (const auto& [key, line] : lines) {

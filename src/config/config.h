@@ -278,6 +278,9 @@ struct Config {
 
     const Check* check(const std::string& name) const;
     const Instance* instance(const std::string& name) const;
+    // Frees every instance's `lines`: only messages about this file use them, and once it is
+    // loaded and checked the daemon keeps the Config for its whole run (~0.2 KiB an instance).
+    void forgetLines();
 };
 
 } // namespace hafd::config

@@ -38,7 +38,9 @@ Daemon::Daemon(Options options, config::Config config)
               hwTimer_.arm(*when);
           else
               hwTimer_.disarm();
-      }) {}
+      }) {
+    config_.forgetLines(); // loaded and checked already: nothing names its lines any more
+}
 
 Daemon::~Daemon() {
     // Instances hold timers of the scheduler and pointers to sockets: they go first.
@@ -164,10 +166,26 @@ int Daemon::start() {
     log::notice("hafd %s started: %zu instance(s) from %s", HAFD_VERSION, instances_.size(),
                 config_.file.c_str());
     noteInactiveSections();
+    releaseInstanceConfigs();
     notifier_.ready(summary());
     trimTimer_.emplace(scheduler_, [](TimePoint) { malloc_trim(0); });
     trimSoon(now);
     return kExitOk;
+}
+
+// Each running instance keeps its own settings (Instance::config()); a second copy here would
+// double the memory of every instance (~1 KiB each). config_ holds the instances only while a
+// start or reload turns them into Instances.
+void Daemon::releaseInstanceConfigs() {
+    std::vector<config::Instance>().swap(config_.instances);
+}
+
+config::Config Daemon::runningConfig() const {
+    config::Config c = config_;
+    c.instances.clear();
+    for (const auto& i : instances_)
+        c.instances.push_back(i->config());
+    return c;
 }
 
 void Daemon::noteInactiveSections() const {
@@ -546,13 +564,19 @@ void Daemon::removeVmac(const std::string& instanceName) {
     vmacLinks_.erase(it);
 }
 
+// The running instances' VIPs, and during a start or reload those of the configuration being
+// applied (config_.instances, empty otherwise).
 bool Daemon::isVip(const IpAddress& address, bool includeOwners) const {
-    for (const auto& i : config_.instances)
+    const auto in = [&](const config::Instance& i) {
         if (includeOwners || !i.isOwner())
             for (const auto& p : i.addresses)
                 if (p.address == address)
                     return true;
-    return false;
+        return false;
+    };
+    return std::any_of(config_.instances.begin(), config_.instances.end(), in) ||
+           std::any_of(instances_.begin(), instances_.end(),
+                       [&](const auto& i) { return in(i->config()); });
 }
 
 // "2 master, 1 backup" (then fault/init counts when non-zero): sd-notify STATUS=.

@@ -55,6 +55,9 @@ private:
     std::unique_ptr<Instance> makeInstance(const config::Instance& cfg);
     void trimSoon(TimePoint now);
     void noteInactiveSections() const;
+    void releaseInstanceConfigs();
+    // config_ with the running instances' settings (for the reload diff).
+    config::Config runningConfig() const;
     // Reload (reload.cpp): the verdict goes to `hafctl reload`; SIGHUP only logs it.
     ctl::Verdict reload(const char* trigger);
     void apply(const config::ConfigDiff& diff, TimePoint now);

@@ -29,18 +29,9 @@ double seconds(Duration d) {
 
 } // namespace
 
-namespace {
-// The router keeps the settings, not where they stand in the file: the daemon's Config has the
-// lines for messages, and 250 instances should not carry two copies of every line map.
-config::Instance withoutLines(config::Instance cfg) {
-    cfg.lines.clear();
-    return cfg;
-}
-} // namespace
-
 Instance::Instance(config::Instance cfg, Scheduler& scheduler, VipManager& vips,
                    Announcer& announcer, StateHook onStateChange)
-    : router_(withoutLines(std::move(cfg))), vips_(vips), announcer_(announcer),
+    : router_(std::move(cfg)), vips_(vips), announcer_(announcer),
       onStateChange_(std::move(onStateChange)),
       protocolTimer_(scheduler, [this](TimePoint now) { onTimer(now); }),
       announceTimer_(scheduler, [this](TimePoint now) { announceRound(now); }) {
@@ -217,7 +208,7 @@ void Instance::reconfigure(const config::Instance& cfg, TimePoint now) {
     vipAddresses_.clear();
     for (const auto& p : cfg.addresses)
         vipAddresses_.push_back(p.address);
-    handle(core::Reconfigure{withoutLines(cfg)}, now);
+    handle(core::Reconfigure{cfg}, now);
 }
 
 // One round: a frame per VIP. A round the device queue could not take whole is finished 1 ms

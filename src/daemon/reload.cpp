@@ -58,11 +58,12 @@ ctl::Verdict Daemon::reload(const char* trigger) {
         notifier_.ready(summary());
         return verdict;
     }
-    auto diff = config::diff(config_, *loaded.config);
+    const config::Config running = runningConfig();
+    auto diff = config::diff(running, *loaded.config);
     // Becoming or ceasing to be the address owner changes who installs the VIPs (never hafd for
     // an owner): core::Reconfigure requires it unchanged, so it is a remove and add too.
     for (auto it = diff.changed.begin(); it != diff.changed.end();) {
-        const auto* before = findConfig(config_, it->name);
+        const auto* before = findConfig(running, it->name);
         const auto* after = findConfig(*loaded.config, it->name);
         if (before && after && before->isOwner() != after->isOwner()) {
             it->identity.push_back("priority 255 (address owner)");
@@ -73,6 +74,7 @@ ctl::Verdict Daemon::reload(const char* trigger) {
         }
     }
     config_ = std::move(*loaded.config);
+    config_.forgetLines();
     apply(diff, now);
     reloadError_.clear();
     verdict.ok = true;
@@ -86,6 +88,7 @@ ctl::Verdict Daemon::reload(const char* trigger) {
     if (!diff.sections.empty())
         log::notice("reload: section(s) changed: %s", joined(diff.sections).c_str());
     noteInactiveSections();
+    releaseInstanceConfigs();
     notifier_.ready(summary());
     return verdict;
 }
