@@ -474,7 +474,7 @@ void Daemon::onAdvertReadable(Socket& s) {
         const int n = s.socket.receive(std::span<io::RxPacket>(batch));
         if (n < 0) {
             log::debug("%s: receive: %s", s.socket.ifname().c_str(), std::strerror(-n));
-            return;
+            break;
         }
         for (int i = 0; i < n; ++i) {
             const io::RxPacket& pkt = batch[static_cast<std::size_t>(i)];
@@ -494,8 +494,9 @@ void Daemon::onAdvertReadable(Socket& s) {
             deliver(s, *decoded, pkt.meta, pkt.arrived);
         }
         if (static_cast<std::size_t>(n) < batch.size())
-            return;
+            break;
     }
+    scheduler_.tighten();
 }
 
 // Demultiplexes by VRID among the instances on this socket (PROTOCOL.md §6 item 13): a multicast

@@ -52,10 +52,19 @@ std::optional<TimePoint> Scheduler::earliest() const {
     return timers_.begin()->first;
 }
 
+void Scheduler::tighten() {
+    const auto next = earliest();
+    if (firing_ || !next || !armedAt_ || *armedAt_ >= *next)
+        return;
+    armedAt_ = next;
+    arm_(next);
+}
+
 // The hardware timer is moved only when it would fire too late. A deadline that moved later (a
 // backup's Master_Down_Timer, pushed back by every advert) or was cancelled leaves it where it
-// is: it then fires early once, finds nothing due and is set to the real earliest. With many
-// backups that saves a timerfd_settime() per received advert.
+// is, until tighten() at the end of the batch of adverts that moved it (or, without one, it
+// fires early once, finds nothing due and is set to the real earliest). With many backups that
+// saves a timerfd_settime() per received advert.
 void Scheduler::rearm() {
     if (firing_)
         return; // fire() re-arms once at the end

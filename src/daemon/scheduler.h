@@ -50,6 +50,12 @@ public:
 
     std::optional<TimePoint> earliest() const;
 
+    // Moves the hardware timer to the real earliest deadline when it is armed earlier (deadlines
+    // pushed back since). The daemon calls it once per batch of received adverts: one
+    // timerfd_settime() a wake-up instead of one per advert, and no wake-up that finds nothing
+    // due.
+    void tighten();
+
 private:
     void rearm();
 

@@ -40,6 +40,29 @@ void hardware_timer_is_moved_only_when_it_would_fire_too_late(void**) {
     assert_true(arms.back() == at(25));
 }
 
+void tighten_moves_an_early_hardware_timer_to_the_real_earliest(void**) {
+    std::vector<std::optional<TimePoint>> arms;
+    Scheduler s([&](std::optional<TimePoint> t) { arms.push_back(t); });
+    Scheduler::Timer a(s, [](TimePoint) {});
+    Scheduler::Timer b(s, [](TimePoint) {});
+    a.arm(at(10));
+    b.arm(at(40));
+    a.arm(at(20)); // pushed back: lazily left at 10
+    a.arm(at(30));
+    assert_int_equal(arms.size(), 1);
+    s.tighten();
+    assert_int_equal(arms.size(), 2);
+    assert_true(arms.back() == at(30));
+    s.tighten(); // already right: no call
+    assert_int_equal(arms.size(), 2);
+    a.cancel();
+    s.tighten();
+    assert_true(arms.back() == at(40));
+    b.cancel();
+    s.tighten(); // nothing left: it fires once more, as before
+    assert_int_equal(arms.size(), 3);
+}
+
 void fire_runs_due_timers_in_order_and_rearms(void**) {
     std::optional<TimePoint> armed;
     Scheduler s([&](std::optional<TimePoint> t) { armed = t; });
@@ -97,6 +120,7 @@ void destroying_an_armed_timer_cancels_it(void**) {
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hardware_timer_is_moved_only_when_it_would_fire_too_late),
+        cmocka_unit_test(tighten_moves_an_early_hardware_timer_to_the_real_earliest),
         cmocka_unit_test(fire_runs_due_timers_in_order_and_rearms),
         cmocka_unit_test(a_callback_may_rearm_itself_and_cancel_others),
         cmocka_unit_test(destroying_an_armed_timer_cancels_it),
