@@ -73,6 +73,17 @@ void toSockaddr(const IpAddress& a, uint32_t scope, sockaddr_storage& ss, sockle
     }
 }
 
+// The one control message of `m` (whose msg_control has room for it).
+template <typename T>
+void putControl(msghdr& m, int level, int type, const T& value) {
+    m.msg_controllen = CMSG_SPACE(sizeof(T));
+    cmsghdr* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = level;
+    c->cmsg_type = type;
+    c->cmsg_len = CMSG_LEN(sizeof(T));
+    std::memcpy(CMSG_DATA(c), &value, sizeof value);
+}
+
 } // namespace
 
 SysResult<AdvertSocket> AdvertSocket::open(Family family, const std::string& ifname,
@@ -368,27 +379,16 @@ std::span<const int> AdvertSocket::flush() {
         m.msg_iovlen = 1;
         std::memset(&control[i], 0, sizeof control[i]);
         m.msg_control = control[i].buf;
-        cmsghdr* c;
         if (family_ == Family::V4) {
             // The egress interface; the source stays the one in our header.
-            m.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
-            c = CMSG_FIRSTHDR(&m);
-            c->cmsg_level = IPPROTO_IP;
-            c->cmsg_type = IP_PKTINFO;
-            c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
             in_pktinfo pi{};
             pi.ipi_ifindex = static_cast<int>(p.egressIfindex);
-            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+            putControl(m, IPPROTO_IP, IP_PKTINFO, pi);
         } else {
-            m.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
-            c = CMSG_FIRSTHDR(&m);
-            c->cmsg_level = IPPROTO_IPV6;
-            c->cmsg_type = IPV6_PKTINFO;
-            c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
             in6_pktinfo pi{};
             std::memcpy(&pi.ipi6_addr, p.source, 16);
             pi.ipi6_ifindex = p.egressIfindex;
-            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+            putControl(m, IPPROTO_IPV6, IPV6_PKTINFO, pi);
         }
     }
     // sendmmsg() stops at the first message that fails: it returns how many went before it
