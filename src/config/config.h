@@ -6,6 +6,7 @@
 
 #include "common/address.h"
 #include "common/time.h"
+#include "config/boxed.h"
 #include "proto/advert.h"
 
 #include <cstdint>
@@ -228,7 +229,7 @@ struct Instance {
     proto::V2AuthType v2AuthType = proto::V2AuthType::None; // VRRPv2 interop only, no security
     std::string v2Password;                                 // at most 8 bytes, with SimplePassword
     std::vector<Track> tracks;                              // in file order
-    Notify notify;
+    Boxed<Notify> notify; // on the heap only when set (most instances have none)
     // The effective authentication: the instance's own `auth` group, else the top-level one;
     // nullopt when neither is set or the instance sets `auth = { enabled = false; }`. Its
     // time window is resolved against this instance's interval.

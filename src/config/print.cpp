@@ -188,7 +188,7 @@ std::string instanceValue(const Instance& in, std::string_view name, const std::
                          };
                      });
     if (name == "notify")
-        return in.notify.empty() ? "" : print::notify(in.notify, indent);
+        return in.notify->empty() ? "" : print::notify(*in.notify, indent);
     return "?";
 }
 

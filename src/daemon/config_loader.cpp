@@ -46,7 +46,7 @@ std::vector<std::string> inactiveSections(const config::Config& c) {
                     [](const config::Instance& i) { return !i.tracks.empty(); }))
         out.push_back("track");
     if (std::any_of(c.instances.begin(), c.instances.end(),
-                    [](const config::Instance& i) { return !i.notify.empty(); }))
+                    [](const config::Instance& i) { return !i.notify->empty(); }))
         out.push_back("notify");
     if (!c.groups.empty())
         out.push_back("groups");

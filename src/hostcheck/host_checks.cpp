@@ -68,7 +68,7 @@ std::vector<const Command*> commands(const Config& c) {
     for (const config::Check& k : c.checks)
         add(k.exec);
     for (const config::Instance& i : c.instances)
-        notify(i.notify);
+        notify(*i.notify);
     for (const config::SyncGroup& g : c.groups)
         notify(g.notify);
     return out;

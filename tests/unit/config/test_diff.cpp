@@ -130,14 +130,14 @@ void each_setting_is_named(void**) {
         {"old", [](Instance& i) { i.v2Password = "other"; }, {"v2_password"}, {}},
         {"web", [](Instance& i) { i.tracks[0].weight = -10; }, {"track"}, {}},
         {"web", [](Instance& i) { i.tracks.pop_back(); }, {"track"}, {}},
-        {"web", [](Instance& i) { i.notify.any.argv.push_back("x"); }, {"notify"}, {}},
-        {"web", [](Instance& i) { i.notify.master.argv = {"/bin/m"}; }, {"notify"}, {}},
+        {"web", [](Instance& i) { i.notify.edit().any.argv.push_back("x"); }, {"notify"}, {}},
+        {"web", [](Instance& i) { i.notify.edit().master.argv = {"/bin/m"}; }, {"notify"}, {}},
         {"web", [](Instance& i) { i.auth->mode = AuthMode::Permissive; }, {"auth"}, {}},
         {"web", [](Instance& i) { i.auth.reset(); }, {"auth"}, {}},
         {"web",
          [](Instance& i) {
              i.priority = 1;
-             i.notify = {};
+             i.notify = Notify{};
          },
          {"priority", "notify"},
          {}},

@@ -285,8 +285,8 @@ void same_settings_sees_every_field(void**) {
     Instance b = base;
     a.tracks.push_back({"nginx", "", -10, {}, {"a.conf", 3, "instances[\"x\"].track[1]"}});
     b.tracks.push_back({"nginx", "", -10, {}, {"b.conf", 9, "instances[\"y\"].track[1]"}});
-    a.notify.master = {{"/bin/notify"}, {"a.conf", 4, "x"}};
-    b.notify.master = {{"/bin/notify"}, {"b.conf", 7, "y"}};
+    a.notify.edit().master = {{"/bin/notify"}, {"a.conf", 4, "x"}};
+    b.notify.edit().master = {{"/bin/notify"}, {"b.conf", 7, "y"}};
     assert_true(a.sameSettings(b));
 
     using Change = void (*)(Instance&);
@@ -312,7 +312,7 @@ void same_settings_sees_every_field(void**) {
         [](Instance& i) { i.v2AuthType = proto::V2AuthType::SimplePassword; },
         [](Instance& i) { i.v2Password = "x"; },
         [](Instance& i) { i.tracks.push_back(Track{}); },
-        [](Instance& i) { i.notify.any.argv = {"/bin/true"}; },
+        [](Instance& i) { i.notify.edit().any.argv = {"/bin/true"}; },
         [](Instance& i) { i.auth = Auth{}; },
     };
     for (const Change change : changes) {

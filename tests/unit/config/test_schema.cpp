@@ -261,7 +261,7 @@ void section_defaults_match_the_types(void**) {
     Track track;
     track.check = "c";
     assert_true(c.instances.at(0).tracks.at(0) == track);
-    assert_true(c.instances.at(0).notify == Notify{});
+    assert_true(*c.instances.at(0).notify == Notify{});
     // Inherited, with the window derived from the interval (AUTH_HMAC.md §9).
     assert_false(c.instances.at(0).ownAuth);
     auth.timeWindow = 5;

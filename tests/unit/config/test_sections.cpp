@@ -114,15 +114,15 @@ void tracks_notify_and_groups_are_read(void**) {
     assert_int_equal(web.tracks[3].weight, 0); // FAULT while down
     assert_true(web.tracks[4].check.empty());
     assert_string_equal(web.tracks[4].interface.c_str(), "eth1");
-    assert_true(web.notify.master.argv == (Argv{"/etc/hafd/notify", "master"}));
-    assert_true(web.notify.stop.argv == (Argv{"/etc/hafd/notify", "stop"}));
-    assert_true(web.notify.any.argv == (Argv{"/etc/hafd/notify"}));
-    assert_false(web.notify.empty());
+    assert_true(web.notify->master.argv == (Argv{"/etc/hafd/notify", "master"}));
+    assert_true(web.notify->stop.argv == (Argv{"/etc/hafd/notify", "stop"}));
+    assert_true(web.notify->any.argv == (Argv{"/etc/hafd/notify"}));
+    assert_false(web.notify->empty());
     const Instance& db = *c.instance("db");
     assert_int_equal(db.tracks[0].roleWeights.size(), 2);
     assert_int_equal(db.tracks[0].roleWeights.at("master"), 50);
     assert_int_equal(db.tracks[0].roleWeights.at("slave"), 0);
-    assert_true(db.notify.empty());
+    assert_true(db.notify->empty());
     assert_null(c.instance("none"));
 
     assert_int_equal(c.groups.size(), 1);
@@ -188,8 +188,8 @@ void settings_remember_where_they_are(void**) {
     assert_int_equal(c.check("redis")->exec.where.line, 34);
     assert_string_equal(c.check("uplink")->where.setting.c_str(), "checks[\"uplink\"]");
     const Instance& web = *c.instance("web");
-    assert_string_equal(web.notify.fault.where.setting.c_str(), "instances[\"web\"].notify.fault");
-    assert_int_equal(web.notify.fault.where.line, 47);
+    assert_string_equal(web.notify->fault.where.setting.c_str(), "instances[\"web\"].notify.fault");
+    assert_int_equal(web.notify->fault.where.line, 47);
     assert_string_equal(web.tracks[4].where.setting.c_str(), "instances[\"web\"].track[5]");
     assert_int_equal(web.tracks[4].where.line, 44);
     assert_string_equal(c.instance("db")->auth->keys[0].where.setting.c_str(),
