@@ -16,27 +16,14 @@ constexpr int kRcvBufBytes = 4 << 20;
 constexpr std::size_t kBufferBytes = 64 * 1024;
 } // namespace
 
-void LinkMonitor::Deleter::operator()(mnl_socket* s) const {
-    mnl_socket_close(s);
-}
-
-LinkMonitor::LinkMonitor() = default;
-LinkMonitor::LinkMonitor(LinkMonitor&&) noexcept = default;
-LinkMonitor& LinkMonitor::operator=(LinkMonitor&&) noexcept = default;
-LinkMonitor::~LinkMonitor() = default;
-
 SysResult<LinkMonitor> LinkMonitor::open() {
     LinkMonitor m;
-    m.sock_.reset(mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC));
-    if (!m.sock_)
-        return sysFail(errno, "socket(AF_NETLINK, NETLINK_ROUTE)");
-    const int fd = mnl_socket_get_fd(m.sock_.get());
-    const int size = kRcvBufBytes;
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
-        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    const unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
-    if (mnl_socket_bind(m.sock_.get(), groups, MNL_SOCKET_AUTOPID) < 0)
-        return sysFail(errno, "bind(NETLINK_ROUTE, link and address groups)");
+    auto sock = detail::openRouteSocket(SOCK_NONBLOCK | SOCK_CLOEXEC,
+                                        RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
+                                        kRcvBufBytes);
+    if (!sock)
+        return Unexpected{sock.error()};
+    m.sock_ = std::move(*sock);
     m.buf_ = Buffer(kBufferBytes);
     return m;
 }

@@ -44,10 +44,7 @@ public:
     // Subscribe before the initial dump, so that no change falls between the two.
     static SysResult<LinkMonitor> open();
 
-    LinkMonitor();
-    LinkMonitor(LinkMonitor&&) noexcept;
-    LinkMonitor& operator=(LinkMonitor&&) noexcept;
-    ~LinkMonitor();
+    LinkMonitor() = default;
 
     int fd() const;
 
@@ -58,10 +55,7 @@ public:
     int read(std::vector<NetlinkEvent>& out);
 
 private:
-    struct Deleter {
-        void operator()(mnl_socket* s) const;
-    };
-    std::unique_ptr<mnl_socket, Deleter> sock_;
+    MnlSocket sock_;
     Buffer buf_;
 };
 

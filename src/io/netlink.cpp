@@ -73,25 +73,13 @@ int setInt(mnl_socket* s, int level, int name, int value) {
 
 } // namespace
 
-void NetlinkClient::Deleter::operator()(mnl_socket* s) const {
-    mnl_socket_close(s);
-}
-
-NetlinkClient::NetlinkClient() = default;
-NetlinkClient::NetlinkClient(NetlinkClient&&) noexcept = default;
-NetlinkClient& NetlinkClient::operator=(NetlinkClient&&) noexcept = default;
-NetlinkClient::~NetlinkClient() = default;
-
 SysResult<NetlinkClient> NetlinkClient::open() {
     NetlinkClient c;
-    c.sock_.reset(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
-    if (!c.sock_)
-        return sysFail(errno, "socket(AF_NETLINK, NETLINK_ROUTE)");
-    if (mnl_socket_bind(c.sock_.get(), 0, MNL_SOCKET_AUTOPID) < 0)
-        return sysFail(errno, "bind(NETLINK_ROUTE)");
     // Replies to a large batch must all fit in the receive buffer (TOOLCHAIN.md §2).
-    if (setInt(c.sock_.get(), SOL_SOCKET, SO_RCVBUFFORCE, kRcvBufBytes) < 0)
-        (void)setInt(c.sock_.get(), SOL_SOCKET, SO_RCVBUF, kRcvBufBytes);
+    auto sock = detail::openRouteSocket(SOCK_CLOEXEC, 0, kRcvBufBytes);
+    if (!sock)
+        return Unexpected{sock.error()};
+    c.sock_ = std::move(*sock);
     // ACKs without a copy of the request.
     (void)setInt(c.sock_.get(), SOL_NETLINK, NETLINK_CAP_ACK, 1);
     // A dump never blocks for long, but never hang the loop on a kernel that does not answer.

@@ -20,6 +20,12 @@ struct mnl_socket;
 
 namespace hafd::io {
 
+// An owned libmnl socket (closed on destruction).
+struct MnlSocketClose {
+    void operator()(mnl_socket* s) const;
+};
+using MnlSocket = std::unique_ptr<mnl_socket, MnlSocketClose>;
+
 // IFA_PROTO (Linux >= 6.1) on every address hafd installs, so stale VIPs left by a crash can be
 // told from an operator's addresses. The kernel uses 0..3 (unspec, kernel_lo, kernel_ra,
 // kernel_ll); 104 is 'h'. Name it for `ip` with "104 hafd" in /etc/iproute2/rt_addrprotos.d/.
@@ -87,10 +93,7 @@ public:
     // smaller batches are sent without it).
     static SysResult<NetlinkClient> open();
 
-    NetlinkClient();
-    NetlinkClient(NetlinkClient&&) noexcept;
-    NetlinkClient& operator=(NetlinkClient&&) noexcept;
-    ~NetlinkClient();
+    NetlinkClient() = default;
 
     // The port id of this socket. The kernel copies it into nlmsg_pid of the IPv4 address events
     // our requests cause (IPv6 address events always carry 0: tell hafd's apart by IFA_PROTO).
@@ -123,10 +126,7 @@ private:
     template <typename T, typename Parse>
     SysResult<std::vector<T>> dump(uint16_t type, const char* what, Parse parse);
 
-    struct Deleter {
-        void operator()(mnl_socket* s) const;
-    };
-    std::unique_ptr<mnl_socket, Deleter> sock_;
+    MnlSocket sock_;
     uint32_t seq_ = 0;
     std::size_t maxMsgsPerChunk_ = 0;
     bool ackEvery_ = false;

@@ -9,9 +9,27 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 
 namespace hafd::io {
+
+void MnlSocketClose::operator()(mnl_socket* s) const {
+    mnl_socket_close(s);
+}
+
+SysResult<MnlSocket> detail::openRouteSocket(int flags, unsigned groups, int rcvbufBytes) {
+    MnlSocket s(mnl_socket_open2(NETLINK_ROUTE, flags));
+    if (!s)
+        return sysFail(errno, "socket(AF_NETLINK, NETLINK_ROUTE)");
+    const int fd = mnl_socket_get_fd(s.get());
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbufBytes, sizeof rcvbufBytes) < 0)
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbufBytes, sizeof rcvbufBytes);
+    if (mnl_socket_bind(s.get(), groups, MNL_SOCKET_AUTOPID) < 0)
+        return sysFail(errno, groups ? "bind(NETLINK_ROUTE, link and address groups)"
+                                     : "bind(NETLINK_ROUTE)");
+    return s;
+}
 
 bool LinkInfo::adminUp() const {
     return flags & IFF_UP;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Internal to io/: RTM_NEWLINK / RTM_NEWADDR message parsing shared by NetlinkClient's dumps and
-// the LinkMonitor's events.
+// Internal to io/: what NetlinkClient and LinkMonitor share: their socket, and RTM_NEWLINK /
+// RTM_NEWADDR parsing (the client's dumps, the monitor's events).
 #pragma once
 
 #include "io/netlink.h"
@@ -10,6 +10,11 @@
 struct nlmsghdr;
 
 namespace hafd::io::detail {
+
+// A NETLINK_ROUTE socket (`flags`: SOCK_CLOEXEC, SOCK_NONBLOCK) with a receive buffer of
+// `rcvbufBytes` (SO_RCVBUFFORCE, else as much as SO_RCVBUF allows), bound to the multicast
+// `groups` (0: none).
+SysResult<MnlSocket> openRouteSocket(int flags, unsigned groups, int rcvbufBytes);
 
 // nullopt if the message is not a well-formed link message of a device (bridge-port and other
 // per-family link messages are skipped).
