@@ -55,6 +55,8 @@ void writeSysctl(const std::string& path, const std::string& value);
 std::string readSysctl(const std::string& path);
 
 uint32_t ifindex(const char* name);
+// A veth pair va <-> vb in the current namespace, both up; returns va's index.
+uint32_t vethPairUp();
 hafd::proto::MacAddress macOf(const char* name);
 // The first IPv6 link-local of `name` (waits up to 2 s for the kernel to make it).
 hafd::IpAddress linkLocalOf(const char* name);

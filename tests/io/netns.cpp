@@ -161,6 +161,13 @@ std::string readSysctl(const std::string& path) {
     return s;
 }
 
+uint32_t vethPairUp() {
+    mustRun({"ip", "link", "add", "va", "type", "veth", "peer", "name", "vb"});
+    mustRun({"ip", "link", "set", "va", "up"});
+    mustRun({"ip", "link", "set", "vb", "up"});
+    return ifindex("va");
+}
+
 uint32_t ifindex(const char* name) {
     const unsigned idx = if_nametoindex(name);
     if (idx == 0)

@@ -43,10 +43,7 @@ bool waitFor(io::LinkMonitor& m, Match match) {
 }
 
 int setup(void**) {
-    mustRun({"ip", "link", "add", "va", "type", "veth", "peer", "name", "vb"});
-    mustRun({"ip", "link", "set", "va", "up"});
-    mustRun({"ip", "link", "set", "vb", "up"});
-    gVa = ifindex("va");
+    gVa = vethPairUp();
     return 0;
 }
 

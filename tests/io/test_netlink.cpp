@@ -78,10 +78,7 @@ void expectAll(const std::vector<io::AddressResult>& r, bool noop) {
 }
 
 int setup(void**) {
-    mustRun({"ip", "link", "add", "va", "type", "veth", "peer", "name", "vb"});
-    mustRun({"ip", "link", "set", "va", "up"});
-    mustRun({"ip", "link", "set", "vb", "up"});
-    gVa = ifindex("va");
+    gVa = vethPairUp();
     return 0;
 }
 

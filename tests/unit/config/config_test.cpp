@@ -2,6 +2,8 @@
 #include "config_test.h"
 
 #include "config/config_test_paths.h"
+#include "config/load.h"
+#include "unit_test.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -37,6 +39,15 @@ std::vector<std::string> filesIn(const std::string& dir, const std::string& suff
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+Config loadGood(const std::string& name) {
+    const LoadResult r = loadFile(dataPath("good/" + name));
+    for (const Diagnostic& d : r.diagnostics)
+        print_message("unexpected: %s\n", d.toString().c_str());
+    assert_true(r.diagnostics.empty());
+    assert_true(r.ok());
+    return *r.config;
 }
 
 } // namespace hafd::config::test

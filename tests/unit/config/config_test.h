@@ -2,6 +2,8 @@
 // Helpers shared by the config tests: where the source tree is, and reading files.
 #pragma once
 
+#include "config/config.h"
+
 #include <string>
 #include <vector>
 
@@ -15,5 +17,8 @@ std::string dataPath(const std::string& sub);
 std::string readText(const std::string& path);
 // The regular files in `dir` whose names end with `suffix`, sorted.
 std::vector<std::string> filesIn(const std::string& dir, const std::string& suffix);
+// Loads tests/data/config/good/NAME, which must produce no diagnostic at all (fails the test
+// otherwise, printing each).
+Config loadGood(const std::string& name);
 
 } // namespace hafd::config::test

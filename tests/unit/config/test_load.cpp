@@ -11,15 +11,7 @@ using namespace hafd::config;
 
 namespace {
 
-// Loads tests/data/config/good/NAME, which must produce no diagnostic at all.
-Config loadGood(const std::string& name) {
-    const LoadResult r = loadFile(test::dataPath("good/" + name));
-    for (const Diagnostic& d : r.diagnostics)
-        print_message("unexpected: %s\n", d.toString().c_str());
-    assert_true(r.diagnostics.empty());
-    assert_true(r.ok());
-    return *r.config;
-}
+using test::loadGood;
 
 Prefix prefix(const char* text) {
     return *Prefix::parse(text);

@@ -14,14 +14,7 @@ using namespace hafd::config;
 
 namespace {
 
-Config loadGood(const std::string& name) {
-    const LoadResult r = loadFile(test::dataPath("good/" + name));
-    for (const Diagnostic& d : r.diagnostics)
-        print_message("unexpected: %s\n", d.toString().c_str());
-    assert_true(r.diagnostics.empty());
-    assert_true(r.ok());
-    return *r.config;
-}
+using test::loadGood;
 
 IpAddress address(const char* text) {
     return *IpAddress::parse(text);
