@@ -43,21 +43,20 @@ Daemon::Daemon(Options options, config::Config config)
 }
 
 Daemon::~Daemon() {
-    // Instances hold timers of the scheduler and pointers to sockets: they go first.
-    instances_.clear();
-    sockets_.clear();
-    watchdogTimer_.reset();
-    recordTimer_.reset();
-    trimTimer_.reset();
+    teardown();
 }
 
 int Daemon::run() {
     const int rc = start();
     if (rc == kExitOk)
         loop_.run();
-    // Tear down in dependency order, outside any watcher's callback.
+    teardown();
+    return rc;
+}
+
+void Daemon::teardown() {
     control_.reset();
-    instances_.clear();
+    instances_.clear(); // they hold scheduler timers and pointers to the sockets
     sockets_.clear();
     watchdogTimer_.reset();
     signals_.clear();
@@ -65,7 +64,6 @@ int Daemon::run() {
         vipPort_->saveRecord();
     recordTimer_.reset();
     trimTimer_.reset();
-    return rc == kExitOk ? exitStatus_ : rc;
 }
 
 // DESIGN.md §6 start-up: runtime directory, netlink, stale VIPs, sockets, instances, READY=1.
@@ -135,12 +133,8 @@ int Daemon::start() {
         instances_.push_back(makeInstance(cfg));
     // The link state goes in before Startup (core/virtual_router.h).
     refreshAll(now);
-    for (auto& instance : instances_) {
-        if (!links_.find(instance->config().interface))
-            log::warning("instance %s: interface %s not found: FAULT until it appears",
-                         instance->name().c_str(), instance->config().interface.c_str());
-        instance->handle(core::Startup{}, now);
-    }
+    for (auto& instance : instances_)
+        startInstance(*instance, now);
 
     for (int sig : {SIGTERM, SIGINT})
         signals_.emplace_back(loop_, sig, [this] { shutdown(); });
@@ -208,6 +202,13 @@ std::unique_ptr<Instance> Daemon::makeInstance(const config::Instance& cfg) {
     return std::make_unique<Instance>(
         cfg, scheduler_, *vipPort_, *announcePort_,
         [this](const Instance&, const core::StateChanged&) { notifier_.status(summary()); });
+}
+
+void Daemon::startInstance(Instance& instance, TimePoint now) {
+    if (!links_.find(instance.config().interface))
+        log::warning("instance %s: interface %s not found: FAULT until it appears",
+                     instance.name().c_str(), instance.config().interface.c_str());
+    instance.handle(core::Startup{}, now);
 }
 
 // DESIGN.md §10 stale VIPs: addresses hafd marked (IFA_PROTO) or recorded in the runtime

@@ -53,6 +53,12 @@ private:
 
     int start();
     std::unique_ptr<Instance> makeInstance(const config::Instance& cfg);
+    // Startup for an instance whose link state is in (refresh()): FAULT, said once, when its
+    // interface is missing.
+    void startInstance(Instance& instance, TimePoint now);
+    // Releases everything in dependency order (instances before the sockets and timers they
+    // use), outside any watcher's callback.
+    void teardown();
     void trimSoon(TimePoint now);
     void noteInactiveSections() const;
     void releaseInstanceConfigs();
@@ -107,7 +113,6 @@ private:
     std::optional<Scheduler::Timer> watchdogTimer_;
     std::optional<Scheduler::Timer> recordTimer_; // writes the VIP record after the actions
     std::optional<Scheduler::Timer> trimTimer_;   // gives free heap back once things settle
-    int exitStatus_ = kExitOk;
     std::string reloadError_; // the first error of the last rejected reload, until one succeeds
 };
 

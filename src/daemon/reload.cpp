@@ -136,10 +136,7 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
         log::notice("instance %s: added by reload", name.c_str());
         Instance& i = *instances_.back();
         refresh(i, now);
-        if (!links_.find(cfg->interface))
-            log::warning("instance %s: interface %s not found: FAULT until it appears",
-                         name.c_str(), cfg->interface.c_str());
-        i.handle(core::Startup{}, now);
+        startInstance(i, now);
     }
     refreshAll(now);
 }
