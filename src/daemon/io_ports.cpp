@@ -25,14 +25,11 @@ void SocketSender::send(std::span<const uint8_t> message, const IpAddress& sourc
 void SocketSender::flush() {
     if (waiting_.empty())
         return;
+    // One result per queued message, in order (queue() failures were reported at once).
     const auto results = socket_.flush();
-    // Swapped out first: a report must not see (or grow) the list it is reported from.
-    std::vector<std::pair<SendReport*, IpAddress>> done;
-    done.swap(waiting_);
-    for (std::size_t i = 0; i < done.size() && i < results.size(); ++i)
-        done[i].first->advertSent(done[i].second, results[i]);
-    done.clear();
-    waiting_.swap(done); // keeps the capacity for the next pass
+    for (std::size_t i = 0; i < waiting_.size(); ++i)
+        waiting_[i].first->advertSent(waiting_[i].second, results[i]);
+    waiting_.clear();
 }
 
 namespace {

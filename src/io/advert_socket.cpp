@@ -362,13 +362,12 @@ int AdvertSocket::queue(std::span<const uint8_t> message, const IpAddress& sourc
 std::span<const int> AdvertSocket::flush() {
     const std::size_t n = pending_.size();
     results_.assign(n, 0);
-    union Control {
-        cmsghdr align;
-        char buf[CMSG_SPACE(sizeof(in6_pktinfo))];
-    };
-    std::vector<mmsghdr> msgs(n);
-    std::vector<iovec> iov(n);
-    std::vector<Control> control(n);
+    txMsgs_.assign(n, mmsghdr{});
+    txIov_.resize(n);
+    txControl_.assign(n, TxControl{});
+    auto& msgs = txMsgs_;
+    auto& iov = txIov_;
+    auto& control = txControl_;
     for (std::size_t i = 0; i < n; ++i) {
         Pending& p = pending_[i];
         iov[i] = {txBytes_.data() + p.offset, p.length};
@@ -377,7 +376,6 @@ std::span<const int> AdvertSocket::flush() {
         m.msg_namelen = p.toLength;
         m.msg_iov = &iov[i];
         m.msg_iovlen = 1;
-        std::memset(&control[i], 0, sizeof control[i]);
         m.msg_control = control[i].buf;
         if (family_ == Family::V4) {
             // The egress interface; the source stays the one in our header.

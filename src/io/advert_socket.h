@@ -27,13 +27,14 @@
 #include "proto/advert.h"
 #include "proto/drop_reason.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-struct msghdr;
 
 namespace hafd::io {
 
@@ -127,6 +128,14 @@ private:
     std::vector<uint8_t> txBytes_; // the queued messages back to back (IPv4: with IP header)
     std::vector<Pending> pending_;
     std::vector<int> results_;
+    // flush()'s sendmmsg() arguments, kept so that a timer pass does not allocate them anew.
+    union TxControl {
+        cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(in6_pktinfo))];
+    };
+    std::vector<mmsghdr> txMsgs_;
+    std::vector<iovec> txIov_;
+    std::vector<TxControl> txControl_;
 };
 
 } // namespace hafd::io
