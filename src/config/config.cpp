@@ -90,8 +90,8 @@ bool Instance::sameSettings(const Instance& o) const {
     auto settings = [](const Instance& i) {
         return std::tie(i.name, i.interface, i.vrid, i.family, i.version, i.priority,
                         i.advertInterval, i.preempt, i.preemptDelay, i.addresses, i.unicastPeers,
-                        i.vmac, i.accept, i.checksum, i.announce, i.v2AuthType, i.v2Password,
-                        i.tracks, i.notify, i.auth);
+                        i.unicastMinTtl, i.vmac, i.accept, i.checksum, i.announce, i.v2AuthType,
+                        i.v2Password, i.tracks, i.notify, i.auth);
     };
     return settings(*this) == settings(o);
 }

@@ -222,6 +222,7 @@ struct Instance {
     Duration preemptDelay = 0s;
     std::vector<Prefix> addresses;       // bare addresses are /32 or /128
     std::vector<IpAddress> unicastPeers; // empty: multicast
+    uint8_t unicastMinTtl = 255;         // IPv4 unicast adverts arrive with at least this TTL
     bool vmac = false;                   // macvlan with the virtual MAC (RFC 9568 §7.3)
     bool accept = true;                  // only true is supported for now
     proto::ChecksumForm checksum = proto::ChecksumForm::PseudoHeader; // IPv4 v3 transmit form

@@ -36,6 +36,8 @@ bool differs(const Instance& a, const Instance& b, std::string_view name) {
         return a.addresses != b.addresses || a.family != b.family;
     if (name == "unicast_peers")
         return a.unicastPeers != b.unicastPeers;
+    if (name == "unicast_min_ttl")
+        return a.unicastMinTtl != b.unicastMinTtl;
     if (name == "vmac")
         return a.vmac != b.vmac;
     if (name == "accept")

@@ -186,6 +186,22 @@ private:
             }
             in().unicastPeers.push_back(a);
         }
+        minTtl();
+    }
+
+    // DESIGN.md §10: IPv4 unicast adverts need TTL 255 like multicast ones unless relaxed for
+    // peers behind routers; IPv6 unicast hop limits are not checked (keepalived sends 64).
+    void minTtl() {
+        if (!s_.ok("unicast_min_ttl"))
+            return;
+        in().unicastMinTtl = static_cast<uint8_t>(s_.integer("unicast_min_ttl"));
+        if (!s_.present("unicast_min_ttl") || !d_.peersOk)
+            return;
+        if (in().unicastPeers.empty())
+            warning("unicast_min_ttl", "only applies with unicast_peers; ignored");
+        else if (d_.familyKnown && in().family == Family::V6)
+            warning("unicast_min_ttl",
+                    "only applies to IPv4: IPv6 unicast adverts are accepted at any hop limit");
     }
 
     void versionAndInterval() {

@@ -155,6 +155,8 @@ std::string instanceValue(const Instance& in, std::string_view name, const std::
             a.push_back(p.toString());
         return print::strings(a);
     }
+    if (name == "unicast_min_ttl") // IPv4 unicast only
+        return in.isUnicast() && in.family == Family::V4 ? std::to_string(in.unicastMinTtl) : "";
     if (name == "vmac")
         return boolean(in.vmac);
     if (name == "accept")

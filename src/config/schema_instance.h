@@ -158,6 +158,14 @@ inline constexpr Key kInstance[] = {
         .alias(kPeersAliases)
         .about("Send adverts to these peers by unicast instead of to the multicast "
                "group. Empty: multicast."),
+    Key("unicast_min_ttl", Type::Int)
+        .byDefault("255")
+        .limit(1, 255)
+        .rangeIs("1..255; IPv4 unicast only")
+        .about("The lowest TTL a unicast IPv4 advert may arrive with. 255 (the default) "
+               "accepts only peers on the link, as for multicast; 255 minus the number of "
+               "routers in between accepts peers behind them. IPv6 unicast adverts are "
+               "accepted at any hop limit (keepalived sends 64)."),
     Key("vmac", Type::Bool)
         .byDefault("false")
         .alias(kVmacAliases)

@@ -120,6 +120,7 @@ void each_setting_is_named(void**) {
         {"web", [](Instance& i) { i.addresses.pop_back(); }, {"addresses"}, {}},
         {"web", [](Instance& i) { std::swap(i.addresses[0], i.addresses[1]); }, {"addresses"}, {}},
         {"uni", [](Instance& i) { i.unicastPeers.pop_back(); }, {"unicast_peers"}, {}},
+        {"uni", [](Instance& i) { i.unicastMinTtl = 250; }, {"unicast_min_ttl"}, {}},
         {"web", [](Instance& i) { i.accept = false; }, {"accept"}, {}},
         {"web",
          [](Instance& i) { i.checksum = proto::ChecksumForm::MessageOnly; },

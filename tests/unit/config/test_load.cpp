@@ -138,6 +138,7 @@ void every_setting_is_read(void**) {
     assert_int_equal(i.unicastPeers.size(), 2);
     assert_true(i.unicastPeers[0] == address("198.51.100.2"));
     assert_true(i.unicastPeers[1] == address("198.51.100.3"));
+    assert_int_equal(i.unicastMinTtl, 254);
     assert_true(i.vmac);
     assert_true(i.accept);
     assert_true(i.checksum == proto::ChecksumForm::LegacyUnicast);
@@ -156,8 +157,8 @@ void lines_point_at_each_setting(void**) {
     assert_int_equal(i.lineOf("name"), 4);
     assert_int_equal(i.lineOf("vrid"), 6);
     assert_int_equal(i.lineOf("addresses"), 12);
-    assert_int_equal(i.lineOf("announce"), 17);
-    assert_int_equal(i.lineOf("announce.refresh"), 20);
+    assert_int_equal(i.lineOf("announce"), 18);
+    assert_int_equal(i.lineOf("announce.refresh"), 21);
     // Absent settings point at the group.
     const Config m = loadGood("minimal.conf");
     assert_int_equal(m.instances[0].lineOf("priority"), 3);
@@ -294,6 +295,7 @@ void same_settings_sees_every_field(void**) {
         [](Instance& i) { i.preemptDelay = 1s; },
         [](Instance& i) { i.addresses.pop_back(); },
         [](Instance& i) { i.unicastPeers.clear(); },
+        [](Instance& i) { i.unicastMinTtl = 200; },
         [](Instance& i) { i.vmac = !i.vmac; },
         [](Instance& i) { i.accept = !i.accept; },
         [](Instance& i) { i.checksum = proto::ChecksumForm::MessageOnly; },
