@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/address.h"
+#include "core/fault.h"
 #include "core/state.h"
 #include "proto/advert.h"
 
@@ -17,6 +18,11 @@ namespace hafd::core {
 struct SendAdvert {
     uint8_t priority = 0;
 };
+
+// In FAULT for `send`: try whether adverts leave again, with an advert no VRRP speaker acts on
+// (probeAdvertisement(): VRID 0, which RFC 9568 §7.1 makes every receiver discard, priority 0).
+// The result comes back as AdvertSent; the first one that leaves clears the cause.
+struct SendProbe {};
 
 // Add all the instance's VIPs (one acknowledged netlink batch), or remove them.
 struct InstallVips {};
@@ -43,6 +49,19 @@ struct StateChanged {
     State to = State::Initialize;
     Reason reason = Reason::Startup;
     uint8_t priority = 0; // our priority at the time
+    FaultSet faults;      // the fault causes present (entering FAULT: why)
+};
+
+// The set of fault causes changed while the router stays in FAULT (a cause came or went, another
+// remains). For the log and status; no transition.
+struct FaultCausesChanged {
+    FaultSet from;
+    FaultSet to;
+};
+
+// Remove these addresses, found on the interface outside Master (core::StrayVips).
+struct RemoveStrayVips {
+    std::vector<Prefix> vips;
 };
 
 // An advert was discarded for an instance-level reason; the router has counted it already.
@@ -62,7 +81,8 @@ struct PeerDifference {
 };
 const char* fieldName(PeerDifference::Field f); // "version", "interval", …
 
-using Action = std::variant<SendAdvert, InstallVips, RemoveVips, ChangeVips, Announce, StateChanged,
-                            Dropped, PeerDifference>;
+using Action =
+    std::variant<SendAdvert, SendProbe, InstallVips, RemoveVips, ChangeVips, Announce, StateChanged,
+                 FaultCausesChanged, RemoveStrayVips, Dropped, PeerDifference>;
 
 } // namespace hafd::core

@@ -5,15 +5,18 @@
 
 #include "common/address.h"
 #include "config/config.h"
+#include "core/fault.h"
 #include "proto/advert.h"
 
 #include <cstdint>
 #include <optional>
 #include <variant>
+#include <vector>
 
 namespace hafd::core {
 
-// Leave Initialize: become Backup, or Master at once for an owner (I1, I2).
+// Leave Initialize: become Backup, or Master at once at priority 255 (I1, I2); Fault when a
+// cause is present.
 struct Startup {};
 
 // Graceful stop (M1, B1): a master sends priority 0 and releases its VIPs.
@@ -25,13 +28,43 @@ struct AdvertReceived {
     proto::RxMeta meta; // source (the tie-break address), destination, hop limit
 };
 
-// The interface became usable or unusable. Usable means: it exists, has carrier, and has the
-// source address adverts need (IPv4 primary address, IPv6 link-local). `source` is that address
-// (ignored when not usable: the last known one is kept). Send the first one before Startup: in
-// Initialize it is only recorded, and Startup without a usable link goes to Fault.
-struct LinkChanged {
-    bool usable = false;
+// Where the instance runs, as the daemon's binder sees it (send one before Startup: in
+// Initialize it is only recorded, and Startup with a fault goes to Fault):
+// - `faults`: which of the binder's causes (kBindingFaults: link, source, join) are present; the
+//   others are not touched;
+// - `source`: the address adverts leave from (IPv4 primary, IPv6 link-local), ignored while link
+//   or source is at fault (the last known one is kept, so that a resigning master can name it);
+// - `owner`: the VIPs are all addresses of the interface that hafd did not install, so the
+//   router is their owner (RFC 9568) and never installs or removes them. Read only outside
+//   Master: while master the router keeps what it became master with.
+struct BindingChanged {
+    FaultSet faults;
     IpAddress source;
+    bool owner = false;
+};
+
+// A cause owned by a later feature (track, sync group, maintenance, quorum) appeared or went.
+struct FaultChanged {
+    FaultCause cause = FaultCause::Track;
+    bool present = false;
+};
+
+// The outcome of the SendAdvert / SendProbe actions. The daemon reports every failure and the
+// first success after failures (not every success: they are the common case on a hot path).
+struct AdvertSent {
+    bool ok = false;
+};
+
+// The outcome of InstallVips, and of the additions of ChangeVips: false when any VIP could not be
+// installed.
+struct VipsInstalled {
+    bool ok = false;
+};
+
+// Addresses marked as installed by hafd that are VIPs of this router were found on its interface
+// (a removal that failed, a leftover). Outside Master they go (RemoveStrayVips).
+struct StrayVips {
+    std::vector<Prefix> vips;
 };
 
 // Effective priority changed (tracking, later issue). 1..254; 255 only for an owner.
@@ -51,7 +84,8 @@ struct Reconfigure {
     config::Instance instance;
 };
 
-using Event = std::variant<Startup, Shutdown, AdvertReceived, LinkChanged, PriorityChanged,
-                           VipsLost, Reconfigure>;
+using Event =
+    std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged, AdvertSent,
+                 VipsInstalled, StrayVips, PriorityChanged, VipsLost, Reconfigure>;
 
 } // namespace hafd::core

@@ -34,12 +34,10 @@ const char* reasonName(Reason r) {
         return "higher_priority";
     case Reason::Shutdown:
         return "shutdown";
-    case Reason::LinkDown:
-        return "link_down";
-    case Reason::LinkUp:
-        return "link_up";
-    case Reason::PriorityZeroTrack:
-        return "priority_zero_track";
+    case Reason::Fault:
+        return "fault";
+    case Reason::FaultCleared:
+        return "fault_cleared";
     }
     return "?";
 }

@@ -11,17 +11,16 @@ enum class State : uint8_t { Initialize, Backup, Master, Fault };
 const char* stateName(State s); // "INIT", "BACKUP", "MASTER", "FAULT"
 
 enum class Reason : uint8_t {
-    Startup,           // Initialize -> Backup (I2)
-    OwnerStartup,      // Initialize -> Master, priority 255 (I1)
-    MasterDown,        // Master_Down_Timer fired: no advert for Master_Down_Interval (B2)
-    Preempt,           // Master_Down_Timer fired while a lower-priority master was advertising
-    MasterResigned,    // a priority-0 advert shortened the timer to Skew_Time (B3 then B2)
-    HigherPriority,    // a higher-priority advert (or equal, higher address) arrived (M4)
-    Shutdown,          // SIGTERM / instance removed (M1, B1)
-    LinkDown,          // interface down, missing or without a usable source address (also
-                       // Startup before the link is known usable: Initialize -> Fault)
-    LinkUp,            // Fault -> Backup (an owner: Fault -> Master)
-    PriorityZeroTrack, // a weight-0 track failed (later issue: tracking)
+    Startup,        // Initialize -> Backup (I2)
+    OwnerStartup,   // Initialize -> Master, priority 255 (I1)
+    MasterDown,     // Master_Down_Timer fired: no advert for Master_Down_Interval (B2)
+    Preempt,        // Master_Down_Timer fired while a lower-priority master was advertising
+    MasterResigned, // a priority-0 advert shortened the timer to Skew_Time (B3 then B2)
+    HigherPriority, // a higher-priority advert (or equal, higher address) arrived (M4)
+    Shutdown,       // SIGTERM / instance removed (M1, B1)
+    Fault,          // a fault cause appeared (StateChanged::faults names them); also Startup
+                    // with a cause present: Initialize -> Fault
+    FaultCleared,   // the last fault cause went: Fault -> Backup (priority 255: Master)
 };
 const char* reasonName(Reason r); // snake_case, stable (logs, notify, status)
 

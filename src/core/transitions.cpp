@@ -12,7 +12,9 @@ std::vector<Action> VirtualRouter::onTimeout(TimePoint now) {
     Actions out;
     switch (state_) {
     case State::Initialize:
+        break;
     case State::Fault:
+        faultTimers(now, out);
         break;
     case State::Backup:
         // B2: no advert for Master_Down_Interval (or Skew_Time after a priority-0 advert, or a
@@ -35,6 +37,11 @@ std::vector<Action> VirtualRouter::onTimeout(TimePoint now) {
             out.emplace_back(Announce{1});
             refreshAt_ = nextAdverDeadline(*refreshAt_, instance_.announce.refresh, now);
         }
+        // A failed install is tried again (the vips cause, faults.cpp).
+        if (vipRetryAt_ && now >= *vipRetryAt_) {
+            vipRetryAt_.reset();
+            out.emplace_back(InstallVips{});
+        }
         break;
     }
     return out;
@@ -43,21 +50,24 @@ std::vector<Action> VirtualRouter::onTimeout(TimePoint now) {
 std::optional<TimePoint> VirtualRouter::nextDeadline() const {
     // Only the timers onTimeout() serves in the current state, so a stale one can never make
     // the daemon spin.
+    const auto earliest = [](std::initializer_list<std::optional<TimePoint>> timers) {
+        std::optional<TimePoint> next;
+        for (const auto& t : timers)
+            if (t && (!next || *t < *next))
+                next = t;
+        return next;
+    };
     switch (state_) {
     case State::Initialize:
-    case State::Fault:
         return std::nullopt;
+    case State::Fault:
+        return earliest({vipsClearAt_, probeAt_});
     case State::Backup:
         return masterDownAt_;
     case State::Master:
         break;
     }
-    std::optional<TimePoint> next;
-    for (const auto& t : {adverAt_, secondBurstAt_, refreshAt_}) {
-        if (t && (!next || *t < *next))
-            next = t;
-    }
-    return next;
+    return earliest({adverAt_, secondBurstAt_, refreshAt_, vipRetryAt_});
 }
 
 // Entry to Master (B2, I1; PROTOCOL.md §3.6): the first advert before the VIPs, so the old
@@ -67,9 +77,10 @@ void VirtualRouter::enterMaster(Reason reason, TimePoint now, Actions& out) {
     // RFC 9568 §6.4.3 / keepalived K11: a master sends at its own Advertisement_Interval; the
     // learned value matters only to a backup and starts afresh next time.
     masterAdverInterval_ = advertisementInterval();
+    sendFailingSince_.reset();
     sendAdvert(priority_, out);
     adverAt_ = now + advertisementInterval();
-    if (!instance_.isOwner())
+    if (!owner_)
         out.emplace_back(InstallVips{});
     // RFC 9568 §6.4.2: one GARP / unsolicited NA per VIP at least; the count is configurable.
     out.emplace_back(Announce{instance_.announce.count});
@@ -95,20 +106,23 @@ void VirtualRouter::enterBackup(Reason reason, TimePoint now, Duration masterAdv
     changeState(State::Backup, reason, out);
 }
 
-// FAULT (DESIGN.md §10, keepalived K1): a master resigns with priority 0 (the daemon tries; the
-// link may not carry it) and releases the VIPs. No timers run in Fault.
-void VirtualRouter::enterFault(Reason reason, Actions& out) {
+// FAULT (DESIGN.md §5, §10, keepalived K1): a master resigns with priority 0 when adverts can
+// still leave (not for link, source or send), and releases the VIPs. Backup timers stop; the
+// Fault state's own timers (faults.cpp) run.
+void VirtualRouter::enterFault(Actions& out) {
     if (state_ == State::Master)
-        leaveMaster(true, out);
+        leaveMaster((faults_ & kSilencingFaults).empty(), out);
     masterDownAt_.reset();
-    changeState(State::Fault, reason, out);
+    changeState(State::Fault, Reason::Fault, out);
 }
 
 // M1 / B1: a master sends priority 0 and releases; a backup cancels its timer.
 void VirtualRouter::enterInitialize(Reason reason, Actions& out) {
     if (state_ == State::Master)
-        leaveMaster(true, out);
+        leaveMaster((faults_ & kSilencingFaults).empty(), out);
     masterDownAt_.reset();
+    vipsClearAt_.reset();
+    probeAt_.reset();
     changeState(State::Initialize, reason, out);
 }
 
@@ -117,19 +131,23 @@ void VirtualRouter::enterInitialize(Reason reason, Actions& out) {
 void VirtualRouter::leaveMaster(bool resign, Actions& out) {
     if (resign)
         sendAdvert(0, out);
-    if (!instance_.isOwner())
+    if (!owner_)
         out.emplace_back(RemoveVips{});
     adverAt_.reset();
     secondBurstAt_.reset();
     refreshAt_.reset();
     reannouncedAt_.reset();
+    vipRetryAt_.reset();
+    vipAttempts_ = 0;
+    sendFailingSince_.reset();
+    owner_ = latestOwner_; // what the binding said while we were master
 }
 
 void VirtualRouter::changeState(State to, Reason reason, Actions& out) {
     const State from = state_;
     state_ = to;
     ++counters_.transitions;
-    out.emplace_back(StateChanged{from, to, reason, priority_});
+    out.emplace_back(StateChanged{from, to, reason, priority_, faults_});
 }
 
 void VirtualRouter::sendAdvert(uint8_t priority, Actions& out) {

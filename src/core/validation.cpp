@@ -16,11 +16,18 @@ std::optional<DropReason> checkPath(const config::Instance& instance, const IpAd
     // keepalived treats unicast and multicast as separate VRID spaces (PROTOCOL.md §2.4).
     if (!meta.destination.isUnspecified() && meta.destination.isMulticast() == instance.isUnicast())
         return DropReason::ModeMismatch;
+    if (!instance.isUnicast())
+        return std::nullopt; // multicast: the codec checked TTL 255
     // Unicast: only the configured peers take part (keepalived check_unicast_src).
-    if (instance.isUnicast() &&
-        std::find(instance.unicastPeers.begin(), instance.unicastPeers.end(), meta.source) ==
-            instance.unicastPeers.end())
+    if (std::find(instance.unicastPeers.begin(), instance.unicastPeers.end(), meta.source) ==
+        instance.unicastPeers.end())
         return DropReason::NotAPeer;
+    // DESIGN.md §10: IPv4 unicast adverts need TTL 255 like multicast ones (RFC 9568 §7.1's
+    // check: nothing off the link can forge them), unless unicast_min_ttl relaxes it for peers
+    // behind routers. IPv6 unicast hop limits are not checked: keepalived sends 64.
+    if (meta.source.family() == Family::V4 && meta.hopLimit >= 0 &&
+        meta.hopLimit < instance.unicastMinTtl)
+        return DropReason::BadTtl;
     return std::nullopt;
 }
 

@@ -16,7 +16,8 @@
 namespace hafd::core {
 
 // Whether the advert arrived by the path this instance listens on: the right mode (multicast or
-// unicast), from a configured unicast peer, and not our own advert looped back. `ourSource` is
+// unicast), from a configured unicast peer with, over IPv4, a TTL of at least unicast_min_ttl,
+// and not our own advert looped back. `ourSource` is
 // the address we send from. A destination the io layer could not tell (unspecified) is not held
 // against the packet.
 std::optional<proto::DropReason> checkPath(const config::Instance& instance,

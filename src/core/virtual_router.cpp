@@ -50,10 +50,10 @@ std::vector<Action> VirtualRouter::handle(const Event& event, TimePoint now) {
 void VirtualRouter::on(const Startup&, TimePoint now, Actions& out) {
     if (state_ != State::Initialize)
         return;
-    if (!linkUsable_) {
-        // No source address to send from: FAULT until the link is usable (DESIGN.md §10, a
+    if (!faults_.empty()) {
+        // E.g. no source address to send from: FAULT until every cause is gone (DESIGN.md §10: a
         // missing interface at start is FAULT with a clear log line, not an exit).
-        enterFault(Reason::LinkDown, out);
+        enterFault(out);
     } else if (priority_ == 255) {
         enterMaster(Reason::OwnerStartup, now, out); // I1
     } else {
@@ -69,38 +69,6 @@ void VirtualRouter::on(const Shutdown&, TimePoint, Actions& out) {
     enterInitialize(Reason::Shutdown, out);
 }
 
-void VirtualRouter::on(const LinkChanged& e, TimePoint now, Actions& out) {
-    if (!e.usable) {
-        linkUsable_ = false;
-        switch (state_) {
-        case State::Backup:
-        case State::Master:
-            enterFault(Reason::LinkDown, out); // DESIGN.md §10, keepalived K1
-            break;
-        case State::Initialize: // recorded; Startup will go to Fault
-        case State::Fault:
-            break;
-        }
-        return;
-    }
-    linkUsable_ = true;
-    source_ = e.source; // a new primary / link-local address takes effect at once
-    switch (state_) {
-    case State::Fault:
-        // Leaving FAULT: Backup with a fresh Master_Down timer; an owner goes straight to Master
-        // as at start-up (I1).
-        if (priority_ == 255)
-            enterMaster(Reason::LinkUp, now, out);
-        else
-            enterBackup(Reason::LinkUp, now, advertisementInterval(), out);
-        break;
-    case State::Initialize:
-    case State::Backup:
-    case State::Master:
-        break;
-    }
-}
-
 // Effective priority from tracking. Applied in place: a master's next advert carries it; a
 // backup's Skew_Time and Master_Down_Interval follow it (they are computed from priority_), and
 // the running Master_Down_Timer keeps its deadline until the next advert resets it.
@@ -113,7 +81,7 @@ void VirtualRouter::on(const PriorityChanged& e, TimePoint, Actions&) {
 // A VIP vanished behind our back while we hold it: put it back (DESIGN.md §3). An owner's
 // addresses are the operator's, not ours to re-add.
 void VirtualRouter::on(const VipsLost&, TimePoint, Actions& out) {
-    if (state_ == State::Master && !instance_.isOwner())
+    if (state_ == State::Master && !owner_)
         out.emplace_back(InstallVips{});
 }
 
@@ -139,7 +107,7 @@ void VirtualRouter::on(const Reconfigure& e, TimePoint now, Actions& out) {
                              : std::nullopt;
         // VIPs added or removed on a master, without touching the others (an owner's VIPs are
         // the interface's own addresses).
-        if (!instance_.isOwner()) {
+        if (!owner_) {
             ChangeVips change;
             for (const auto& p : instance_.addresses)
                 if (std::find(old.addresses.begin(), old.addresses.end(), p) == old.addresses.end())
@@ -248,6 +216,12 @@ void VirtualRouter::advertAsMaster(const proto::Advertisement& a, const IpAddres
 void VirtualRouter::drop(proto::DropReason reason, const IpAddress& source, Actions& out) {
     ++counters_.drops[static_cast<std::size_t>(reason)];
     out.emplace_back(Dropped{reason, source});
+}
+
+proto::Advertisement VirtualRouter::probeAdvertisement() const {
+    proto::Advertisement a = advertisement(0);
+    a.vrid = 0;
+    return a;
 }
 
 proto::Advertisement VirtualRouter::advertisement(uint8_t priority) const {

@@ -7,11 +7,27 @@
 // - Every transition ends with exactly one StateChanged, emitted LAST, after the exit actions of
 //   the old state and the entry actions of the new one (entering Master: SendAdvert, InstallVips,
 //   Announce, StateChanged). A notify script started from it therefore sees the VIPs in place.
-// - Feed the interface's state (LinkChanged) before Startup. Startup without a usable link goes
-//   to Fault (reason link_down: "no usable source address"), and the first usable LinkChanged
-//   then moves on to Backup (or Master for an owner). In Initialize LinkChanged is only recorded.
-// - An owner (configured priority 255) never gets InstallVips/RemoveVips: its VIPs are real
-//   interface addresses (DESIGN.md §10). It does get Announce.
+// - Feed the binding (BindingChanged) before Startup. Startup with a fault cause present goes to
+//   Fault, and the router leaves Fault, to Backup (priority 255: Master), only when every cause
+//   is gone (core/fault.h). In Initialize BindingChanged is only recorded.
+// - The results of actions come back as events: AdvertSent (failures, and the first success
+//   after them), VipsInstalled (every InstallVips and ChangeVips addition). From them the router
+//   raises and clears its own causes (DESIGN.md §5):
+//   * vips: a failed install is retried kVipRetries times, kVipRetryFirst after the failure and
+//     four times longer each time (10, 40, 160 ms); when the last retry fails too, the router
+//     resigns (priority 0 first) and goes to Fault. The cause clears after a hold-down
+//     (kVipsHoldFirst, doubling with each consecutive vips fault up to kVipsHoldMax; reset by
+//     a successful install), and the router returns to Backup to try again when elected.
+//   * send: when adverts have failed to leave for one Advertisement_Interval (two in a row at
+//     the regular pace), the master releases its VIPs and goes to Fault without a priority-0
+//     advert. In Fault it sends a SendProbe every kProbeInterval; the first that leaves clears
+//     the cause.
+// - A master entering Fault sends priority 0 first unless a cause keeps adverts from leaving
+//   (kSilencingFaults: link, source, send), so a backup takes over after Skew_Time.
+// - The address owner (BindingChanged::owner: priority 255 with every VIP already an address of
+//   the interface) never gets InstallVips/RemoveVips: its VIPs are real interface addresses
+//   (DESIGN.md §10). It does get Announce. At priority 255 without owning the addresses the
+//   router installs and removes them like any master, and still becomes master at once.
 // - While Master the router schedules the second announcement burst (announce.delay after
 //   becoming master: Announce{announce.count}) and the periodic refresh (every announce.refresh:
 //   Announce{1}); the daemon only paces the rounds within one Announce.
@@ -21,10 +37,12 @@
 #include "config/config.h"
 #include "core/actions.h"
 #include "core/events.h"
+#include "core/fault.h"
 #include "core/peer_watch.h"
 #include "core/state.h"
 #include "proto/advert.h"
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -37,6 +55,9 @@ struct Counters {
     uint64_t becameMaster = 0;
     uint64_t priorityZeroIn = 0;
     uint64_t priorityZeroOut = 0;
+    uint64_t sendFailures = 0;                             // AdvertSent{false}
+    uint64_t vipInstallFailures = 0;                       // VipsInstalled{false}
+    std::array<uint64_t, kFaultCauseCount> faultsRaised{}; // times each cause appeared
     proto::DropCounters drops{};
 };
 
@@ -45,6 +66,12 @@ public:
     // The MTU an advert is sized for (DESIGN.md §3: VIPs beyond what fits are claimed, not
     // advertised).
     static constexpr std::size_t kAdvertMtu = 1500;
+    // The bounds of the vips and send causes (see the contracts above; hafd(8) documents them).
+    static constexpr unsigned kVipRetries = 3;
+    static constexpr Duration kVipRetryFirst = 10ms;
+    static constexpr Duration kVipsHoldFirst = 1s;
+    static constexpr Duration kVipsHoldMax = 60s;
+    static constexpr Duration kProbeInterval = 1s;
 
     explicit VirtualRouter(config::Instance instance);
 
@@ -56,6 +83,8 @@ public:
     // The advert this router sends at `priority` (SendAdvert::priority): our version, VRID,
     // interval and the VIPs that fit in one advert (DESIGN.md §3).
     proto::Advertisement advertisement(uint8_t priority) const;
+    // The advert SendProbe sends: advertisement(0) for VRID 0.
+    proto::Advertisement probeAdvertisement() const;
 
     State state() const { return state_; }
     uint8_t priority() const { return priority_; } // effective priority
@@ -65,10 +94,13 @@ public:
     Duration skewTime() const;              // ((256 - Priority) * Master_Adver_Interval) / 256
     Duration masterDownInterval() const;    // 3 * Master_Adver_Interval + Skew_Time
     const Counters& counters() const { return counters_; }
-    // The address adverts are sent from (from LinkChanged); unspecified until known. Kept when the
-    // link goes down, so that a resigning master can still name it.
+    // The address adverts are sent from (from BindingChanged); unspecified until known. Kept when
+    // the link goes down, so that a resigning master can still name it.
     const IpAddress& sourceAddress() const { return source_; }
-    bool linkUsable() const { return linkUsable_; }
+    // The fault causes present (in Fault, why; in Initialize, what Startup will find).
+    FaultSet faults() const { return faults_; }
+    // Whether the router treats its VIPs as the interface's own (BindingChanged::owner).
+    bool owner() const { return owner_; }
 
 private:
     using Actions = std::vector<Action>;
@@ -76,7 +108,11 @@ private:
     void on(const Startup&, TimePoint now, Actions& out);
     void on(const Shutdown&, TimePoint now, Actions& out);
     void on(const AdvertReceived&, TimePoint now, Actions& out);
-    void on(const LinkChanged&, TimePoint now, Actions& out);
+    void on(const BindingChanged&, TimePoint now, Actions& out);
+    void on(const FaultChanged&, TimePoint now, Actions& out);
+    void on(const AdvertSent&, TimePoint now, Actions& out);
+    void on(const VipsInstalled&, TimePoint now, Actions& out);
+    void on(const StrayVips&, TimePoint now, Actions& out);
     void on(const PriorityChanged&, TimePoint now, Actions& out);
     void on(const VipsLost&, TimePoint now, Actions& out);
     void on(const Reconfigure&, TimePoint now, Actions& out);
@@ -89,7 +125,10 @@ private:
     // Transitions: exit actions of the old state, entry actions of the new one, StateChanged.
     void enterMaster(Reason reason, TimePoint now, Actions& out);
     void enterBackup(Reason reason, TimePoint now, Duration masterAdverInterval, Actions& out);
-    void enterFault(Reason reason, Actions& out);
+    void enterFault(Actions& out);
+    // Faults (faults.cpp): replaces the set; enters or leaves Fault as needed.
+    void setFaults(FaultSet next, TimePoint now, Actions& out);
+    void faultTimers(TimePoint now, Actions& out); // the Fault state's timers
     void enterInitialize(Reason reason, Actions& out);
     void leaveMaster(bool resign, Actions& out);
     void changeState(State to, Reason reason, Actions& out);
@@ -105,7 +144,9 @@ private:
     State state_ = State::Initialize;
     uint8_t priority_;
     IpAddress source_;
-    bool linkUsable_ = false;
+    FaultSet faults_{FaultCause::Link}; // nothing is known of the link before BindingChanged
+    bool owner_ = false;                // what the router acts on (frozen while master) ...
+    bool latestOwner_ = false;          // ... and what the binding last said
     Duration masterAdverInterval_;
 
     // Backup timers (RFC 9568 §6.2).
@@ -113,10 +154,17 @@ private:
     Reason downReason_ = Reason::MasterDown; // what its expiry means (B3/B4/B5 history)
     TimePoint preemptHoldUntil_{};           // preempt_delay: B5 acts as B4 until then
     // Master timers.
-    std::optional<TimePoint> adverAt_;       // Adver_Timer
-    std::optional<TimePoint> secondBurstAt_; // announce.delay after becoming master
-    std::optional<TimePoint> refreshAt_;     // every announce.refresh while master
-    std::optional<TimePoint> reannouncedAt_; // last M5 re-announcement (rate limit)
+    std::optional<TimePoint> adverAt_;          // Adver_Timer
+    std::optional<TimePoint> secondBurstAt_;    // announce.delay after becoming master
+    std::optional<TimePoint> refreshAt_;        // every announce.refresh while master
+    std::optional<TimePoint> reannouncedAt_;    // last M5 re-announcement (rate limit)
+    std::optional<TimePoint> vipRetryAt_;       // the next retry of a failed InstallVips
+    unsigned vipAttempts_ = 0;                  // failed installs since the last success
+    std::optional<TimePoint> sendFailingSince_; // the first of the failed sends in a row
+    // Fault timers.
+    std::optional<TimePoint> vipsClearAt_; // the vips cause's hold-down ends
+    unsigned vipFaults_ = 0;               // consecutive vips faults (the hold-down doubles)
+    std::optional<TimePoint> probeAt_;     // next SendProbe while the send cause is present
 
     PeerWatch peers_;
     Counters counters_;

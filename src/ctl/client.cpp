@@ -78,6 +78,10 @@ void printStatus(const Status& st) {
         std::printf("%-16s %-10s %4u %-5s %-7s %4u %-26s %s\n", i.name.c_str(), i.interface.c_str(),
                     i.vrid, i.family.c_str(), i.state.c_str(), i.priority,
                     i.source.empty() ? "-" : i.source.c_str(), joined(i.vips).c_str());
+        if (!i.faults.empty())
+            std::printf("    fault: %s\n", joined(i.faults).c_str());
+        if (i.basePriority == 255 && !i.owner)
+            std::printf("    owner: false (priority 255, but hafd installs the VIPs)\n");
         for (const auto& [reason, n] : i.drops)
             if (n)
                 std::printf("    dropped %-18s %llu\n", reason.c_str(),

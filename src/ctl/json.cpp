@@ -7,17 +7,18 @@ namespace hafd::ctl {
 
 using nlohmann::json;
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Transition, from, to, reason, secondsAgo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Transition, from, to, reason, faults, secondsAgo)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PeerStatus, address, priority, version,
                                                 advertInterval, checksumForm, addresses,
                                                 lastSeenSecondsAgo)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InstanceStatus, name, interface, vrid, family,
-                                                version, mode, state, priority, basePriority,
-                                                advertInterval, masterAdverInterval,
+                                                version, mode, state, faults, owner, priority,
+                                                basePriority, advertInterval, masterAdverInterval,
                                                 masterDownInterval, source, checksumForm, vips,
                                                 vipsInstalled, lastTransitions, counters, drops,
-                                                peers)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketStatus, interface, family, drops, received)
+                                                faultsRaised, peers)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketStatus, interface, family, drops, received,
+                                                joined, joinFailures)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets)
 
 std::optional<Request> parseRequest(const std::string& line, std::string& error) {

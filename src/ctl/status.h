@@ -17,6 +17,7 @@ struct Transition {
     std::string from;
     std::string to;
     std::string reason;
+    std::vector<std::string> faults; // entering FAULT: its causes
     double secondsAgo = 0;
 };
 
@@ -36,8 +37,14 @@ struct InstanceStatus {
     uint32_t vrid = 0;
     std::string family; // "ipv4" / "ipv6"
     uint32_t version = 3;
-    std::string mode;      // "multicast" / "unicast"
-    std::string state;     // "INIT", "BACKUP", "MASTER", "FAULT"
+    std::string mode;  // "multicast" / "unicast"
+    std::string state; // "INIT", "BACKUP", "MASTER", "FAULT"
+    // The fault causes present ("link", "source", "join", "vips", "send", ...): why the
+    // instance is in FAULT, or, in INIT, what start-up found.
+    std::vector<std::string> faults;
+    // The VIPs are addresses of the interface that hafd leaves alone (priority 255 and every
+    // VIP already configured there); false at priority 255 means hafd installs them.
+    bool owner = false;
     uint32_t priority = 0; // effective
     uint32_t basePriority = 0;
     double advertInterval = 0;      // ours, seconds
@@ -50,6 +57,7 @@ struct InstanceStatus {
     std::vector<Transition> lastTransitions; // newest first, a few
     CounterMap counters;
     CounterMap drops;
+    CounterMap faultsRaised; // by cause: how often it appeared
     std::vector<PeerStatus> peers;
 };
 
@@ -58,6 +66,8 @@ struct SocketStatus {
     std::string family;
     CounterMap drops; // packet-level reasons and unknown_vrid
     uint64_t received = 0;
+    bool joined = false; // the VRRP multicast group
+    uint64_t joinFailures = 0;
 };
 
 struct Status {

@@ -19,12 +19,38 @@ constexpr std::size_t kMaxConnections = 16;
 } // namespace
 
 struct ControlServer::Connection {
+    ControlServer* server = nullptr; // outlives the connection (its destructor closes them all)
     io::UniqueFd fd;
     io::IoWatcher watcher;
     std::string in;
     std::string out;
     std::size_t sent = 0;
+    bool asked = false;    // the request was read and handed over
+    bool answered = false; // its reply was given
 };
+
+void ControlServer::Responder::send(std::string reply) const {
+    const auto c = c_.lock();
+    if (!c || c->answered)
+        return;
+    c->answered = true;
+    c->out = std::move(reply);
+    c->watcher.setEvents(io::IoWatcher::Write);
+    c->watcher.start();
+    c->server->onWritable(*c);
+}
+
+bool ControlServer::Responder::waiting() const {
+    const auto c = c_.lock();
+    return c && !c->answered;
+}
+
+std::size_t ControlServer::pendingReplies() const {
+    std::size_t n = 0;
+    for (const auto& c : connections_)
+        n += c->asked && !c->answered ? 1 : 0;
+    return n;
+}
 
 io::SysResult<std::unique_ptr<ControlServer>>
 ControlServer::open(io::Loop& loop, const std::string& path, Handler handler) {
@@ -64,15 +90,18 @@ void ControlServer::accept() {
             log::warning("control: more than %zu connections, refusing one", kMaxConnections);
             continue; // closed by UniqueFd
         }
-        auto& conn = connections_.emplace_back();
-        conn.fd = std::move(c);
-        conn.watcher =
-            io::IoWatcher(loop_, conn.fd.get(), io::IoWatcher::Read, [this, &conn](int events) {
+        auto conn = std::make_shared<Connection>();
+        conn->server = this;
+        conn->fd = std::move(c);
+        Connection* raw = conn.get();
+        conn->watcher =
+            io::IoWatcher(loop_, conn->fd.get(), io::IoWatcher::Read, [this, raw](int events) {
                 if (events & io::IoWatcher::Write)
-                    onWritable(conn);
+                    onWritable(*raw);
                 else
-                    onReadable(conn);
+                    onReadable(*raw);
             });
+        connections_.push_back(std::move(conn));
     }
 }
 
@@ -85,6 +114,8 @@ void ControlServer::onReadable(Connection& c) {
         close(c);
         return;
     }
+    if (c.asked)
+        return; // one request per connection; what follows it is ignored
     c.in.append(buf, static_cast<std::size_t>(n));
     const auto newline = c.in.find('\n');
     if (newline == std::string::npos) {
@@ -92,9 +123,16 @@ void ControlServer::onReadable(Connection& c) {
             close(c);
         return;
     }
-    c.out = handler_(c.in.substr(0, newline));
-    c.watcher.setEvents(io::IoWatcher::Write);
-    onWritable(c);
+    c.asked = true;
+    // Not reading any more: a client that closes its end while waiting is seen when the reply
+    // is written (EPIPE).
+    c.watcher.stop();
+    // The handler may answer at once, which closes the connection: it stays alive until here.
+    std::shared_ptr<Connection> keep;
+    for (const auto& shared : connections_)
+        if (shared.get() == &c)
+            keep = shared;
+    handler_(c.in.substr(0, newline), Responder(keep));
 }
 
 void ControlServer::onWritable(Connection& c) {
@@ -114,7 +152,7 @@ void ControlServer::onWritable(Connection& c) {
 
 void ControlServer::close(Connection& c) {
     for (auto it = connections_.begin(); it != connections_.end(); ++it)
-        if (&*it == &c) {
+        if (it->get() == &c) {
             connections_.erase(it); // stops the watcher, closes the fd
             return;
         }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The control socket: <runtime-dir>/control, AF_UNIX stream, mode 0660. One JSON request line in,
-// one JSON reply line out, then the connection closes (ctl/json.h). Bounded: a request over 4 KiB
-// is cut off, and at most 16 connections are served at once.
+// one JSON reply line out, then the connection closes (ctl/json.h). The reply may come later
+// than the request (a command that takes seconds answers when it is done): the handler gets a
+// Responder to keep. Bounded: a request over 4 KiB is cut off, and at most 16 connections are
+// served at once.
 #pragma once
 
 #include "io/loop.h"
@@ -16,9 +18,28 @@
 namespace hafd::daemon {
 
 class ControlServer {
+    struct Connection;
+
 public:
-    // Turns a request line into a reply line (with its trailing newline).
-    using Handler = std::function<std::string(const std::string& requestLine)>;
+    // The way back to one client. Copyable; sending through any copy answers the request once
+    // (later sends are ignored), and sending after the client left, or after the server was
+    // destroyed, does nothing.
+    class Responder {
+    public:
+        Responder() = default;
+        // Sends `reply` (one line with its trailing newline) and closes the connection.
+        void send(std::string reply) const;
+        // Whether the client still waits for this reply.
+        bool waiting() const;
+
+    private:
+        friend class ControlServer;
+        explicit Responder(std::weak_ptr<Connection> c) : c_(std::move(c)) {}
+        std::weak_ptr<Connection> c_;
+    };
+
+    // Answers a request line, now or later, through `reply`.
+    using Handler = std::function<void(const std::string& requestLine, Responder reply)>;
 
     // Creates the socket at `path`, replacing a stale one (the caller holds the runtime
     // directory's lock, so no other hafd uses it).
@@ -26,9 +47,10 @@ public:
     open(io::Loop& loop, const std::string& path, Handler handler);
     ~ControlServer();
 
-private:
-    struct Connection;
+    // Requests read whose reply has not been sent yet (work in flight at shutdown).
+    std::size_t pendingReplies() const;
 
+private:
     ControlServer(io::Loop& loop, std::string path, io::UniqueFd fd, Handler handler);
     void accept();
     void onReadable(Connection& c);
@@ -40,7 +62,7 @@ private:
     io::UniqueFd fd_;
     Handler handler_;
     io::IoWatcher watcher_;
-    std::list<Connection> connections_;
+    std::list<std::shared_ptr<Connection>> connections_;
 };
 
 } // namespace hafd::daemon

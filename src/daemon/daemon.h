@@ -1,37 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
-// The composition root (DESIGN.md §2): owns the loop, the io objects and the instances; turns
-// netlink events and received adverts into core events; runs the start-up and shutdown
-// sequences of DESIGN.md §6.
+// The composition root (DESIGN.md §2): owns the loop, the io objects, the instances and the rooms
+// that work on them, and runs the lifecycle of DESIGN.md §6 — start-up (daemon.cpp), reload
+// (reload.cpp), graceful shutdown (daemon.cpp, with Drain). The rooms:
+//   binder.h         instances bound to links and advert sockets; the link/source/join causes
+//   receiver.h       adverts read, decoded and demultiplexed by VRID
+//   timer_pass.h     the timers due, their adverts batched per socket
+//   kernel_events.h  link and address changes: VIPs lost, stray or left by an earlier run
+//   stale_vips.h     what an earlier run left, removed at start
+//   control_commands.h  the control socket's commands
+//   status.h         what `hafctl status` shows
 #pragma once
 
 #include "config/config.h"
 #include "config/diff.h"
 #include "ctl/json.h"
+#include "daemon/binder.h"
 #include "daemon/cli.h"
 #include "daemon/control.h"
+#include "daemon/control_commands.h"
 #include "daemon/instance.h"
 #include "daemon/io_ports.h"
+#include "daemon/kernel_events.h"
 #include "daemon/links.h"
-#include "daemon/notify.h"
+#include "daemon/receiver.h"
 #include "daemon/scheduler.h"
-#include "io/advert_socket.h"
+#include "daemon/sd_notify.h"
+#include "daemon/shutdown.h"
+#include "daemon/stale_vips.h"
 #include "io/announcer.h"
 #include "io/link_monitor.h"
 #include "io/loop.h"
 #include "io/netlink.h"
 #include "io/runtime_dir.h"
-#include "io/vmac.h"
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace hafd::daemon {
 
-class Daemon {
+class Daemon final : private ControlTarget {
 public:
     Daemon(Options options, config::Config config);
     ~Daemon();
@@ -40,52 +49,40 @@ public:
     int run();
 
 private:
-    // One advert socket per (interface, family), shared by that interface's instances.
-    struct Socket {
-        io::AdvertSocket socket;
-        io::IoWatcher watcher;
-        std::unique_ptr<SocketSender> sender;
-        proto::DropCounters drops{};
-        uint64_t unknownVrid = 0;
-        uint64_t received = 0;
-    };
-    using SocketKey = std::pair<uint32_t, Family>;
-
+    // Start-up (daemon.cpp): the runtime directory, the kernel's picture, the rooms, the
+    // instances, the control socket, READY=1. A non-zero exit status when it cannot.
     int start();
-    std::unique_ptr<Instance> makeInstance(const config::Instance& cfg);
-    // Startup for an instance whose link state is in (refresh()): FAULT, said once, when its
-    // interface is missing.
-    void startInstance(Instance& instance, TimePoint now);
+    int openKernel();
+    void openRooms();
     // Releases everything in dependency order (instances before the sockets and timers they
     // use), outside any watcher's callback.
     void teardown();
+    std::unique_ptr<Instance> makeInstance(const config::Instance& cfg);
+    // Startup for an instance whose binding is in (bindAll()): FAULT, said once, when its
+    // interface is missing.
+    void startInstance(Instance& instance, TimePoint now);
+    // Binds every instance anew and rebuilds the indexes that follow the bindings.
+    void bindAll(TimePoint now);
     void trimSoon(TimePoint now);
-    void noteInactiveSections() const;
     void releaseInstanceConfigs();
     // config_ with the running instances' settings (for the reload diff).
     config::Config runningConfig() const;
-    // Reload (reload.cpp): the verdict goes to `hafctl reload`; SIGHUP only logs it.
-    ctl::Verdict reload(const char* trigger);
-    void apply(const config::ConfigDiff& diff, TimePoint now);
-    void removeVmac(const std::string& instanceName);
-    void removeStaleVips();
-    void refreshAll(TimePoint now);
-    void refresh(Instance& instance, TimePoint now);
-    Socket* socketFor(const io::LinkInfo& link, Family family);
-    void closeUnusedSockets();
-    std::optional<io::VmacLink> vmacFor(const Instance& instance, const io::LinkInfo& parent);
-    void onNetlinkReadable();
-    void onAdvertReadable(Socket& socket);
-    void deliver(Socket& socket, const proto::Decoded& decoded, const proto::RxMeta& meta,
-                 TimePoint now);
-    void resync();
-    void timerPass();
-    void shutdown();
     // Whether `address` is a VIP of this configuration (an owner's VIPs are real interface
     // addresses: `includeOwners` says whether they count).
     bool isVip(const IpAddress& address, bool includeOwners) const;
     std::string summary() const;
-    std::string handleControl(const std::string& line);
+
+    // Graceful stop (DESIGN.md §6): every instance resigns, then the daemon waits (bounded) for
+    // work in flight and exits the loop. A second SIGTERM skips the wait.
+    void shutdown();
+
+    // Reload (reload.cpp): the verdict goes to `hafctl reload`; SIGHUP only logs it.
+    void apply(const config::ConfigDiff& diff, TimePoint now);
+
+    // ControlTarget (control_commands.h).
+    ctl::Status status() override;
+    ctl::Verdict reload(const char* trigger) override;
+    bool stopping() const override { return stopping_; }
 
     Options options_;
     config::Config config_;
@@ -98,22 +95,24 @@ private:
     io::LinkMonitor monitor_;
     io::IoWatcher monitorWatcher_;
     io::Announcer announcer_;
-    std::optional<io::VmacManager> vmacs_;
     LinkTable links_;
     std::unique_ptr<NetlinkVips> vipPort_;
     std::unique_ptr<FrameAnnouncer> announcePort_;
-    std::map<SocketKey, std::unique_ptr<Socket>> sockets_;
-    std::vector<std::unique_ptr<Instance>> instances_;
-    // Instances by (advert socket, VRID), rebuilt whenever bindings change (refreshAll).
-    std::map<std::pair<const AdvertSender*, uint8_t>, std::vector<Instance*>> byVrid_;
-    std::map<std::string, io::VmacLink> vmacLinks_; // by instance name
+    Instances instances_;
+    std::unique_ptr<Binder> binder_;
+    std::unique_ptr<AdvertReceiver> receiver_;
+    std::unique_ptr<StaleVips> stale_;
+    std::unique_ptr<KernelEvents> kernelEvents_;
     std::vector<io::SignalWatcher> signals_;
     std::unique_ptr<ControlServer> control_;
+    ControlCommands commands_{*this};
     SystemdNotifier notifier_;
+    std::optional<Drain> drain_;
     std::optional<Scheduler::Timer> watchdogTimer_;
     std::optional<Scheduler::Timer> recordTimer_; // writes the VIP record after the actions
     std::optional<Scheduler::Timer> trimTimer_;   // gives free heap back once things settle
     std::string reloadError_; // the first error of the last rejected reload, until one succeeds
+    bool stopping_ = false;
 };
 
 } // namespace hafd::daemon

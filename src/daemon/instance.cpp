@@ -14,8 +14,6 @@ namespace hafd::daemon {
 
 namespace {
 
-constexpr std::size_t kPeersShown = 8;
-
 template <class... F>
 struct Overloaded : F... {
     using F::operator()...;
@@ -23,8 +21,11 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
-double seconds(Duration d) {
-    return toSeconds(d);
+std::string listed(std::span<const Prefix> vips) {
+    std::string s;
+    for (const auto& p : vips)
+        s += (s.empty() ? "" : " ") + p.toString();
+    return s;
 }
 
 } // namespace
@@ -41,56 +42,75 @@ Instance::Instance(config::Instance cfg, Scheduler& scheduler, VipManager& vips,
 
 void Instance::handle(const core::Event& event, TimePoint now) {
     if (const auto* a = std::get_if<core::AdvertReceived>(&event))
-        rememberPeer(*a, now);
+        record_.heard(*a, now);
+    lastNow_ = now;
     run(router_.handle(event, now), now, std::holds_alternative<core::VipsLost>(event));
 }
 
 void Instance::onTimer(TimePoint now) {
+    lastNow_ = now;
     run(router_.onTimeout(now), now);
 }
 
-void Instance::run(std::vector<core::Action> actions, TimePoint now, bool restoring) {
-    for (const auto& action : actions) {
-        // A queued advert leaves before this instance's VIPs change (a new master's first advert
-        // precedes its GARPs; a resigning one's priority 0 precedes the removal).
-        if (binding_.sender && !std::holds_alternative<core::SendAdvert>(action))
-            binding_.sender->flush();
-        std::visit(
-            Overloaded{
-                [&](const core::SendAdvert& a) { sendAdvert(a.priority); },
-                [&](const core::InstallVips&) { installVips(restoring); },
-                [&](const core::RemoveVips&) { removeVips(); },
-                [&](const core::ChangeVips& c) { changeVips(c, now); },
-                [&](const core::Announce& a) { startAnnouncing(a.count, vipAddresses_, now); },
-                [&](const core::StateChanged& c) { logTransition(c, now); },
-                [&](const core::Dropped& d) {
-                    log::debug("instance %s: advert from %s dropped: %s", name().c_str(),
-                               d.source.toString().c_str(), proto::dropReasonName(d.reason));
-                },
-                [&](const core::PeerDifference& d) { logPeerDifference(d); },
-            },
-            action);
+// Executes the actions in order; what the kernel made of them goes back to the router once the
+// whole list is done (never in the middle: the rest of the list was decided before).
+void Instance::run(const std::vector<core::Action>& actions, TimePoint now, bool restoring) {
+    executing_ = true;
+    for (const auto& action : actions)
+        execute(action, now, restoring);
+    while (!results_.empty()) {
+        const core::Event result = results_.front();
+        results_.erase(results_.begin());
+        for (const auto& action : router_.handle(result, now))
+            execute(action, now, false);
     }
+    executing_ = false;
     protocolTimer_.set(router_.nextDeadline());
 }
 
-// SendAdvert: one advert to the group, or one per unicast peer with the checksum for that peer
+void Instance::execute(const core::Action& action, TimePoint now, bool restoring) {
+    // A queued advert leaves before this instance's VIPs change (a new master's first advert
+    // precedes its GARPs; a resigning one's priority 0 precedes the removal).
+    if (binding_.sender && !std::holds_alternative<core::SendAdvert>(action))
+        binding_.sender->flush();
+    std::visit(Overloaded{
+                   [&](const core::SendAdvert& a) { send(router_.advertisement(a.priority)); },
+                   [&](const core::SendProbe&) { send(router_.probeAdvertisement()); },
+                   [&](const core::InstallVips&) { installVips(restoring); },
+                   [&](const core::RemoveVips&) { removeVips(); },
+                   [&](const core::ChangeVips& c) { changeVips(c, now); },
+                   [&](const core::Announce& a) { startAnnouncing(a.count, vipAddresses_, now); },
+                   [&](const core::StateChanged& c) { logTransition(c, now); },
+                   [&](const core::FaultCausesChanged& c) {
+                       log::notice("instance %s: still FAULT, causes now %s (were %s)",
+                                   name().c_str(), c.to.toString().c_str(),
+                                   c.from.toString().c_str());
+                   },
+                   [&](const core::RemoveStrayVips& r) { removeStray(r.vips); },
+                   [&](const core::Dropped& d) {
+                       log::debug("instance %s: advert from %s dropped: %s", name().c_str(),
+                                  d.source.toString().c_str(), proto::dropReasonName(d.reason));
+                   },
+                   [&](const core::PeerDifference& d) { logPeerDifference(d); },
+               },
+               action);
+}
+
+// One advert (or probe) to the group, or one per unicast peer with the checksum for that peer
 // (the IPv4 v3 pseudo-header holds the destination, PROTOCOL.md §2.4).
-void Instance::sendAdvert(uint8_t priority) {
+void Instance::send(const proto::Advertisement& advert) {
     if (!binding_.sender)
         return;
     ensureVmacSource();
     const auto& cfg = config();
-    const proto::Advertisement advert = router_.advertisement(priority);
     const IpAddress& source = router_.sourceAddress();
     std::array<uint8_t, 4096> buf;
     auto sendTo = [&](const IpAddress& destination) {
         const std::size_t n = proto::encode(advert, cfg.checksum, source, destination, buf);
         if (n == 0) {
-            ++sendErrors_;
-            ++sendErrorStreak_;
             log::error("instance %s: advert cannot be encoded (version %d, interval %u cs)",
                        name().c_str(), static_cast<int>(cfg.version), advert.intervalCs);
+            advertSent(destination, -EINVAL);
             return;
         }
         binding_.sender->send({buf.data(), n}, source, destination, binding_.vipIfindex, *this);
@@ -102,19 +122,30 @@ void Instance::sendAdvert(uint8_t priority) {
         sendTo(vrrpMulticastGroup(cfg.family));
 }
 
+// Failures and the first success after them go back to the router (core::AdvertSent); the
+// common success does not, on the hot path.
 void Instance::advertSent(const IpAddress& destination, int result) {
+    std::optional<core::AdvertSent> event;
     if (result < 0) {
         // Counted always, logged once per streak: a link that is down for a moment would
         // otherwise fill the log at the advert rate.
-        ++sendErrors_;
+        ++record_.sendErrors;
         if (sendErrorStreak_++ == 0)
             log::warning("instance %s: sending advert to %s failed: %s", name().c_str(),
                          destination.toString().c_str(), std::strerror(-result));
+        event = core::AdvertSent{false};
     } else if (sendErrorStreak_ > 0) {
         log::info("instance %s: adverts leave again after %llu failed sends", name().c_str(),
                   static_cast<unsigned long long>(sendErrorStreak_));
         sendErrorStreak_ = 0;
+        event = core::AdvertSent{true};
     }
+    if (!event)
+        return;
+    if (executing_)
+        results_.emplace_back(*event);
+    else
+        run(router_.handle(*event, lastNow_), lastNow_); // reported after the pass that sent it
 }
 
 // `restoring`: the VIPs are put back after a netlink event said one was removed while we are
@@ -124,15 +155,17 @@ void Instance::installVips(bool restoring) {
     if (binding_.vipIfindex == 0) {
         log::error("instance %s: cannot install VIPs: interface %s is not present", name().c_str(),
                    config().interface.c_str());
+        results_.emplace_back(core::VipsInstalled{false});
         return;
     }
     auto r = vips_.install(binding_.vipIfindex, config().addresses);
+    vipsOn_ = binding_.vipIfindex;
+    results_.emplace_back(core::VipsInstalled{r.ok()});
     if (!r)
         log::error("instance %s: installing VIPs: %s", name().c_str(), r.error().message.c_str());
     else if (restoring && *r > 0)
         log::warning("instance %s: %u VIP(s) removed by someone else while master: restored",
                      name().c_str(), *r);
-    vipsOn_ = binding_.vipIfindex;
 }
 
 // The source address of an IPv6 VMAC's adverts goes on the VMAC before its first advert
@@ -151,12 +184,12 @@ void Instance::ensureVmacSource() {
 // Removes the VIPs from where they were installed, even if the binding has changed since (the
 // interface went down or away: its addresses may still be there).
 void Instance::removeVips() {
-    announceTimer_.cancel();
-    announceRoundsLeft_ = 0;
-    announceOffset_ = 0;
+    stopAnnouncing();
     if (vipsOn_ != 0) {
-        if (auto r = vips_.remove(vipsOn_, config().addresses); !r)
+        if (auto r = vips_.remove(vipsOn_, config().addresses); !r) {
+            ++record_.vipRemoveFailures;
             log::error("instance %s: removing VIPs: %s", name().c_str(), r.error().message.c_str());
+        }
         vipsOn_ = 0;
     }
     if (vmacSourceOn_) {
@@ -168,18 +201,40 @@ void Instance::removeVips() {
     }
 }
 
+// Marked VIPs found on the interface outside Master (core::StrayVips): a removal that failed,
+// or a leftover. Said only when something was really there.
+void Instance::removeStray(const std::vector<Prefix>& vips) {
+    if (binding_.vipIfindex == 0)
+        return;
+    auto r = vips_.remove(binding_.vipIfindex, vips);
+    if (!r) {
+        ++record_.vipRemoveFailures;
+        log::error("instance %s: removing VIPs found outside MASTER: %s", name().c_str(),
+                   r.error().message.c_str());
+    } else if (*r > 0) {
+        record_.strayVipsRemoved += *r;
+        log::warning("instance %s: %u VIP(s) of ours found on %s while %s: removed (%s)",
+                     name().c_str(), *r, config().interface.c_str(),
+                     core::stateName(router_.state()), listed(vips).c_str());
+    }
+}
+
 // Reload on a master: the VIPs that went are removed and the new ones installed and announced;
 // the VIPs that stay are not touched (DESIGN.md §6).
 void Instance::changeVips(const core::ChangeVips& c, TimePoint now) {
     if (vipsOn_ == 0)
         return;
     if (!c.removed.empty()) {
-        if (auto r = vips_.remove(vipsOn_, c.removed); !r)
+        if (auto r = vips_.remove(vipsOn_, c.removed); !r) {
+            ++record_.vipRemoveFailures;
             log::error("instance %s: removing VIPs: %s", name().c_str(), r.error().message.c_str());
+        }
     }
     if (c.added.empty())
         return;
-    if (auto r = vips_.install(vipsOn_, c.added); !r)
+    auto r = vips_.install(vipsOn_, c.added);
+    results_.emplace_back(core::VipsInstalled{r.ok()});
+    if (!r)
         log::error("instance %s: installing VIPs: %s", name().c_str(), r.error().message.c_str());
     std::vector<IpAddress> added;
     for (const auto& p : c.added)
@@ -226,7 +281,7 @@ void Instance::announceRound(TimePoint now) {
             log::warning("instance %s: announcing VIPs failed: %s", name().c_str(),
                          std::strerror(-n));
         } else {
-            announcements_ += static_cast<uint64_t>(n);
+            record_.announcements += static_cast<uint64_t>(n);
             if (static_cast<std::size_t>(n) < rest.size()) {
                 announceOffset_ += static_cast<std::size_t>(n);
                 announceTimer_.arm(now + 1ms);
@@ -242,16 +297,23 @@ void Instance::announceRound(TimePoint now) {
         announceTimer_.arm(now + interval);
 }
 
+void Instance::stopAnnouncing() {
+    announceTimer_.cancel();
+    announceRoundsLeft_ = 0;
+    announceOffset_ = 0;
+}
+
 void Instance::logTransition(const core::StateChanged& c, TimePoint now) {
-    if (c.to != core::State::Master) {
-        announceTimer_.cancel();
-        announceRoundsLeft_ = 0;
-        announceOffset_ = 0;
-    }
-    // STYLE.md habit 2: one line per transition: instance, old -> new, priority, reason.
-    log::notice("instance %s: %s -> %s (%s), priority %u", name().c_str(), core::stateName(c.from),
-                core::stateName(c.to), core::reasonName(c.reason), c.priority);
-    history_[historyCount_++ % history_.size()] = {c, now};
+    if (c.to != core::State::Master)
+        stopAnnouncing();
+    // STYLE.md habit 2: one line per transition: instance, old -> new, reason (entering FAULT:
+    // its causes), priority.
+    const std::string causes =
+        c.to == core::State::Fault ? ": " + c.faults.toString() : std::string();
+    log::notice("instance %s: %s -> %s (%s%s), priority %u", name().c_str(),
+                core::stateName(c.from), core::stateName(c.to), core::reasonName(c.reason),
+                causes.c_str(), c.priority);
+    record_.transition(c, now);
     if (onStateChange_)
         onStateChange_(*this, c);
 }
@@ -290,79 +352,6 @@ void Instance::logPeerDifference(const core::PeerDifference& d) {
     }
     log::warning("instance %s: peer %s sends %s %s, we send %s%s", name().c_str(), peer.c_str(),
                  field, d.theirs.c_str(), d.ours.c_str(), hint);
-}
-
-void Instance::rememberPeer(const core::AdvertReceived& a, TimePoint now) {
-    auto it = std::find_if(peers_.begin(), peers_.end(),
-                           [&](const PeerRecord& p) { return p.address == a.meta.source; });
-    if (it == peers_.end()) {
-        if (peers_.size() >= kPeersShown) {
-            // Forget the one heard least recently.
-            it = std::min_element(
-                peers_.begin(), peers_.end(),
-                [](const PeerRecord& x, const PeerRecord& y) { return x.lastSeen < y.lastSeen; });
-        } else {
-            it = peers_.insert(peers_.end(), PeerRecord{});
-        }
-    }
-    // Assigned field by field: the address list reuses its storage (one advert per interval per
-    // peer must not allocate).
-    it->address = a.meta.source;
-    it->advert = a.decoded.advert;
-    it->form = a.decoded.checksumForm;
-    it->lastSeen = now;
-}
-
-ctl::InstanceStatus Instance::status(TimePoint now) const {
-    const auto& cfg = config();
-    const auto& c = router_.counters();
-    ctl::InstanceStatus s;
-    s.name = cfg.name;
-    s.interface = cfg.interface;
-    s.vrid = cfg.vrid;
-    s.family = cfg.family == Family::V4 ? "ipv4" : "ipv6";
-    s.version = static_cast<uint32_t>(cfg.version);
-    s.mode = cfg.isUnicast() ? "unicast" : "multicast";
-    s.state = core::stateName(router_.state());
-    s.priority = router_.priority();
-    s.basePriority = cfg.priority;
-    s.advertInterval = seconds(router_.advertisementInterval());
-    s.masterAdverInterval = seconds(router_.masterAdverInterval());
-    s.masterDownInterval = seconds(router_.masterDownInterval());
-    if (!router_.sourceAddress().isUnspecified())
-        s.source = router_.sourceAddress().toString();
-    s.checksumForm = proto::checksumFormName(cfg.checksum);
-    for (const auto& p : cfg.addresses)
-        s.vips.push_back(p.toString());
-    s.vipsInstalled = vipsInstalled();
-    for (std::size_t k = 1; k <= std::min(historyCount_, history_.size()); ++k) {
-        const auto& t = history_[(historyCount_ - k) % history_.size()];
-        s.lastTransitions.push_back({core::stateName(t.change.from), core::stateName(t.change.to),
-                                     core::reasonName(t.change.reason), seconds(now - t.at)});
-    }
-    s.counters = {{"adverts_in", c.advertsIn},
-                  {"adverts_out", c.advertsOut},
-                  {"transitions", c.transitions},
-                  {"became_master", c.becameMaster},
-                  {"priority_zero_in", c.priorityZeroIn},
-                  {"priority_zero_out", c.priorityZeroOut},
-                  {"send_errors", sendErrors_},
-                  {"announcements", announcements_}};
-    for (std::size_t i = 0; i < proto::kDropReasonCount; ++i)
-        s.drops[proto::dropReasonName(static_cast<proto::DropReason>(i))] = c.drops[i];
-    for (const auto& p : peers_) {
-        ctl::PeerStatus ps;
-        ps.address = p.address.toString();
-        ps.priority = p.advert.priority;
-        ps.version = static_cast<uint32_t>(p.advert.version);
-        ps.advertInterval = p.advert.intervalCs / 100.0;
-        ps.checksumForm = proto::checksumFormName(p.form);
-        for (const auto& a : p.advert.addresses)
-            ps.addresses.push_back(a.toString());
-        ps.lastSeenSecondsAgo = seconds(now - p.lastSeen);
-        s.peers.push_back(std::move(ps));
-    }
-    return s;
 }
 
 } // namespace hafd::daemon

@@ -4,7 +4,9 @@
 #include "common/log.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace hafd::daemon {
 
@@ -19,7 +21,7 @@ void SocketSender::send(std::span<const uint8_t> message, const IpAddress& sourc
         report.advertSent(destination, rc);
         return;
     }
-    waiting_.emplace_back(&report, destination);
+    waiting_.push_back({&report, destination, 0});
 }
 
 void SocketSender::flush() {
@@ -28,8 +30,16 @@ void SocketSender::flush() {
     // One result per queued message, in order (queue() failures were reported at once).
     const auto results = socket_.flush();
     for (std::size_t i = 0; i < waiting_.size(); ++i)
-        waiting_[i].first->advertSent(waiting_[i].second, results[i]);
-    waiting_.clear();
+        waiting_[i].result = i < results.size() ? results[i] : -EIO;
+    // A report may make an instance act at once, and send or flush again on this sender: what
+    // is reported is out of waiting_ first. Its storage comes back for the next pass.
+    auto reporting = std::exchange(waiting_, {});
+    for (const auto& w : reporting)
+        w.report->advertSent(w.destination, w.result);
+    if (waiting_.empty()) {
+        reporting.clear();
+        waiting_ = std::move(reporting);
+    }
 }
 
 namespace {
@@ -60,30 +70,50 @@ Result<unsigned> NetlinkVips::install(uint32_t ifindex, std::span<const Prefix> 
         record_.emplace(link ? link->name : std::to_string(ifindex), vips[i]);
     }
     changed();
-    if (auto f = failures(vips, *r); !f.empty())
+    if (auto f = failures(vips, *r); !f.empty()) {
+        if (std::any_of(r->begin(), r->end(), [](const auto& a) { return a.error == -ENOBUFS; }))
+            uncertain_(); // some may have been added after all
         return fail(f);
+    }
     return added;
 }
 
-Result<void> NetlinkVips::remove(uint32_t ifindex, std::span<const Prefix> vips) {
+Result<unsigned> NetlinkVips::remove(uint32_t ifindex, std::span<const Prefix> vips) {
     auto r = netlink_.removeAddresses(ifindex, vips);
-    if (!r)
+    if (!r) {
+        uncertain_();
         return fail(r.error().message());
+    }
     const io::LinkInfo* link = links_.find(ifindex);
     const std::string ifname = link ? link->name : std::to_string(ifindex);
-    for (std::size_t i = 0; i < vips.size() && i < r->size(); ++i)
-        if ((*r)[i].error == 0)
-            record_.erase({ifname, vips[i]});
+    unsigned removed = 0;
+    for (std::size_t i = 0; i < vips.size() && i < r->size(); ++i) {
+        if ((*r)[i].error != 0)
+            continue;
+        removed += (*r)[i].noop ? 0 : 1;
+        record_.erase({ifname, vips[i]});
+    }
     changed();
-    if (auto f = failures(vips, *r); !f.empty())
+    if (auto f = failures(vips, *r); !f.empty()) {
+        uncertain_(); // what stayed is found and removed once the table is fresh
         return fail(f);
-    return {};
+    }
+    return removed;
+}
+
+void NetlinkVips::record(const std::string& ifname, const Prefix& vip) {
+    if (record_.emplace(ifname, vip).second)
+        changed();
 }
 
 void NetlinkVips::clearRecord() {
     record_.clear();
     dirty_ = true;
-    saveRecord();
+}
+
+void NetlinkVips::forget(const std::string& ifname, const Prefix& vip) {
+    if (record_.erase({ifname, vip}) != 0)
+        changed();
 }
 
 void NetlinkVips::changed() {

@@ -23,30 +23,45 @@ public:
     void send(std::span<const uint8_t> message, const IpAddress& source,
               const IpAddress& destination, uint32_t egressIfindex, SendReport& report) override;
     void flush() override;
-    // While on, send() queues; the daemon turns it on for a timer pass and flushes after.
-    void setBatching(bool on) { batching_ = on; }
+    void setBatching(bool on) override { batching_ = on; }
 
 private:
+    struct Waiting {
+        SendReport* report;
+        IpAddress destination;
+        int result;
+    };
     io::AdvertSocket& socket_;
     bool batching_ = false;
-    std::vector<std::pair<SendReport*, IpAddress>> waiting_; // in the socket's queue order
+    std::vector<Waiting> waiting_; // in the socket's queue order
 };
 
 // Netlink batches, with the runtime directory's record of what hafd installed kept in step (it
 // finds stale VIPs after a crash where the kernel has no IFA_PROTO). The record is written after
 // the current actions, through `requestSave`: a file write never delays the announcements that
 // follow an install.
+//
+// A batch whose outcome the kernel left unknown (a lost reply) or that failed to remove an
+// address calls `uncertain`: the daemon then re-reads the addresses and removes what a backup
+// should not hold (daemon/kernel_events.h).
 class NetlinkVips final : public VipManager {
 public:
     NetlinkVips(io::NetlinkClient& netlink, const io::RuntimeDir& runtime, const LinkTable& links,
-                std::function<void()> requestSave)
-        : netlink_(netlink), runtime_(runtime), links_(links),
-          requestSave_(std::move(requestSave)) {}
+                std::function<void()> requestSave, std::function<void()> uncertain)
+        : netlink_(netlink), runtime_(runtime), links_(links), requestSave_(std::move(requestSave)),
+          uncertain_(std::move(uncertain)) {}
 
     Result<unsigned> install(uint32_t ifindex, std::span<const Prefix> vips) override;
-    Result<void> remove(uint32_t ifindex, std::span<const Prefix> vips) override;
+    Result<unsigned> remove(uint32_t ifindex, std::span<const Prefix> vips) override;
 
-    // Forgets every record (after stale VIPs were removed at start).
+    // The record: what hafd installed and has not removed, by interface name, including what an
+    // earlier run left and is not dealt with yet (daemon/stale_vips.h).
+    bool recorded(const std::string& ifname, const Prefix& vip) const {
+        return record_.contains({ifname, vip});
+    }
+    void record(const std::string& ifname, const Prefix& vip);
+    void forget(const std::string& ifname, const Prefix& vip);
+    // Empties the record (at start, before the earlier run's is dealt with).
     void clearRecord();
     // Writes the record if it changed since the last write.
     void saveRecord();
@@ -58,6 +73,7 @@ private:
     const io::RuntimeDir& runtime_;
     const LinkTable& links_;
     std::function<void()> requestSave_;
+    std::function<void()> uncertain_;
     // (ifname, VIP): a set, so that recording 1000 VIPs is not a quadratic search between an
     // install and its announcement.
     std::set<std::pair<std::string, Prefix>> record_;

@@ -6,6 +6,7 @@
 
 #include "common/address.h"
 #include "common/result.h"
+#include "core/fault.h"
 #include "proto/frames.h"
 
 #include <cstdint>
@@ -37,6 +38,19 @@ public:
     // Sends what is queued and reports each result. An instance flushes before it touches its
     // VIPs, so its advert never trails the address changes that follow it.
     virtual void flush() = 0;
+    // While on, send() queues (the daemon turns it on for a timer pass and flushes after).
+    virtual void setBatching(bool on) = 0;
+};
+
+// One advert socket (an interface and a family), shared by the instances bound to it: what the
+// binder needs of it. The daemon's channels are daemon::Socket (sockets.h); tests use fakes.
+class AdvertChannel {
+public:
+    virtual ~AdvertChannel() = default;
+    virtual AdvertSender& sender() = 0;
+    // Joins the VRRP multicast group (idempotent): 0 or -errno.
+    virtual int joinGroup() = 0;
+    virtual bool joined() const = 0;
 };
 
 // Adds and removes VIPs, each set in one acknowledged netlink batch.
@@ -45,7 +59,8 @@ public:
     virtual ~VipManager() = default;
     // Returns how many of `vips` were not there before (0: all were already present).
     virtual Result<unsigned> install(uint32_t ifindex, std::span<const Prefix> vips) = 0;
-    virtual Result<void> remove(uint32_t ifindex, std::span<const Prefix> vips) = 0;
+    // Returns how many of `vips` were there and are gone now (0: none was present).
+    virtual Result<unsigned> remove(uint32_t ifindex, std::span<const Prefix> vips) = 0;
 };
 
 // Sends one round of gratuitous ARPs / unsolicited NAs.
@@ -57,7 +72,8 @@ public:
                          std::span<const IpAddress> vips, bool router) = 0;
 };
 
-// Everything an instance needs from the outside, for its current interface binding.
+// Everything an instance needs from the outside, for its current interface binding (the
+// binder's work, daemon/binder.h).
 struct Binding {
     uint32_t ifindex = 0;    // the interface the instance runs on (0: not present)
     uint32_t vipIfindex = 0; // where VIPs go and announcements leave: the VMAC or ifindex
@@ -68,6 +84,11 @@ struct Binding {
     // only while master (before the first advert, removed with the VIPs), so a backup's VMAC
     // holds no address and never answers neighbour discovery with the shared virtual MAC.
     std::optional<Prefix> vmacSource;
+    // What the router was told of this binding (core::BindingChanged): the binder's fault
+    // causes, the advert source address and whether the VIPs are the interface's own.
+    core::FaultSet faults{core::FaultCause::Link};
+    IpAddress source;
+    bool owner = false;
 };
 
 } // namespace hafd::daemon

@@ -87,7 +87,6 @@ ctl::Verdict Daemon::reload(const char* trigger) {
     trimSoon(now);
     if (!diff.sections.empty())
         log::notice("reload: section(s) changed: %s", joined(diff.sections).c_str());
-    noteInactiveSections();
     releaseInstanceConfigs();
     notifier_.ready(summary());
     return verdict;
@@ -102,7 +101,7 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
             return;
         log::notice("instance %s: %s", name.c_str(), why);
         (*it)->handle(core::Shutdown{}, now);
-        removeVmac(name);
+        binder_->forget(name);
         instances_.erase(it);
     };
     for (const auto& name : diff.removed)
@@ -135,10 +134,10 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
         instances_.push_back(makeInstance(*cfg));
         log::notice("instance %s: added by reload", name.c_str());
         Instance& i = *instances_.back();
-        refresh(i, now);
+        binder_->bind(i, now);
         startInstance(i, now);
     }
-    refreshAll(now);
+    bindAll(now);
 }
 
 } // namespace hafd::daemon

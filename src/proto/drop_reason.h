@@ -13,7 +13,8 @@ enum class DropReason : uint8_t {
     // Packet-level: decided by proto::decode() before any instance is known.
     TooShort,       // fewer bytes than an IP header or the 8-byte VRRP header
     BadIpHeader,    // IPv4 header malformed (IHL, total length, protocol)
-    BadTtl,         // multicast advert with TTL / hop limit != 255 (RFC 9568 §7.1)
+    BadTtl,         // multicast advert with TTL / hop limit != 255 (RFC 9568 §7.1); also, decided
+                    // by the core, an IPv4 unicast advert below the instance's unicast_min_ttl
     BadVersion,     // version neither 2 nor 3, or v2 over IPv6
     BadType,        // type != 1 (ADVERTISEMENT)
     LengthMismatch, // length != header + count x address size (+ 8 auth bytes in v2)

@@ -63,12 +63,17 @@ std::size_t Lan::add(const NodeSpec& spec) {
     return i;
 }
 
+// A usable link; at priority 255 the node owns its VIPs (they are its interface's addresses).
+core::BindingChanged Lan::bound(std::size_t i) const {
+    return core::BindingChanged{{}, nodes_[i].address, nodes_[i].instance.priority == 255};
+}
+
 void Lan::start(std::size_t i) {
     Node& n = nodes_[i];
     n.router.emplace(n.instance);
     n.alive = true;
     n.link = true;
-    execute(i, n.router->handle(core::LinkChanged{true, n.address}, now_));
+    execute(i, n.router->handle(bound(i), now_));
     execute(i, n.router->handle(core::Startup{}, now_));
 }
 
@@ -85,12 +90,13 @@ void Lan::shutdown(std::size_t i) {
 
 void Lan::linkDown(std::size_t i) {
     nodes_[i].link = false; // carrier lost first: the resignation advert goes nowhere
-    execute(i, nodes_[i].router->handle(core::LinkChanged{false, IpAddress()}, now_));
+    execute(i, nodes_[i].router->handle(
+                   core::BindingChanged{{core::FaultCause::Link}, IpAddress(), false}, now_));
 }
 
 void Lan::linkUp(std::size_t i) {
     nodes_[i].link = true;
-    execute(i, nodes_[i].router->handle(core::LinkChanged{true, nodes_[i].address}, now_));
+    execute(i, nodes_[i].router->handle(bound(i), now_));
 }
 
 void Lan::setPriority(std::size_t i, uint8_t priority) {
@@ -173,16 +179,27 @@ bool Lan::step(TimePoint limit) {
     return true;
 }
 
-void Lan::send(std::size_t from, uint8_t priority) {
-    const Node& n = nodes_[from];
+void Lan::blockSend(std::size_t i, bool blocked) {
+    nodes_[i].sendBlocked = blocked;
+}
+
+std::optional<core::AdvertSent> Lan::send(std::size_t from, const proto::Advertisement& advert) {
+    Node& n = nodes_[from];
+    if (n.sendBlocked) {
+        n.sendFailing = true;
+        return core::AdvertSent{false};
+    }
+    std::optional<core::AdvertSent> result;
+    if (n.sendFailing)
+        result = core::AdvertSent{true};
+    n.sendFailing = false;
     if (!n.link)
-        return;
+        return result;
     const IpAddress group = vrrpMulticastGroup(options_.family);
-    auto bytes =
-        proto::encode(n.router->advertisement(priority), n.instance.checksum, n.address, group);
+    auto bytes = proto::encode(advert, n.instance.checksum, n.address, group);
     if (bytes.empty()) {
         ++encodeFailures_;
-        return;
+        return result;
     }
     ++encoded_;
     for (std::size_t to = 0; to < nodes_.size(); ++to) {
@@ -196,6 +213,7 @@ void Lan::send(std::size_t from, uint8_t priority) {
             static_cast<int64_t>(uniform() * static_cast<double>(options_.jitter.count())));
         wire_.push(InFlight{now_ + options_.latency + jitter, seq_++, from, to, bytes});
     }
+    return result;
 }
 
 void Lan::deliver(const InFlight& p) {
@@ -214,13 +232,25 @@ void Lan::deliver(const InFlight& p) {
         return;
     }
     ++decoded_;
+    // Demultiplexed by VRID, as the daemon does: a probe (VRID 0) reaches no router.
+    if (decoded->advert.vrid != n.instance.vrid) {
+        ++unknownVrid_;
+        return;
+    }
     execute(p.to, n.router->handle(core::AdvertReceived{decoded.value(), meta}, now_));
 }
 
 void Lan::execute(std::size_t i, const std::vector<core::Action>& actions) {
+    // Results go back to the router after the whole list, as the daemon does.
+    std::vector<core::Event> results;
     for (const auto& action : actions) {
         if (const auto* s = std::get_if<core::SendAdvert>(&action)) {
-            send(i, s->priority);
+            if (auto r = send(i, nodes_[i].router->advertisement(s->priority)))
+                results.emplace_back(*r);
+        } else if (std::holds_alternative<core::SendProbe>(action)) {
+            // VRID 0: every receiver discards it (it goes through the codec all the same).
+            if (auto r = send(i, nodes_[i].router->probeAdvertisement()))
+                results.emplace_back(*r);
         } else if (std::holds_alternative<core::InstallVips>(action)) {
             setHolding(i, true);
         } else if (std::holds_alternative<core::RemoveVips>(action)) {
@@ -230,13 +260,15 @@ void Lan::execute(std::size_t i, const std::vector<core::Action>& actions) {
             if (c->to == core::State::Master)
                 ++nodes_[i].becameMaster;
             // An owner's VIPs are its own addresses: it holds them exactly while Master.
-            if (nodes_[i].instance.isOwner())
+            if (nodes_[i].instance.priority == 255)
                 setHolding(i, c->to == core::State::Master);
         } else if (const auto* d = std::get_if<core::PeerDifference>(&action)) {
             nodes_[i].differences.push_back(*d);
         }
         // Announce and Dropped change nothing on this LAN.
     }
+    for (const auto& e : results)
+        execute(i, nodes_[i].router->handle(e, now_));
 }
 
 void Lan::setHolding(std::size_t i, bool holding) {

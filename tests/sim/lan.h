@@ -64,6 +64,10 @@ public:
     void linkDown(std::size_t i);
     void linkUp(std::size_t i);
     void setPriority(std::size_t i, uint8_t priority);
+    // Node i's adverts fail at its own socket (a firewall rule on the node): its router learns
+    // each failure (core::AdvertSent) and nothing reaches the wire; unblocked, the next advert
+    // or probe leaves and is reported.
+    void blockSend(std::size_t i, bool blocked);
 
     // Nodes in different groups hear nothing from each other; heal() joins them again.
     void partition(const std::vector<std::vector<std::size_t>>& groups);
@@ -105,6 +109,7 @@ public:
     uint64_t copiesDecoded() const { return decoded_; }
     uint64_t decodeFailures() const { return decodeFailures_; }
     uint64_t encodeFailures() const { return encodeFailures_; }
+    uint64_t unknownVrid() const { return unknownVrid_; } // decoded, for no router here
 
 private:
     struct Node {
@@ -114,6 +119,8 @@ private:
         std::optional<core::VirtualRouter> router;
         bool alive = false;
         bool link = false;
+        bool sendBlocked = false;
+        bool sendFailing = false; // the last send failed: the next success is reported
         bool holding = false;
         int group = 0;
         uint64_t becameMaster = 0;
@@ -130,8 +137,10 @@ private:
 
     // Runs the single next event if it is due by `limit`; false when there is none.
     bool step(TimePoint limit);
+    core::BindingChanged bound(std::size_t i) const;
     void execute(std::size_t i, const std::vector<core::Action>& actions);
-    void send(std::size_t from, uint8_t priority);
+    // Returns the result its router learns, if any (a failure, or the first success after one).
+    std::optional<core::AdvertSent> send(std::size_t from, const proto::Advertisement& advert);
     void deliver(const InFlight& p);
     void setHolding(std::size_t i, bool holding);
     bool connected(std::size_t a, std::size_t b) const;
@@ -152,6 +161,7 @@ private:
     TimePoint dualSince_{};
 
     uint64_t encoded_ = 0, lost_ = 0, decoded_ = 0, decodeFailures_ = 0, encodeFailures_ = 0;
+    uint64_t unknownVrid_ = 0;
 };
 
 // Figures for scenario output (cmocka's print_message): "3.414s" style.

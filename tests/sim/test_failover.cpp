@@ -145,6 +145,40 @@ static void link_failure_on_master_fails_over_and_recovers(void**) {
     assertCodecClean(lan);
 }
 
+// DESIGN.md §5: a master whose adverts cannot leave (a firewall on the node drops them) notices
+// within one advert interval and releases, before any backup claims after its
+// Master_Down_Interval: at no instant do two nodes hold the VIP. Once adverts leave again, a
+// probe clears the cause within a second and the node preempts.
+static void master_that_cannot_send_releases_before_backup_claims(void**) {
+    Lan lan = threeRouters();
+    converge(lan);
+    const TimePoint blocked = lan.now();
+    const uint64_t dualBefore = lan.dualEpisodes();
+    lan.blockSend(2, true);
+    const auto released = lan.runUntil([&] { return lan.state(2) == State::Fault; }, 10s);
+    assert_true(released.has_value());
+    assert_true(*released - blocked <= 2s); // its next two adverts failed
+    assert_false(lan.holds(2));
+    assert_true(lan.router(2).faults() == core::FaultSet{core::FaultCause::Send});
+    const auto took = lan.runUntil([&] { return lan.holds(1); }, 10s);
+    assert_true(took.has_value());
+    assert_true(*took > *released);
+    assert_int_equal(lan.dualEpisodes(), dualBefore);
+    // Probes fail while blocked and reach no one afterwards (VRID 0).
+    lan.run(5s);
+    assert_true(lan.state(2) == State::Fault);
+    lan.blockSend(2, false);
+    const TimePoint open = lan.now();
+    const auto back = lan.runUntil([&] { return lan.state(2) == State::Backup; }, 5s);
+    assert_true(back.has_value());
+    assert_true(*back - open <= core::VirtualRouter::kProbeInterval);
+    assert_true(lan.runUntil([&] { return isMaster(lan, 2); }, 10s).has_value());
+    lan.run(5s);
+    assert_int_equal(lan.soleHolder().value_or(99), 2);
+    assert_true(lan.unknownVrid() > 0); // the successful probe was decoded and ignored
+    assertCodecClean(lan);
+}
+
 static void lowered_priority_hands_over(void**) {
     Lan lan = threeRouters();
     converge(lan);
@@ -193,6 +227,7 @@ int main() {
         cmocka_unit_test(preempt_delay_postpones_return),
         cmocka_unit_test(nopreempt_keeps_current_master),
         cmocka_unit_test(link_failure_on_master_fails_over_and_recovers),
+        cmocka_unit_test(master_that_cannot_send_releases_before_backup_claims),
         cmocka_unit_test(lowered_priority_hands_over),
         cmocka_unit_test(partition_gives_two_masters_and_heal_gives_one),
     };

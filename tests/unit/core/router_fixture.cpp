@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "router_fixture.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace hafd::core::test {
@@ -86,9 +87,27 @@ struct Renderer {
         s += ")";
     }
     void operator()(const Announce& a) { s += "announce(" + std::to_string(a.count) + ")"; }
+    void operator()(const SendProbe&) { s += "probe"; }
     void operator()(const StateChanged& a) {
         s += std::string("state(") + stateName(a.from) + ">" + stateName(a.to) + " " +
-             reasonName(a.reason) + ")";
+             reasonName(a.reason);
+        if (a.to == State::Fault)
+            s += "[" + causes(a.faults) + "]";
+        s += ")";
+    }
+    void operator()(const FaultCausesChanged& a) {
+        s += "causes(" + causes(a.from) + ">" + causes(a.to) + ")";
+    }
+    void operator()(const RemoveStrayVips& a) {
+        s += "stray(";
+        for (const auto& p : a.vips)
+            s += p.toString() + (&p == &a.vips.back() ? "" : ",");
+        s += ")";
+    }
+    static std::string causes(FaultSet f) {
+        std::string c = f.toString();
+        c.erase(std::remove(c.begin(), c.end(), ' '), c.end());
+        return c;
     }
     void operator()(const Dropped& a) {
         s += std::string("drop(") + proto::dropReasonName(a.reason) + ")";
@@ -110,9 +129,17 @@ std::string render(const std::vector<Action>& actions) {
     return s;
 }
 
+Event linkUp(bool owner) {
+    return BindingChanged{{}, ourSource(), owner};
+}
+
+Event linkDown() {
+    return BindingChanged{{FaultCause::Link}, IpAddress(), false};
+}
+
 VirtualRouter started(const config::Instance& inst) {
     VirtualRouter r(inst);
-    (void)r.handle(LinkChanged{true, ourSource()}, kT0);
+    (void)r.handle(linkUp(inst.priority == 255), kT0);
     (void)r.handle(Startup{}, kT0);
     return r;
 }

@@ -45,11 +45,18 @@ inline AdvertBuilder advert(const char* source, uint8_t priority) {
 }
 
 // Renders actions as space-separated tokens:
-//   send(P) install remove change(+added -removed) announce(N) state(FROM>TO reason) drop(reason)
+//   send(P) probe install remove change(+added -removed) announce(N) state(FROM>TO reason)
+//   state(FROM>FAULT reason[cause,cause]) causes(link>link,send) stray(vips) drop(reason)
 //   diff(field ours/theirs)
 std::string render(const std::vector<Action>& actions);
 
-// A router with a usable link (source ourSource()) that has received Startup at kT0.
+// The binding events: a usable link with source ourSource() (`owner`: the VIPs are the
+// interface's own), and a link that is down.
+Event linkUp(bool owner = false);
+Event linkDown();
+
+// A router with a usable link (source ourSource()) that has received Startup at kT0; at
+// priority 255 it owns its VIPs (BindingChanged::owner), as the RFC's address owner.
 VirtualRouter started(const config::Instance& inst);
 // A router made master by its Master_Down_Timer; returns the time it became master in `at`.
 VirtualRouter master(const config::Instance& inst, TimePoint& at);

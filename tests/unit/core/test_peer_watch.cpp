@@ -92,7 +92,7 @@ static void checksum_form_only_compared_for_ipv4_v3(void**) {
     inst.addresses = {Prefix{ip("fe80::52"), 128}};
     inst.checksum = proto::ChecksumForm::MessageOnly;
     VirtualRouter r(inst);
-    (void)r.handle(LinkChanged{true, ip("fe80::ff:fe00:a")}, kT0);
+    (void)r.handle(BindingChanged{{}, ip("fe80::ff:fe00:a"), false}, kT0);
     (void)r.handle(Startup{}, kT0);
     auto b = advert("fe80::ff:fe00:b", 150).addresses({ip("fe80::52")});
     b.decoded.advert.family = Family::V6;

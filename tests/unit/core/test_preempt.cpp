@@ -89,8 +89,8 @@ static void preempt_delay_restarts_on_entering_backup(void**) {
     config::Instance inst = instance(150);
     inst.preemptDelay = 10s;
     VirtualRouter r = started(inst);
-    (void)r.handle(LinkChanged{false, IpAddress()}, kT0 + 20s);
-    (void)r.handle(LinkChanged{true, ourSource()}, kT0 + 30s);
+    (void)r.handle(linkDown(), kT0 + 20s);
+    (void)r.handle(linkUp(), kT0 + 30s);
     assert_int_equal(stateOf(r), kBackup);
     // A new delay runs from kT0 + 30 s: adverts up to 39 s still reset the timer...
     assert_string_equal(lowerMasterAdvertises(r, 31, 39).c_str(), "");
@@ -116,7 +116,7 @@ static void equal_priority_tie_break_over_ipv6_link_local(void**) {
     inst.family = Family::V6;
     inst.addresses = {Prefix{ip("fe80::52"), 128}};
     VirtualRouter r(inst);
-    (void)r.handle(LinkChanged{true, ip("fe80::ff:fe00:a")}, kT0);
+    (void)r.handle(BindingChanged{{}, ip("fe80::ff:fe00:a"), false}, kT0);
     (void)r.handle(Startup{}, kT0);
     const TimePoint at = *r.nextDeadline();
     (void)r.onTimeout(at);

@@ -127,9 +127,9 @@ static void state_changed_carries_priority_and_comes_last(void**) {
 
 static void link_source_is_kept_across_link_down(void**) {
     VirtualRouter r = started(instance(100));
-    assert_true(r.linkUsable());
-    (void)r.handle(LinkChanged{false, IpAddress()}, kT0 + 1s);
-    assert_false(r.linkUsable());
+    assert_true(r.faults().empty());
+    (void)r.handle(linkDown(), kT0 + 1s);
+    assert_true(r.faults() == FaultSet{FaultCause::Link});
     assert_true(r.sourceAddress() == ourSource());
 }
 
@@ -139,7 +139,13 @@ static void names_are_stable(void**) {
     assert_string_equal(stateName(State::Master), "MASTER");
     assert_string_equal(stateName(State::Fault), "FAULT");
     assert_string_equal(reasonName(Reason::MasterResigned), "master_resigned");
-    assert_string_equal(reasonName(Reason::PriorityZeroTrack), "priority_zero_track");
+    assert_string_equal(reasonName(Reason::Fault), "fault");
+    assert_string_equal(reasonName(Reason::FaultCleared), "fault_cleared");
+    assert_string_equal(faultCauseName(FaultCause::Link), "link");
+    assert_string_equal(faultCauseName(FaultCause::SyncGroup), "sync_group");
+    assert_string_equal(faultCauseName(FaultCause::Quorum), "quorum");
+    assert_string_equal((FaultSet{FaultCause::Send, FaultCause::Link}).toString().c_str(),
+                        "link, send");
     assert_string_equal(fieldName(PeerDifference::Field::ChecksumForm), "checksum_form");
     assert_string_equal(fieldName(PeerDifference::Field::Owner), "owner");
 }

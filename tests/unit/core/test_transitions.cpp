@@ -39,13 +39,6 @@ struct Row {
     long long deadlineUs; // next deadline after the event, from the event's time
 };
 
-Event linkDown() {
-    return LinkChanged{false, IpAddress()};
-}
-Event linkUp() {
-    return LinkChanged{true, ourSource()};
-}
-
 const std::vector<Row>& rows() {
     static const std::vector<Row> table = {
         // RFC 9568 §6.4.1 Initialize.
@@ -93,21 +86,29 @@ const std::vector<Row>& rows() {
          advert("192.0.2.10", 254).event(), "send(255) announce(5)", State::Master, kSecond / 2},
         {"owner_shutdown_resigns_without_removing_vips", 255, true, From::Master, 500ms, Shutdown{},
          "send(0) state(MASTER>INIT shutdown)", State::Initialize, kNone},
-        // FAULT (DESIGN.md §10; keepalived K1).
+        // FAULT (DESIGN.md §5, §10; keepalived K1): the causes of the binding.
         {"fault_startup_without_usable_link", 100, true, From::InitializeNoLink, 0s, Startup{},
-         "state(INIT>FAULT link_down)", State::Fault, kNone},
+         "state(INIT>FAULT fault[link])", State::Fault, kNone},
         {"fault_owner_startup_without_usable_link", 255, true, From::InitializeNoLink, 0s,
-         Startup{}, "state(INIT>FAULT link_down)", State::Fault, kNone},
+         Startup{}, "state(INIT>FAULT fault[link])", State::Fault, kNone},
         {"fault_link_down_in_backup", 100, true, From::Backup, 1s, linkDown(),
-         "state(BACKUP>FAULT link_down)", State::Fault, kNone},
-        {"fault_link_down_in_master_resigns_then_releases", 100, true, From::Master, 500ms,
-         linkDown(), "send(0) remove state(MASTER>FAULT link_down)", State::Fault, kNone},
-        {"fault_owner_link_down_resigns_without_removing_vips", 255, true, From::Master, 500ms,
-         linkDown(), "send(0) state(MASTER>FAULT link_down)", State::Fault, kNone},
+         "state(BACKUP>FAULT fault[link])", State::Fault, kNone},
+        // Without a link no advert leaves: no priority 0 is tried (core/fault.h kSilencingFaults).
+        {"fault_link_down_in_master_releases_without_resigning", 100, true, From::Master, 500ms,
+         linkDown(), "remove state(MASTER>FAULT fault[link])", State::Fault, kNone},
+        {"fault_owner_link_down_keeps_its_addresses", 255, true, From::Master, 500ms, linkDown(),
+         "state(MASTER>FAULT fault[link])", State::Fault, kNone},
+        // A cause that leaves adverts able to leave: priority 0 first (DESIGN.md §5).
+        {"fault_join_in_master_resigns_then_releases", 100, true, From::Master, 500ms,
+         BindingChanged{{FaultCause::Join}, ourSource(), false},
+         "send(0) remove state(MASTER>FAULT fault[join])", State::Fault, kNone},
         {"fault_link_up_enters_backup_with_fresh_timer", 100, true, From::Fault, 10s, linkUp(),
-         "state(FAULT>BACKUP link_up)", State::Backup, kMdi100},
-        {"fault_owner_link_up_enters_master_at_once", 255, true, From::Fault, 10s, linkUp(),
-         "send(255) announce(5) state(FAULT>MASTER link_up)", State::Master, kSecond},
+         "state(FAULT>BACKUP fault_cleared)", State::Backup, kMdi100},
+        {"fault_owner_link_up_enters_master_at_once", 255, true, From::Fault, 10s, linkUp(true),
+         "send(255) announce(5) state(FAULT>MASTER fault_cleared)", State::Master, kSecond},
+        {"fault_link_up_without_source_stays_fault", 100, true, From::Fault, 10s,
+         BindingChanged{{FaultCause::Source}, IpAddress(), false}, "causes(link>source)",
+         State::Fault, kNone},
         {"fault_ignores_adverts", 100, true, From::Fault, 1s, advert("192.0.2.10", 150).event(),
          "drop(not_listening)", State::Fault, kNone},
         {"fault_runs_no_timer", 100, true, From::Fault, 10s, std::nullopt, "", State::Fault, kNone},
@@ -146,13 +147,13 @@ void runRow(void** state) {
     case From::InitializeNoLink:
         break;
     case From::Initialize:
-        (void)r.handle(linkUp(), kT0);
+        (void)r.handle(linkUp(inst.priority == 255), kT0);
         break;
     case From::Backup:
         r = started(inst);
         break;
     case From::Master:
-        if (inst.isOwner())
+        if (inst.priority == 255)
             r = started(inst);
         else
             r = master(inst, base);

@@ -128,6 +128,38 @@ static void unicast_instance_drops_non_peer(void**) {
     expectAccepted(inst, advert("192.0.2.11", 150).destination("192.0.2.9").event());
 }
 
+// DESIGN.md §10: IPv4 unicast adverts need TTL 255 unless unicast_min_ttl relaxes it; IPv6
+// unicast hop limits are not checked (keepalived sends 64).
+static void unicast_ipv4_needs_ttl_255_unless_relaxed(void**) {
+    config::Instance inst = instance(100);
+    inst.unicastPeers = {ip("192.0.2.10")};
+    auto b = advert("192.0.2.10", 150).destination("192.0.2.9");
+    b.meta.hopLimit = 64;
+    expectDropped(inst, b.event(), "drop(bad_ttl)", DropReason::BadTtl);
+    b.meta.hopLimit = 254;
+    expectDropped(inst, b.event(), "drop(bad_ttl)", DropReason::BadTtl);
+    inst.unicastMinTtl = 254; // one router in between
+    expectAccepted(inst, b.event());
+    b.meta.hopLimit = 253;
+    expectDropped(inst, b.event(), "drop(bad_ttl)", DropReason::BadTtl);
+}
+
+static void unicast_ipv6_takes_any_hop_limit(void**) {
+    config::Instance inst = instance(100);
+    inst.family = Family::V6;
+    inst.addresses = {Prefix{ip("fe80::100"), 128}};
+    inst.unicastPeers = {ip("fe80::10")};
+    auto b = advert("fe80::10", 150).destination("fe80::9");
+    b.decoded.advert.family = Family::V6;
+    b.decoded.advert.addresses = {ip("fe80::100")};
+    b.meta.hopLimit = 64;
+    VirtualRouter r(inst);
+    (void)r.handle(BindingChanged{{}, ip("fe80::9"), false}, kT0);
+    (void)r.handle(Startup{}, kT0);
+    (void)r.handle(b.event(), kT0 + 1s);
+    assert_int_equal(r.counters().advertsIn, 1);
+}
+
 static void own_advert_is_dropped(void**) {
     expectDropped(instance(100), advert("192.0.2.9", 150).event(), "drop(own_advert)",
                   DropReason::OwnAdvert);
@@ -135,7 +167,7 @@ static void own_advert_is_dropped(void**) {
 
 static void own_advert_follows_source_address_change(void**) {
     VirtualRouter r = started(instance(100));
-    (void)r.handle(LinkChanged{true, ip("192.0.2.77")}, kT0);
+    (void)r.handle(BindingChanged{{}, ip("192.0.2.77"), false}, kT0);
     assert_string_equal(render(r.handle(advert("192.0.2.77", 150).event(), kT0 + 1s)).c_str(),
                         "drop(own_advert)");
     (void)r.handle(advert("192.0.2.9", 150).event(), kT0 + 1s);
@@ -177,6 +209,8 @@ int main() {
         cmocka_unit_test(multicast_instance_drops_unicast_advert),
         cmocka_unit_test(unicast_instance_drops_multicast_advert),
         cmocka_unit_test(unicast_instance_drops_non_peer),
+        cmocka_unit_test(unicast_ipv4_needs_ttl_255_unless_relaxed),
+        cmocka_unit_test(unicast_ipv6_takes_any_hop_limit),
         cmocka_unit_test(own_advert_is_dropped),
         cmocka_unit_test(own_advert_follows_source_address_change),
         cmocka_unit_test(not_listening_before_startup_is_counted),

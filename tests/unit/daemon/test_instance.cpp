@@ -3,10 +3,13 @@
 // into at the kernel boundary, and when.
 #include "daemon/instance.h"
 
+#include "daemon/status.h"
+
 #include "common/log.h"
 #include "ctl/json.h"
 #include "proto/advert.h"
 
+#include "fakes.h"
 #include "unit_test.h"
 
 #include <cerrno>
@@ -16,75 +19,9 @@
 
 using namespace hafd;
 using namespace hafd::daemon;
+using namespace hafd::daemon::test;
 
 namespace {
-
-struct Sent {
-    std::vector<uint8_t> message;
-    IpAddress source, destination;
-    uint32_t egress;
-};
-
-// What reached the fakes, in order: "advert", "+", "-", "announce".
-using Order = std::vector<std::string>;
-
-// Queues while `batching` (as SocketSender during a timer pass) and reports on flush().
-struct FakeSender : AdvertSender {
-    std::vector<Sent> sent; // what left, in order
-    int result = 0;
-    bool batching = false;
-    Order* order = nullptr;
-    std::vector<std::pair<Sent, SendReport*>> queued;
-    void send(std::span<const uint8_t> m, const IpAddress& s, const IpAddress& d, uint32_t e,
-              SendReport& report) override {
-        Sent one{{m.begin(), m.end()}, s, d, e};
-        if (batching) {
-            queued.emplace_back(std::move(one), &report);
-            return;
-        }
-        flush();
-        leave(one, report);
-    }
-    void flush() override {
-        auto q = std::move(queued);
-        queued.clear();
-        for (auto& [one, report] : q)
-            leave(one, *report);
-    }
-    void leave(const Sent& one, SendReport& report) {
-        sent.push_back(one);
-        order->push_back("advert");
-        report.advertSent(one.destination, result);
-    }
-};
-
-struct FakeVips : VipManager {
-    std::vector<std::pair<char, uint32_t>> calls; // ('+'|'-', ifindex)
-    unsigned newlyAdded = 1;
-    Order* order = nullptr;
-    Result<unsigned> install(uint32_t ifindex, std::span<const Prefix>) override {
-        calls.push_back({'+', ifindex});
-        order->push_back("+");
-        return newlyAdded;
-    }
-    Result<void> remove(uint32_t ifindex, std::span<const Prefix>) override {
-        calls.push_back({'-', ifindex});
-        order->push_back("-");
-        return {};
-    }
-};
-
-struct FakeAnnouncer : Announcer {
-    std::vector<TimePoint> rounds; // the scheduler time of each round
-    TimePoint* clock = nullptr;
-    Order* order = nullptr;
-    int announce(uint32_t, const proto::MacAddress&, std::span<const IpAddress> vips,
-                 bool) override {
-        rounds.push_back(*clock);
-        order->push_back("announce");
-        return static_cast<int>(vips.size());
-    }
-};
 
 std::vector<std::string> gLog;
 void captureSink(log::Level, std::string_view m) {
@@ -122,8 +59,10 @@ struct Rig {
         b.vipIfindex = 2;
         b.mac = {2, 0, 0, 0, 0, 1};
         b.sender = &sender;
+        b.faults = {};
+        b.source = *IpAddress::parse("192.0.2.1");
         instance->bind(b);
-        instance->handle(core::LinkChanged{true, *IpAddress::parse("192.0.2.1")}, now);
+        instance->handle(core::BindingChanged{b.faults, b.source, false}, now);
         instance->handle(core::Startup{}, now);
     }
     // Advances the clock to the next armed deadline and fires it, batching the adverts of the
@@ -252,23 +191,81 @@ void vips_lost_while_master_are_restored_and_logged_only_if_missing(void**) {
     log::setSink(nullptr);
 }
 
-void failed_sends_are_counted_always_and_logged_once_per_streak(void**) {
+// DESIGN.md §5: adverts that fail for one interval (a firewall dropping them: EPERM) are the
+// fault cause "send": the master releases its VIPs, without a priority-0 advert. Failures are
+// counted always and logged once per streak. Probes (VRID 0) go out once a second; the first
+// that leaves brings the instance back to BACKUP.
+void failed_sends_fault_the_master_until_a_probe_leaves(void**) {
     Rig r(baseConfig());
     r.becomeMaster();
     gLog.clear();
     log::setSink(captureSink);
-    r.sender.result = -EADDRNOTAVAIL;
+    r.sender.result = -EPERM;
+    r.sender.sent.clear();
     const TimePoint from = r.now;
-    while (r.now < from + 1s)
+    while (r.instance->router().state() == core::State::Master && r.now < from + 1s)
         r.step();
+    assert_int_equal(static_cast<int>(r.instance->router().state()),
+                     static_cast<int>(core::State::Fault));
+    assert_true(r.instance->router().faults() == core::FaultSet{core::FaultCause::Send});
+    // The adverts at +100 and +200 ms failed: one interval of failures.
+    assert_int_equal((r.now - from).count(), 200'000);
+    assert_int_equal(r.vips.calls.back().first, '-');
+    assert_false(r.instance->vipsInstalled());
+    for (const auto& s : r.sender.sent)
+        assert_int_equal(decodeSent(s).advert.priority, 150); // no priority 0 was tried
     assert_int_equal(logged("sending advert"), 1);
+    assert_int_equal(logged("MASTER -> FAULT (fault: send)"), 1);
+    // A probe a second later fails too; the next one leaves.
+    r.sender.sent.clear();
+    while (r.sender.sent.empty() && r.now < from + 2s)
+        r.step(); // (a wake-up may find nothing due: the scheduler moves its timer lazily)
+    assert_true(r.now == from + 1200ms);
+    assert_int_equal(r.sender.sent.size(), 1);
+    assert_int_equal(decodeSent(r.sender.sent[0]).advert.vrid, 0);
     r.sender.result = 0;
-    r.step();
-    r.step();
+    while (r.sender.sent.size() < 2 && r.now < from + 3s)
+        r.step();
+    assert_true(r.now == from + 2200ms);
+    assert_int_equal(static_cast<int>(r.instance->router().state()),
+                     static_cast<int>(core::State::Backup));
     assert_int_equal(logged("adverts leave again"), 1);
+    assert_int_equal(logged("FAULT -> BACKUP (fault_cleared)"), 1);
     log::setSink(nullptr);
-    const auto st = r.instance->status(r.now);
-    assert_true(st.counters.at("send_errors") >= 9);
+    const auto st = instanceStatus(*r.instance, r.now);
+    assert_int_equal(st.counters.at("send_errors"), 3);
+    assert_int_equal(st.faultsRaised.at("send"), 1);
+}
+
+// DESIGN.md §5: a VIP install the kernel refuses is retried 10, 40 and 160 ms later; then the
+// instance resigns (priority 0 first), releases and goes to FAULT for "vips".
+void install_failure_is_retried_then_faults_vips(void**) {
+    Rig r(baseConfig());
+    r.vips.installFails = true;
+    r.becomeMaster();
+    const TimePoint claimed = r.now;
+    r.sender.sent.clear();
+    while (r.instance->router().state() == core::State::Master && r.now < claimed + 1s)
+        r.step();
+    assert_int_equal(static_cast<int>(r.instance->router().state()),
+                     static_cast<int>(core::State::Fault));
+    assert_int_equal((r.now - claimed).count(), 210'000);
+    int installs = 0;
+    for (const auto& c : r.vips.calls)
+        installs += c.first == '+';
+    assert_int_equal(installs, 4);
+    assert_int_equal(r.vips.calls.back().first, '-');
+    assert_int_equal(decodeSent(r.sender.sent.back()).advert.priority, 0);
+    const auto st = instanceStatus(*r.instance, r.now);
+    assert_true(st.faults == std::vector<std::string>{"vips"});
+    assert_int_equal(st.counters.at("vip_install_failures"), 4);
+    // The cause clears after its hold-down: BACKUP, with nothing installed.
+    r.vips.installFails = false;
+    while (r.instance->router().state() == core::State::Fault && r.now < claimed + 2s)
+        r.step();
+    assert_true(r.now == claimed + 1210ms);
+    assert_int_equal(static_cast<int>(r.instance->router().state()),
+                     static_cast<int>(core::State::Backup));
 }
 
 void one_log_line_per_transition(void**) {
@@ -286,7 +283,7 @@ void status_survives_the_json_round_trip(void**) {
     r.becomeMaster();
     ctl::Status st;
     st.version = "test";
-    st.instances.push_back(r.instance->status(r.now));
+    st.instances.push_back(instanceStatus(*r.instance, r.now));
     ctl::Status back;
     std::string error;
     assert_true(ctl::parseStatusReply(ctl::formatStatusReply(st), back, error));
@@ -309,7 +306,8 @@ int main() {
         cmocka_unit_test(unicast_sends_one_advert_per_peer_checksummed_for_it),
         cmocka_unit_test(shutdown_of_a_master_sends_priority_zero_and_removes_vips),
         cmocka_unit_test(vips_lost_while_master_are_restored_and_logged_only_if_missing),
-        cmocka_unit_test(failed_sends_are_counted_always_and_logged_once_per_streak),
+        cmocka_unit_test(failed_sends_fault_the_master_until_a_probe_leaves),
+        cmocka_unit_test(install_failure_is_retried_then_faults_vips),
         cmocka_unit_test(one_log_line_per_transition),
         cmocka_unit_test(status_survives_the_json_round_trip),
     };

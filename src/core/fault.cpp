@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/fault.h"
+
+namespace hafd::core {
+
+const char* faultCauseName(FaultCause cause) {
+    switch (cause) {
+    case FaultCause::Link:
+        return "link";
+    case FaultCause::Source:
+        return "source";
+    case FaultCause::Join:
+        return "join";
+    case FaultCause::Vips:
+        return "vips";
+    case FaultCause::Send:
+        return "send";
+    case FaultCause::Track:
+        return "track";
+    case FaultCause::SyncGroup:
+        return "sync_group";
+    case FaultCause::Maintenance:
+        return "maintenance";
+    case FaultCause::Quorum:
+        return "quorum";
+    }
+    return "?";
+}
+
+std::string FaultSet::toString() const {
+    std::string s;
+    for (std::size_t i = 0; i < kFaultCauseCount; ++i) {
+        const auto c = static_cast<FaultCause>(i);
+        if (has(c))
+            s += (s.empty() ? "" : ", ") + std::string(faultCauseName(c));
+    }
+    return s;
+}
+
+} // namespace hafd::core

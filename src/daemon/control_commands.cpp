@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemon/control_commands.h"
+
+namespace hafd::daemon {
+
+const ControlCommands::Command ControlCommands::kCommands[] = {
+    {"status", &ControlCommands::status},
+    {"reload", &ControlCommands::reload},
+};
+
+void ControlCommands::handle(const std::string& line, const ControlServer::Responder& reply) {
+    std::string error;
+    const auto request = ctl::parseRequest(line, error);
+    if (!request) {
+        reply.send(ctl::formatErrorReply(error));
+        return;
+    }
+    for (const Command& c : kCommands)
+        if (c.name == request->command) {
+            (this->*c.run)(*request, reply);
+            return;
+        }
+    reply.send(ctl::formatErrorReply("unknown command '" + request->command + "'"));
+}
+
+void ControlCommands::status(const ctl::Request&, const ControlServer::Responder& reply) {
+    reply.send(ctl::formatStatusReply(target_.status()));
+}
+
+void ControlCommands::reload(const ctl::Request&, const ControlServer::Responder& reply) {
+    if (target_.stopping()) {
+        reply.send(ctl::formatErrorReply("hafd is shutting down"));
+        return;
+    }
+    reply.send(ctl::formatVerdictReply(target_.reload("hafctl reload")));
+}
+
+} // namespace hafd::daemon

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemon/kernel_events.h"
+
+#include "common/log.h"
+#include "io/loop.h"
+
+#include <cstring>
+#include <vector>
+
+namespace hafd::daemon {
+
+KernelEvents::KernelEvents(io::LinkMonitor& monitor, io::NetlinkClient& netlink, LinkTable& links,
+                           const Instances& instances, NetlinkVips& vips, StaleVips& stale,
+                           Scheduler& scheduler, std::function<void(TimePoint)> changed)
+    : monitor_(monitor), netlink_(netlink), links_(links), instances_(instances), vips_(vips),
+      stale_(stale), changed_(std::move(changed)), resyncTimer_(scheduler, [this](TimePoint now) {
+          resync(now);
+          changed_(now);
+      }) {}
+
+void KernelEvents::reindex() {
+    byVip_.clear();
+    for (const auto& i : instances_)
+        if (const uint32_t ifindex = i->binding().vipIfindex)
+            for (const auto& p : i->config().addresses)
+                byVip_[{ifindex, p.address}] = i.get();
+}
+
+Instance* KernelEvents::instanceWith(uint32_t ifindex, const IpAddress& address) const {
+    const auto it = byVip_.find({ifindex, address});
+    return it == byVip_.end() ? nullptr : it->second;
+}
+
+bool KernelEvents::ours(const io::AddressInfo& a) const {
+    if (a.installedByHafd())
+        return true;
+    const io::LinkInfo* link = links_.find(a.ifindex);
+    return link && vips_.recorded(link->name, a.prefix);
+}
+
+void KernelEvents::onReadable() {
+    std::vector<io::NetlinkEvent> events;
+    const int n = monitor_.read(events);
+    if (n < 0) {
+        log::error("netlink monitor: %s", std::strerror(-n));
+        return;
+    }
+    const TimePoint now = io::monotonicNow();
+    bool resyncNeeded = false;
+    for (const auto& e : events) {
+        if (std::holds_alternative<io::ResyncEvent>(e)) {
+            resyncNeeded = true;
+        } else if (const auto* l = std::get_if<io::LinkEvent>(&e)) {
+            if (l->removed)
+                links_.removeLink(l->link.ifindex);
+            else
+                links_.upsertLink(l->link);
+        } else if (const auto* a = std::get_if<io::AddressEvent>(&e)) {
+            if (a->removed)
+                removed(*a, now);
+            else
+                added(a->address, now);
+        }
+    }
+    if (resyncNeeded)
+        resync(now);
+    changed_(now);
+}
+
+void KernelEvents::added(const io::AddressInfo& a, TimePoint now) {
+    links_.addAddress(a);
+    stale_.onAddressAdded(a, [&](const std::string&, const Prefix& vip) {
+        const Instance* i = instanceWith(a.ifindex, vip.address);
+        return i && i->router().state() == core::State::Master;
+    });
+    if (!ours(a))
+        return; // an operator's address (an owner's VIP among them) is never touched
+    Instance* i = instanceWith(a.ifindex, a.prefix.address);
+    if (i && i->router().state() != core::State::Master)
+        i->handle(core::StrayVips{{a.prefix}}, now);
+}
+
+void KernelEvents::removed(const io::AddressEvent& e, TimePoint now) {
+    links_.removeAddress(e.address);
+    // Our own removals (IPv4 carries our port id) are expected; anything else that takes a VIP
+    // from a master is put back (the instance logs it if the VIP really was gone).
+    if (e.requesterPortId != 0 && e.requesterPortId == netlink_.portId())
+        return;
+    Instance* i = instanceWith(e.address.ifindex, e.address.prefix.address);
+    if (i && i->router().state() == core::State::Master)
+        i->handle(core::VipsLost{}, now);
+}
+
+void KernelEvents::resyncSoon() {
+    if (!resyncTimer_.armed())
+        resyncTimer_.arm(io::monotonicNow());
+}
+
+// The table is rebuilt from a fresh dump; every master checks that its VIPs are still there, and
+// every other instance removes what it should not hold.
+void KernelEvents::resync(TimePoint now) {
+    auto links = netlink_.dumpLinks();
+    auto addresses = netlink_.dumpAddresses();
+    if (!links || !addresses) {
+        log::error("netlink re-dump: %s",
+                   (!links ? links.error() : addresses.error()).message().c_str());
+        return;
+    }
+    log::info("netlink: re-read links and addresses");
+    links_.reset(std::move(*links), std::move(*addresses));
+    for (const auto& i : instances_) {
+        if (i->router().state() == core::State::Master) {
+            i->handle(core::VipsLost{}, now);
+            continue;
+        }
+        const uint32_t ifindex = i->binding().vipIfindex;
+        if (ifindex == 0)
+            continue;
+        std::vector<Prefix> stray;
+        for (const auto& a : links_.addresses(ifindex))
+            if (instanceWith(ifindex, a.prefix.address) == i.get() && ours(a))
+                stray.push_back(a.prefix);
+        if (!stray.empty())
+            i->handle(core::StrayVips{std::move(stray)}, now);
+    }
+}
+
+} // namespace hafd::daemon

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// Link and address changes from the kernel (the netlink monitor, io/link_monitor.h): applied to
+// the daemon's picture (LinkTable), then turned into events for the routers (DESIGN.md §3, §5):
+// - a VIP removed behind a master's back: core::VipsLost (it is put back);
+// - a VIP hafd installed (IFA_PROTO or the record) appearing where its instance is not master:
+//   core::StrayVips (a backup removes it);
+// - an address an earlier run left, showing up now: StaleVips;
+// - lost events (ENOBUFS), or a VIP batch whose outcome the kernel left unknown: a fresh dump,
+//   after which every master checks its VIPs and every other instance looks for strays.
+// After each batch the daemon re-binds the instances (`changed`).
+#pragma once
+
+#include "common/time.h"
+#include "daemon/binder.h"
+#include "daemon/io_ports.h"
+#include "daemon/links.h"
+#include "daemon/scheduler.h"
+#include "daemon/stale_vips.h"
+#include "io/link_monitor.h"
+#include "io/netlink.h"
+
+#include <functional>
+#include <map>
+#include <utility>
+
+namespace hafd::daemon {
+
+class KernelEvents {
+public:
+    KernelEvents(io::LinkMonitor& monitor, io::NetlinkClient& netlink, LinkTable& links,
+                 const Instances& instances, NetlinkVips& vips, StaleVips& stale,
+                 Scheduler& scheduler, std::function<void(TimePoint)> changed);
+
+    // The monitor's socket is readable.
+    void onReadable();
+    // Re-reads links and addresses once the actions under way are done.
+    void resyncSoon();
+    // Rebuilds the index of VIPs by (interface, address): after instances or bindings changed.
+    void reindex();
+
+private:
+    void resync(TimePoint now);
+    void added(const io::AddressInfo& a, TimePoint now);
+    void removed(const io::AddressEvent& e, TimePoint now);
+    // Whether hafd installed `a`: marked IFA_PROTO hafd, or in the record.
+    bool ours(const io::AddressInfo& a) const;
+    // The instance with VIP `address` on interface `ifindex`, or null.
+    Instance* instanceWith(uint32_t ifindex, const IpAddress& address) const;
+
+    io::LinkMonitor& monitor_;
+    io::NetlinkClient& netlink_;
+    LinkTable& links_;
+    const Instances& instances_;
+    NetlinkVips& vips_;
+    StaleVips& stale_;
+    std::function<void(TimePoint)> changed_;
+    Scheduler::Timer resyncTimer_;
+    std::map<std::pair<uint32_t, IpAddress>, Instance*> byVip_;
+};
+
+} // namespace hafd::daemon

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemon/status.h"
+
+#include "core/fault.h"
+
+namespace hafd::daemon {
+
+namespace {
+
+std::vector<std::string> causes(core::FaultSet faults) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < core::kFaultCauseCount; ++i)
+        if (faults.has(static_cast<core::FaultCause>(i)))
+            out.emplace_back(core::faultCauseName(static_cast<core::FaultCause>(i)));
+    return out;
+}
+
+} // namespace
+
+ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now) {
+    const auto& cfg = instance.config();
+    const auto& router = instance.router();
+    const auto& c = router.counters();
+    const auto& rec = instance.record();
+    ctl::InstanceStatus s;
+    s.name = cfg.name;
+    s.interface = cfg.interface;
+    s.vrid = cfg.vrid;
+    s.family = cfg.family == Family::V4 ? "ipv4" : "ipv6";
+    s.version = static_cast<uint32_t>(cfg.version);
+    s.mode = cfg.isUnicast() ? "unicast" : "multicast";
+    s.state = core::stateName(router.state());
+    if (router.state() == core::State::Fault || router.state() == core::State::Initialize)
+        s.faults = causes(router.faults());
+    s.owner = router.owner();
+    s.priority = router.priority();
+    s.basePriority = cfg.priority;
+    s.advertInterval = toSeconds(router.advertisementInterval());
+    s.masterAdverInterval = toSeconds(router.masterAdverInterval());
+    s.masterDownInterval = toSeconds(router.masterDownInterval());
+    if (!router.sourceAddress().isUnspecified())
+        s.source = router.sourceAddress().toString();
+    s.checksumForm = proto::checksumFormName(cfg.checksum);
+    for (const auto& p : cfg.addresses)
+        s.vips.push_back(p.toString());
+    s.vipsInstalled = instance.vipsInstalled();
+    for (const auto* t : rec.transitions())
+        s.lastTransitions.push_back({core::stateName(t->change.from), core::stateName(t->change.to),
+                                     core::reasonName(t->change.reason),
+                                     t->change.to == core::State::Fault
+                                         ? causes(t->change.faults)
+                                         : std::vector<std::string>(),
+                                     toSeconds(now - t->at)});
+    s.counters = {{"adverts_in", c.advertsIn},
+                  {"adverts_out", c.advertsOut},
+                  {"transitions", c.transitions},
+                  {"became_master", c.becameMaster},
+                  {"priority_zero_in", c.priorityZeroIn},
+                  {"priority_zero_out", c.priorityZeroOut},
+                  {"send_errors", rec.sendErrors},
+                  {"vip_install_failures", c.vipInstallFailures},
+                  {"vip_remove_failures", rec.vipRemoveFailures},
+                  {"stray_vips_removed", rec.strayVipsRemoved},
+                  {"announcements", rec.announcements}};
+    for (std::size_t i = 0; i < core::kFaultCauseCount; ++i)
+        s.faultsRaised[core::faultCauseName(static_cast<core::FaultCause>(i))] = c.faultsRaised[i];
+    for (std::size_t i = 0; i < proto::kDropReasonCount; ++i)
+        s.drops[proto::dropReasonName(static_cast<proto::DropReason>(i))] = c.drops[i];
+    for (const auto& p : rec.peers()) {
+        ctl::PeerStatus ps;
+        ps.address = p.address.toString();
+        ps.priority = p.advert.priority;
+        ps.version = static_cast<uint32_t>(p.advert.version);
+        ps.advertInterval = p.advert.intervalCs / 100.0;
+        ps.checksumForm = proto::checksumFormName(p.form);
+        for (const auto& a : p.advert.addresses)
+            ps.addresses.push_back(a.toString());
+        ps.lastSeenSecondsAgo = toSeconds(now - p.lastSeen);
+        s.peers.push_back(std::move(ps));
+    }
+    return s;
+}
+
+ctl::SocketStatus socketStatus(const Socket& socket) {
+    ctl::SocketStatus ss;
+    ss.interface = socket.socket().ifname();
+    ss.family = socket.socket().family() == Family::V4 ? "ipv4" : "ipv6";
+    ss.received = socket.received;
+    ss.joined = socket.joined();
+    ss.joinFailures = socket.joinFailures;
+    for (std::size_t r = 0; r < proto::kDropReasonCount; ++r)
+        if (socket.drops[r])
+            ss.drops[proto::dropReasonName(static_cast<proto::DropReason>(r))] = socket.drops[r];
+    ss.drops["unknown_vrid"] = socket.unknownVrid;
+    return ss;
+}
+
+} // namespace hafd::daemon

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+// What `hafctl status` shows (ctl/status.h), from the daemon's running objects: an instance's
+// router, binding and record, and an advert socket's counters.
+#pragma once
+
+#include "common/time.h"
+#include "ctl/status.h"
+#include "daemon/instance.h"
+#include "daemon/sockets.h"
+
+namespace hafd::daemon {
+
+ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now);
+ctl::SocketStatus socketStatus(const Socket& socket);
+
+} // namespace hafd::daemon

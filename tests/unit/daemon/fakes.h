@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+// Hand-written fakes of the daemon's ports (daemon/ports.h) that record what they were asked
+// (STYLE.md habit 6), shared by the daemon's unit tests.
+#pragma once
+
+#include "daemon/ports.h"
+
+#include <cerrno>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hafd::daemon::test {
+
+struct Sent {
+    std::vector<uint8_t> message;
+    IpAddress source, destination;
+    uint32_t egress;
+};
+
+// What reached the fakes, in order: "advert", "+", "-", "announce".
+using Order = std::vector<std::string>;
+
+// Queues while `batching` (as SocketSender during a timer pass) and reports on flush().
+struct FakeSender : AdvertSender {
+    std::vector<Sent> sent; // what left, in order
+    int result = 0;
+    bool batching = false;
+    Order* order = nullptr;
+    std::vector<std::pair<Sent, SendReport*>> queued;
+    void send(std::span<const uint8_t> m, const IpAddress& s, const IpAddress& d, uint32_t e,
+              SendReport& report) override {
+        Sent one{{m.begin(), m.end()}, s, d, e};
+        if (batching) {
+            queued.emplace_back(std::move(one), &report);
+            return;
+        }
+        flush();
+        leave(one, report);
+    }
+    void flush() override {
+        auto q = std::move(queued);
+        queued.clear();
+        for (auto& [one, report] : q)
+            leave(one, *report);
+    }
+    void setBatching(bool on) override { batching = on; }
+    void leave(const Sent& one, SendReport& report) {
+        sent.push_back(one);
+        if (order)
+            order->push_back("advert");
+        report.advertSent(one.destination, result);
+    }
+};
+
+struct FakeVips : VipManager {
+    std::vector<std::pair<char, uint32_t>> calls; // ('+'|'-', ifindex)
+    unsigned newlyAdded = 1;
+    bool installFails = false; // as the kernel refusing: EACCES with IPv6 disabled
+    Order* order = nullptr;
+    Result<unsigned> install(uint32_t ifindex, std::span<const Prefix>) override {
+        calls.push_back({'+', ifindex});
+        if (order)
+            order->push_back("+");
+        if (installFails)
+            return Unexpected{Error{"2001:db8::51/128: Permission denied"}};
+        return newlyAdded;
+    }
+    Result<unsigned> remove(uint32_t ifindex, std::span<const Prefix> vips) override {
+        calls.push_back({'-', ifindex});
+        if (order)
+            order->push_back("-");
+        return static_cast<unsigned>(vips.size());
+    }
+};
+
+struct FakeAnnouncer : Announcer {
+    std::vector<TimePoint> rounds; // the scheduler time of each round
+    TimePoint* clock = nullptr;
+    Order* order = nullptr;
+    int announce(uint32_t, const proto::MacAddress&, std::span<const IpAddress> vips,
+                 bool) override {
+        rounds.push_back(clock ? *clock : TimePoint{});
+        if (order)
+            order->push_back("announce");
+        return static_cast<int>(vips.size());
+    }
+};
+
+// One advert channel whose join the test controls (joinResult: 0 or -errno).
+struct FakeChannel : AdvertChannel {
+    FakeSender fake;
+    int joinResult = 0;
+    bool isJoined = false;
+    int joins = 0;
+    AdvertSender& sender() override { return fake; }
+    int joinGroup() override {
+        ++joins;
+        isJoined = joinResult == 0;
+        return joinResult;
+    }
+    bool joined() const override { return isJoined; }
+};
+
+} // namespace hafd::daemon::test
