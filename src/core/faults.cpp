@@ -54,6 +54,10 @@ void VirtualRouter::on(const AdvertSent& e, TimePoint now, Actions& out) {
 // install them serves (virtual_router.h).
 void VirtualRouter::on(const VipsInstalled& e, TimePoint now, Actions& out) {
     if (e.ok) {
+        // A retry that worked: the VIPs are announced now (the daemon announces nothing it
+        // failed to install).
+        if (vipAttempts_ > 0 && state_ == State::Master)
+            out.emplace_back(Announce{instance_.announce.count});
         vipAttempts_ = 0;
         vipRetryAt_.reset();
         vipFaults_ = 0;

@@ -14,7 +14,9 @@
 //   after them), VipsInstalled (every InstallVips and ChangeVips addition). From them the router
 //   raises and clears its own causes (DESIGN.md §5):
 //   * vips: a failed install is retried kVipRetries times, kVipRetryFirst after the failure and
-//     four times longer each time (10, 40, 160 ms); when the last retry fails too, the router
+//     four times longer each time (10, 40, 160 ms), and a retry that works is followed by
+//     Announce (the daemon skips announcing VIPs whose install failed, so that no neighbour is
+//     pointed at a node that does not hold them); when the last retry fails too, the router
 //     resigns (priority 0 first) and goes to Fault. The cause clears after a hold-down
 //     (kVipsHoldFirst, doubling with each consecutive vips fault up to kVipsHoldMax; reset by
 //     a successful install), and the router returns to Backup to try again when elected.

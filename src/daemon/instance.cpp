@@ -79,7 +79,12 @@ void Instance::execute(const core::Action& action, TimePoint now, bool restoring
                    [&](const core::InstallVips&) { installVips(restoring); },
                    [&](const core::RemoveVips&) { removeVips(); },
                    [&](const core::ChangeVips& c) { changeVips(c, now); },
-                   [&](const core::Announce& a) { startAnnouncing(a.count, vipAddresses_, now); },
+                   [&](const core::Announce& a) {
+                       // Never point neighbours at VIPs this node failed to install (an owner's are
+                       // always there).
+                       if (!installFailed_ || router_.owner())
+                           startAnnouncing(a.count, vipAddresses_, now);
+                   },
                    [&](const core::StateChanged& c) { logTransition(c, now); },
                    [&](const core::FaultCausesChanged& c) {
                        log::notice("instance %s: still FAULT, causes now %s (were %s)",
@@ -155,11 +160,13 @@ void Instance::installVips(bool restoring) {
     if (binding_.vipIfindex == 0) {
         log::error("instance %s: cannot install VIPs: interface %s is not present", name().c_str(),
                    config().interface.c_str());
+        installFailed_ = true;
         results_.emplace_back(core::VipsInstalled{false});
         return;
     }
     auto r = vips_.install(binding_.vipIfindex, config().addresses);
     vipsOn_ = binding_.vipIfindex;
+    installFailed_ = !r.ok();
     results_.emplace_back(core::VipsInstalled{r.ok()});
     if (!r)
         log::error("instance %s: installing VIPs: %s", name().c_str(), r.error().message.c_str());
@@ -233,9 +240,12 @@ void Instance::changeVips(const core::ChangeVips& c, TimePoint now) {
     if (c.added.empty())
         return;
     auto r = vips_.install(vipsOn_, c.added);
+    installFailed_ = !r.ok();
     results_.emplace_back(core::VipsInstalled{r.ok()});
-    if (!r)
+    if (!r) {
         log::error("instance %s: installing VIPs: %s", name().c_str(), r.error().message.c_str());
+        return; // announced once a retry works (core: VipsInstalled)
+    }
     std::vector<IpAddress> added;
     for (const auto& p : c.added)
         added.push_back(p.address);

@@ -75,7 +75,8 @@ private:
     unsigned announceRoundsLeft_ = 0;
     std::vector<IpAddress> vipAddresses_; // the configured VIPs without prefix lengths
     std::vector<IpAddress> announceList_; // the VIPs the burst under way announces
-    uint32_t vipsOn_ = 0; // the interface the VIPs were installed on; 0: not installed
+    uint32_t vipsOn_ = 0;        // the interface the VIPs were installed on; 0: not installed
+    bool installFailed_ = false; // the last install failed: nothing is announced until one works
     std::optional<std::pair<uint32_t, Prefix>> vmacSourceOn_; // Binding::vmacSource, where
     std::size_t announceOffset_ = 0;                          // VIPs of the round already sent
     uint64_t sendErrorStreak_ = 0;                            // since the last successful send

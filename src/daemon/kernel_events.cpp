@@ -51,10 +51,12 @@ void KernelEvents::onReadable() {
         if (std::holds_alternative<io::ResyncEvent>(e)) {
             resyncNeeded = true;
         } else if (const auto* l = std::get_if<io::LinkEvent>(&e)) {
-            if (l->removed)
+            if (l->removed) {
                 links_.removeLink(l->link.ifindex);
-            else
+            } else {
                 links_.upsertLink(l->link);
+                stale_.onLink(l->link, held());
+            }
         } else if (const auto* a = std::get_if<io::AddressEvent>(&e)) {
             if (a->removed)
                 removed(*a, now);
@@ -67,12 +69,17 @@ void KernelEvents::onReadable() {
     changed_(now);
 }
 
+StaleVips::Held KernelEvents::held() const {
+    return [this](const std::string& ifname, const Prefix& vip) {
+        const io::LinkInfo* link = links_.find(ifname);
+        const Instance* i = link ? instanceWith(link->ifindex, vip.address) : nullptr;
+        return i && i->router().state() == core::State::Master;
+    };
+}
+
 void KernelEvents::added(const io::AddressInfo& a, TimePoint now) {
     links_.addAddress(a);
-    stale_.onAddressAdded(a, [&](const std::string&, const Prefix& vip) {
-        const Instance* i = instanceWith(a.ifindex, vip.address);
-        return i && i->router().state() == core::State::Master;
-    });
+    stale_.onAddressAdded(a, held());
     if (!ours(a))
         return; // an operator's address (an owner's VIP among them) is never touched
     Instance* i = instanceWith(a.ifindex, a.prefix.address);

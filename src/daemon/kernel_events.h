@@ -42,6 +42,8 @@ private:
     void resync(TimePoint now);
     void added(const io::AddressInfo& a, TimePoint now);
     void removed(const io::AddressEvent& e, TimePoint now);
+    // Whether an instance holds a VIP as master now (for StaleVips).
+    StaleVips::Held held() const;
     // Whether hafd installed `a`: marked IFA_PROTO hafd, or in the record.
     bool ours(const io::AddressInfo& a) const;
     // The instance with VIP `address` on interface `ifindex`, or null.

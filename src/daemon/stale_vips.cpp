@@ -63,6 +63,17 @@ void StaleVips::onAddressAdded(const io::AddressInfo& address, const Held& held)
         vips_.record(link->name, address.prefix);
 }
 
+void StaleVips::onLink(const io::LinkInfo& link, const Held& held) {
+    if (pending_.empty())
+        return;
+    std::vector<io::AddressInfo> found;
+    for (const auto& a : links_.addresses(link.ifindex))
+        if (pending_.contains({link.name, a.prefix}))
+            found.push_back(a);
+    for (const auto& a : found)
+        onAddressAdded(a, held);
+}
+
 bool StaleVips::remove(uint32_t ifindex, const std::vector<Prefix>& prefixes, const char* why) {
     const io::LinkInfo* link = links_.find(ifindex);
     const std::string ifname = link ? link->name : std::to_string(ifindex);

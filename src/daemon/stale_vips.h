@@ -38,6 +38,9 @@ public:
     // An address appeared: if an earlier run left it there (a pending record entry) and no
     // instance holds it now, it goes.
     void onAddressAdded(const io::AddressInfo& address, const Held& held);
+    // A link appeared or was renamed: the pending entries of its name are looked for among its
+    // addresses (a renamed interface keeps them and announces none).
+    void onLink(const io::LinkInfo& link, const Held& held);
 
     std::size_t pending() const { return pending_.size(); }
 

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """Sends crafted VRRP packets from inside a test namespace (run with `ip netns exec`).
 
-Usage: inject.py FAMILY SOURCE VRID PRIORITY VIP COUNT VARIANT...
+Usage: inject.py FAMILY SOURCE VRID PRIORITY VIP COUNT [to=ADDR,MAC] [ttl=N] VARIANT...
 FAMILY: v4 | v6. VARIANT: good, truncated, ttl, checksum, version, type, count_long, count_short,
 zero_count, zero_interval, v2 (a VRRPv2 advert), padded. COUNT packets of each variant leave eth0
-for the VRRP group, from SOURCE (this node's address or link-local).
+for the VRRP group (or, with to=, unicast to ADDR at Ethernet address MAC), from SOURCE (this
+node's address or link-local), with TTL / hop limit 255 (variant "ttl": 254; ttl=N: N).
 """
 import socket
 import struct
@@ -68,17 +69,19 @@ def message(fam, variant, vrid, prio, vip, src, dst):
 def main():
     fam, src, vrid, prio, vip, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
     mac = get_if_hwaddr("eth0")
+    options = dict(a.split("=", 1) for a in sys.argv[7:] if "=" in a)
+    to = options["to"].split(",") if "to" in options else None
     frames = []
-    for variant in sys.argv[7:]:
-        hops = 254 if variant == "ttl" else 255
+    for variant in [a for a in sys.argv[7:] if "=" not in a]:
+        hops = int(options.get("ttl", 254 if variant == "ttl" else 255))
         if fam == "v4":
-            dst = "224.0.0.18"
+            dst, dmac = to if to else ("224.0.0.18", "01:00:5e:00:00:12")
             msg = message(fam, variant, vrid, prio, vip, src, dst)
-            frame = Ether(src=mac, dst="01:00:5e:00:00:12") / IP(src=src, dst=dst, ttl=hops, proto=112, tos=0xc0) / Raw(msg)
+            frame = Ether(src=mac, dst=dmac) / IP(src=src, dst=dst, ttl=hops, proto=112, tos=0xc0) / Raw(msg)
         else:
-            dst = "ff02::12"
+            dst, dmac = to if to else ("ff02::12", "33:33:00:00:00:12")
             msg = message(fam, variant, vrid, prio, vip, src, dst)
-            frame = Ether(src=mac, dst="33:33:00:00:00:12") / IPv6(src=src, dst=dst, hlim=hops, nh=112, tc=0xc0) / Raw(msg)
+            frame = Ether(src=mac, dst=dmac) / IPv6(src=src, dst=dst, hlim=hops, nh=112, tc=0xc0) / Raw(msg)
         frames += [frame] * count
     sendp(frames, iface="eth0", inter=0.005, verbose=False)
 

@@ -524,9 +524,9 @@ def check(condition, message):
 # --- keepalived as a peer ---------------------------------------------------------------------
 
 def keepalived_conf(name, family, vrid, priority, interval, vips, version=3, unicast_src=None,
-                    unicast_peers=(), password=None, extra=""):
+                    unicast_peers=(), password=None, extra="", state="BACKUP"):
     """A keepalived 2.2.7 VRRP-only configuration for one instance named "vi"."""
-    lines = ["global_defs {", f"  router_id {name}", "}", "vrrp_instance vi {", "  state BACKUP", "  interface eth0",
+    lines = ["global_defs {", f"  router_id {name}", "}", "vrrp_instance vi {", f"  state {state}", "  interface eth0",
              f"  virtual_router_id {vrid}", f"  priority {priority}", f"  version {version}",
              f"  advert_int {interval:g}"]
     if password:

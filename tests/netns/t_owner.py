@@ -23,5 +23,6 @@ with Lab("owner") as lab:
     check(took < 1.5, f"owner took {took:.2f}s to become master")
     pkts = cap.stop()
     check(adverts(pkts, src=advert_source(a, fam), prio=255), "no priority-255 adverts")
+    check(a.instance("vi")["owner"] is True, "the owner of its addresses is not shown as owner")
     a.hafd_proc.stop()
     check(a.has(c.vip), "hafd removed an owner's own address on exit")

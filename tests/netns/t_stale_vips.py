@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 # params: v4 v6
 # SPDX-License-Identifier: Apache-2.0
-"""VIPs left on the interface by a kill -9 are removed when hafd starts again; an address the
-operator added by hand is left alone."""
+"""VIPs left on the interface by a kill -9 are removed when hafd starts again, also when the file
+no longer lists that instance (the runtime directory's record says what the killed run held);
+an address the operator added by hand is left alone."""
 import signal
-from lab import Lab, Cluster, param, check, wait_until
+from lab import Lab, Cluster, hafd_conf, param, check, wait_until
 
 with Lab("stale") as lab:
     fam = param()
@@ -23,3 +24,15 @@ with Lab("stale") as lab:
     check(not any(a.has(v) for v in c.vips), f"stale VIPs still on n1: {a.addresses()}")
     check(a.has(own), "the operator's own address was removed")
     check(c.holders() == [b], "n2 should hold the VIP alone")
+
+    # The file no longer lists "vi" (a node taken out of the cluster): its VIP, left by a kill -9,
+    # still goes at the next start.
+    a.hafd_proc.stop()
+    c.start(0, priority=200)
+    c.wait_master(a)
+    a.hafd_proc.stop(signal.SIGKILL)
+    check(a.has(c.vip), "the killed master should still carry its VIP")
+    a.hafd(conf="instances = ();\n")
+    wait_until("the leftover removed", lambda: not any(a.has(v) for v in c.vips), 5)
+    check(a.has(own), "the operator's own address was removed")
+    check("stale VIP" in a.hafd_proc.log_text(), "no log line about the stale VIP")

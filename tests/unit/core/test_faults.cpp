@@ -45,8 +45,9 @@ void install_retry_that_succeeds_keeps_master(void**) {
     VirtualRouter r = master(instance(), t);
     (void)r.handle(VipsInstalled{false}, t);
     assert_string_equal(tick(r, t + 10ms).c_str(), "install");
-    assert_string_equal(step(r, VipsInstalled{true}, t + 10ms).c_str(), "");
+    assert_string_equal(step(r, VipsInstalled{true}, t + 10ms).c_str(), "announce(5)");
     assert_true(r.state() == State::Master);
+    assert_string_equal(step(r, VipsInstalled{true}, t + 20ms).c_str(), ""); // nothing pending
     assert_int_equal(deadlineIn(r, t + 10ms), 990'000); // the next advert, no retry
 }
 

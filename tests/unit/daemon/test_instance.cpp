@@ -256,6 +256,8 @@ void install_failure_is_retried_then_faults_vips(void**) {
     assert_int_equal(installs, 4);
     assert_int_equal(r.vips.calls.back().first, '-');
     assert_int_equal(decodeSent(r.sender.sent.back()).advert.priority, 0);
+    // Nothing was announced for VIPs that were never installed.
+    assert_true(r.announcer.rounds.empty());
     const auto st = instanceStatus(*r.instance, r.now);
     assert_true(st.faults == std::vector<std::string>{"vips"});
     assert_int_equal(st.counters.at("vip_install_failures"), 4);
