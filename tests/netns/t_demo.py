@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 # timeout: 90
 # SPDX-License-Identifier: Apache-2.0
-"""scripts/demo as a new user runs it: three nodes, a visible failover with its measured time on
-the wire, a clean exit, and nothing left behind (namespaces, processes, files)."""
+"""scripts/demo as a new user runs it: three nodes, visible failovers with their measured times on
+the wire (kill -9, SIGTERM, a master whose adverts a firewall drops and which goes FAULT 'send'),
+a client that lost no more pings than those outages explain, a clean exit, and nothing left
+behind (namespaces, processes, files)."""
 import glob
 import os
 import re
@@ -20,10 +22,23 @@ print(r.stdout[-4000:], r.stderr[-2000:])
 check(r.returncode == 0, f"scripts/demo exited {r.returncode}")
 for event in ("kill -9", "SIGTERM"):
     check(event in r.stdout, f"the demo does not show the {event} failover")
-times = re.findall(r"lb2 claimed the VIP: ([0-9.]+) ms", r.stdout)
-check(len(times) == 2, "the demo did not print both measured failover times")
-check(float(times[0]) < 341.4 + 50 and float(times[1]) < 41.4 + 50, f"failover times {times}")
-check("0% packet loss" in r.stdout or "packets transmitted" in r.stdout, "no ping summary")
+times = [float(t) for t in re.findall(r"lb[23] claimed the VIP: ([0-9.]+) ms", r.stdout)]
+check(len(times) == 3, f"the demo did not print the three measured failover times: {times}")
+bounds = [341.4, 41.4, 360.9]  # Master_Down_Interval (150), Skew_Time (150), MDI (100)
+check(all(t < b + 50 for t, b in zip(times, bounds)), f"failover times {times}")
+check("fault: send" in r.stdout, "the demo does not show lb2 in FAULT for 'send'")
+m = re.search(r"(\d+) packets transmitted, (\d+) received.*time (\d+)ms", r.stdout)
+check(m is not None, "no ping summary")
+sent, received, ms = int(m.group(1)), int(m.group(2)), int(m.group(3))
+lost = sent - received
+# One ping every 10 ms for the whole demo: the client really pinged throughout ...
+check(sent >= 0.3 * ms / 10, f"{sent} pings in {ms} ms: the client did not ping every 10 ms")
+# ... and lost no more than the measured outages explain (the time on the wire from the old
+# master's last advert to the new one's GARP; a killed hafd's kernel still answers for its
+# VIP, so the client may lose fewer). More would be an outage the demo does not show.
+explained = sum(times) / 10
+print(f"client: {sent} sent, {lost} lost; the measured outages explain at most {explained:.0f}")
+check(lost <= explained + 10, f"{lost} pings lost, {explained:.0f} explained by the failovers")
 ns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
 check("hafd-demo-" not in ns, f"namespaces left behind:\n{ns}")
 procs = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
