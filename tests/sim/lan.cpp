@@ -103,6 +103,10 @@ void Lan::setPriority(std::size_t i, uint8_t priority) {
     execute(i, nodes_[i].router->handle(core::PriorityChanged{priority}, now_));
 }
 
+void Lan::setFault(std::size_t i, core::FaultCause cause, bool present) {
+    execute(i, nodes_[i].router->handle(core::FaultChanged{cause, present}, now_));
+}
+
 void Lan::partition(const std::vector<std::vector<std::size_t>>& groups) {
     for (std::size_t g = 0; g < groups.size(); ++g)
         for (std::size_t i : groups[g])

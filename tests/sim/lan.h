@@ -64,6 +64,8 @@ public:
     void linkDown(std::size_t i);
     void linkUp(std::size_t i);
     void setPriority(std::size_t i, uint8_t priority);
+    // A fault cause of a later feature (maintenance, track...) appears or goes on node i.
+    void setFault(std::size_t i, core::FaultCause cause, bool present);
     // Node i's adverts fail at its own socket (a firewall rule on the node): its router learns
     // each failure (core::AdvertSent) and nothing reaches the wire; unblocked, the next advert
     // or probe leaves and is reported.

@@ -179,6 +179,24 @@ static void master_that_cannot_send_releases_before_backup_claims(void**) {
     assertCodecClean(lan);
 }
 
+// DESIGN.md §5: a master entering FAULT while adverts still leave resigns with priority 0, so
+// the next backup takes over after its Skew_Time, not its Master_Down_Interval.
+static void master_entering_fault_hands_over_after_skew_time(void**) {
+    Lan lan = threeRouters();
+    converge(lan);
+    const TimePoint at = lan.now();
+    lan.setFault(2, core::FaultCause::Maintenance, true);
+    assert_true(lan.state(2) == State::Fault);
+    assert_false(lan.holds(2));
+    const auto took = lan.runUntil([&] { return lan.holds(1); }, 10s);
+    assert_true(took.has_value());
+    assert_true(*took - at <= skew(150) + kLatency);
+    lan.setFault(2, core::FaultCause::Maintenance, false);
+    assert_true(lan.state(2) == State::Backup);
+    assert_true(lan.runUntil([&] { return isMaster(lan, 2); }, 10s).has_value());
+    assertCodecClean(lan);
+}
+
 static void lowered_priority_hands_over(void**) {
     Lan lan = threeRouters();
     converge(lan);
@@ -228,6 +246,7 @@ int main() {
         cmocka_unit_test(nopreempt_keeps_current_master),
         cmocka_unit_test(link_failure_on_master_fails_over_and_recovers),
         cmocka_unit_test(master_that_cannot_send_releases_before_backup_claims),
+        cmocka_unit_test(master_entering_fault_hands_over_after_skew_time),
         cmocka_unit_test(lowered_priority_hands_over),
         cmocka_unit_test(partition_gives_two_masters_and_heal_gives_one),
     };
