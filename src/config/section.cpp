@@ -297,16 +297,6 @@ const Key& Section::key(std::string_view name) const {
     return *k;
 }
 
-int64_t Section::integer(std::string_view name) const {
-    const Key& k = key(name);
-    assert(k.type == Type::Int);
-    if (const Node* n = find(name))
-        return n->integer;
-    int64_t v = 0;
-    std::from_chars(k.defaultValue.data(), k.defaultValue.data() + k.defaultValue.size(), v);
-    return v;
-}
-
 double Section::seconds(std::string_view name) const {
     const Key& k = key(name);
     assert(k.type == Type::Seconds);
@@ -315,32 +305,6 @@ double Section::seconds(std::string_view name) const {
     double v = 0;
     std::from_chars(k.defaultValue.data(), k.defaultValue.data() + k.defaultValue.size(), v);
     return v;
-}
-
-bool Section::boolean(std::string_view name) const {
-    const Key& k = key(name);
-    assert(k.type == Type::Bool);
-    if (const Node* n = find(name))
-        return n->boolean;
-    return k.defaultValue == "true";
-}
-
-std::string Section::string(std::string_view name) const {
-    const Key& k = key(name);
-    assert(k.type == Type::String);
-    if (const Node* n = find(name))
-        return n->text;
-    return std::string(k.defaultValue);
-}
-
-std::vector<std::string> Section::argv(std::string_view name) const {
-    [[maybe_unused]] const Key& k = key(name);
-    assert(k.type == Type::Command);
-    std::vector<std::string> out;
-    if (const Node* n = find(name); n != nullptr && ok(name))
-        for (const Node& e : n->children)
-            out.push_back(e.text);
-    return out;
 }
 
 std::vector<const Node*> Section::entries(std::string_view name) const {

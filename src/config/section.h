@@ -26,6 +26,7 @@ public:
     Section(const Node& group, std::span<const Key> keys, std::string path, Reporter& report);
 
     const Node& node() const { return group_; }
+    std::span<const Key> keys() const { return keys_; }
     const std::string& path() const { return path_; }
     // `instances["web"].vrid`, or just the name at the top level.
     std::string pathOf(std::string_view name) const;
@@ -38,16 +39,12 @@ public:
     // The setting's line, or the group's when it is absent.
     int line(std::string_view name) const;
 
-    // The value, or the default when absent. Precondition: the key exists with that type and
-    // ok(name); a required setting is also present.
-    int64_t integer(std::string_view name) const;
+    // The number of seconds as written (the rules quote it), or the default when absent.
+    // Precondition: a Seconds key with a value for a default, and ok(name).
     double seconds(std::string_view name) const;
-    bool boolean(std::string_view name) const;
-    std::string string(std::string_view name) const;
-    // A StringList's entries that passed their checks, in file order (none when absent).
+    // A StringList's entries that passed their checks, in file order (none when absent): what
+    // readFields() reads, and the builders judge further.
     std::vector<const Node*> entries(std::string_view name) const;
-    // A Command's argv; empty when absent or reported.
-    std::vector<std::string> argv(std::string_view name) const;
 
 private:
     const Key& key(std::string_view name) const;
