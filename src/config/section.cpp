@@ -53,6 +53,12 @@ std::string plural(std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// `auth = { enabled = false; }`: a group turned off promises nothing.
+bool turnedOff(const Node& n) {
+    const Node* enabled = n.kind == Node::Kind::Group ? n.find("enabled") : nullptr;
+    return enabled != nullptr && enabled->kind == Node::Kind::Bool && !enabled->boolean;
+}
+
 } // namespace
 
 std::string describeNode(const Node& n) {
@@ -88,6 +94,8 @@ Section::Section(const Node& group, std::span<const Key> keys, std::string path,
         }
         if (!checkSetting(n, *k, report))
             bad_.insert(n.name);
+        else if (!k->active && !turnedOff(n))
+            report.warning(n, pathOf(n.name), std::string(kInactive));
     }
     for (const Key& k : keys_) {
         if (k.required && find(k.name) == nullptr) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The schema walk: one group of the file checked against its table in schema.cpp. It reports
 // unknown settings (with a "did you mean"), wrong types, values out of range or not among the
-// choices, failed value checks and missing required settings, then serves each setting's value
-// or its default to the builder. Internal to config/.
+// choices, failed value checks and missing required settings, and warns about each setting this
+// release parses and validates without acting on it (Key::active); then it serves values to the
+// builder. Internal to config/.
 #pragma once
 
 #include "config/node.h"
@@ -61,5 +62,10 @@ private:
 // "an integer (5)", "a string (\"x\")", "a group": what was found where something else was
 // expected.
 std::string describeNode(const Node& n);
+
+// The warning, at the setting, for each inactive setting a file sets: the file must not promise
+// what the daemon does not do. One per setting written, not per setting inside it.
+inline constexpr std::string_view kInactive =
+    "not active in this release: parsed and validated only";
 
 } // namespace hafd::config

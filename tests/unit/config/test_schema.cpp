@@ -4,11 +4,13 @@
 #include "config/config.h"
 #include "config/load.h"
 #include "config/schema.h"
+#include "config/section.h"
 #include "config_test.h"
 #include "proto/advert.h"
 
 #include "unit_test.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -118,6 +120,8 @@ void man_page_documents_every_setting(void**) {
         if (!s.defaultValue.empty() && body.find("default " + s.defaultValue) == std::string::npos)
             fail_msg("man/hafd.conf.5: %s should say 'default %s'", s.path.c_str(),
                      s.defaultValue.c_str());
+        if (!s.active && body.find("Not active in this release") == std::string::npos)
+            fail_msg("man/hafd.conf.5: %s should say 'Not active in this release'", s.path.c_str());
     }
     for (const auto& [path, entry] : entries)
         if (!known.contains(path))
@@ -317,6 +321,41 @@ void every_loadable_file_describes_itself(void**) {
     assert_true(files >= 20);
 }
 
+// A setting whose row is inactive earns a warning where it is set: one for the setting, none for
+// the settings inside it, none for a group turned off with enabled = false. Only the top level
+// and an instance have such rows.
+void inactive_settings_warn_where_they_are_set(void**) {
+    const LoadResult r = loadFile(test::dataPath("good/sections.conf"));
+    std::set<std::string> warned;
+    for (const Diagnostic& d : r.diagnostics) {
+        assert_false(d.isError());
+        if (d.message == kInactive)
+            warned.insert(d.setting);
+    }
+    // sections.conf sets every top-level section, and its instances every instance group.
+    for (const Key& k : rootKeys())
+        if (warned.contains(std::string(k.name)) == k.active)
+            fail_msg("%s: %s", k.name.data(), k.active ? "warned, but active" : "no warning");
+    for (const Key& k : instanceKeys()) {
+        bool found = false;
+        for (const char* instance : {"web", "db", "legacy"})
+            found = found || warned.contains("instances[\"" + std::string(instance) + "\"]." +
+                                             std::string(k.name));
+        if (found == k.active)
+            fail_msg("instances.%s: %s", k.name.data(), k.active ? "warned, but active" : "none");
+    }
+    assert_false(warned.contains("instances[\"legacy\"].auth")); // auth = { enabled = false; }
+    for (const SettingInfo& s : describeSchema()) {
+        const std::size_t dots =
+            static_cast<std::size_t>(std::count(s.path.begin(), s.path.end(), '.'));
+        if (!s.active && dots > (s.path.starts_with("instances.") ? 1U : 0U))
+            fail_msg("%s: only top-level and instance settings are marked inactive",
+                     s.path.c_str());
+    }
+    assert_true(formatSchema().find("checks\n    list of groups; not active in this release\n") !=
+                std::string::npos);
+}
+
 void required_settings_have_no_default(void**) {
     for (const SettingInfo& s : describeSchema())
         if (s.required)
@@ -335,6 +374,7 @@ int main() {
         cmocka_unit_test(section_defaults_match_the_types),
         cmocka_unit_test(describe_prints_every_setting),
         cmocka_unit_test(every_loadable_file_describes_itself),
+        cmocka_unit_test(inactive_settings_warn_where_they_are_set),
         cmocka_unit_test(required_settings_have_no_default),
     };
     return cmocka_run_group_tests_name("config-schema", tests, nullptr, nullptr);

@@ -6,6 +6,7 @@
 // production, and chown to nobody (65534) makes the foreign-owner cases; as another user, the
 // test trusts that user and skips those cases.
 #include "config/load.h"
+#include "config/section.h"
 #include "hostcheck/host_checks.h"
 
 #include "unit_test.h"
@@ -269,10 +270,12 @@ instances = (
                                    {"@GOOD@", good},
                                    {"@DIR@", gDir}});
     const config::LoadResult r = config::loadString(text, "host.conf");
-    for (const Diagnostic& d : r.diagnostics)
+    // Only that auth, fence, checks, track and notify are not active in this release.
+    for (const Diagnostic& d : r.diagnostics) {
         print_message("%s\n", d.toString().c_str());
+        assert_string_equal(d.message.c_str(), std::string(config::kInactive).c_str());
+    }
     assert_true(r.ok());
-    assert_true(r.diagnostics.empty());
     for (const auto severity : {Diagnostic::Severity::Warning, Diagnostic::Severity::Error}) {
         const auto found = checkHost(*r.config, severity, owners());
         const std::string e = severity == Diagnostic::Severity::Error ? "" : "warning: ";
