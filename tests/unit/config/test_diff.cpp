@@ -18,7 +18,7 @@ using Names = std::vector<std::string>;
 
 const char* const kBase = R"(
 auth = { keys = ( { id = 1; file = "/etc/hafd/key1"; }, { id = 2; file = "/etc/hafd/key2"; } );
-         active_key = 1; };
+         active_key = 1; mode = "permissive"; };
 checks = ( { name = "nginx"; exec = [ "/usr/bin/pgrep", "nginx" ]; },
            { name = "api"; tcp = "127.0.0.1:80"; } );
 instances = (
@@ -121,6 +121,7 @@ void each_setting_is_named(void**) {
         {"web", [](Instance& i) { i.tracks.pop_back(); }, {"track"}, {}},
         {"web", [](Instance& i) { i.notify.edit().master.argv = {"/bin/m"}; }, {"notify"}, {}},
         {"web", [](Instance& i) { i.auth.reset(); }, {"auth"}, {}},
+        {"web", [](Instance& i) { i.auth->mode = AuthMode::ReceiveOnly; }, {"auth"}, {}},
         {"web",
          [](Instance& i) {
              i.priority = 1;
@@ -298,11 +299,12 @@ void peer_visible_changes(void**) {
                                        i.auth->mode = AuthMode::ReceiveOnly;
                                    })) == (Names{"auth"}));
     // Adding a key, or going from enforce to permissive, changes nothing on the wire.
-    assert_true(peerVisibleChanges(web, after(web,
-                                              [](Instance& i) {
-                                                  i.auth->keys.push_back({3, "/k3", {}});
-                                                  i.auth->mode = AuthMode::Permissive;
-                                              }))
+    const Instance enforcing = after(web, [](Instance& i) { i.auth->mode = AuthMode::Enforce; });
+    assert_true(peerVisibleChanges(enforcing, after(enforcing,
+                                                    [](Instance& i) {
+                                                        i.auth->keys.push_back({3, "/k3", {}});
+                                                        i.auth->mode = AuthMode::Permissive;
+                                                    }))
                     .empty());
     assert_true(peerVisibleChanges(web, after(web, [](Instance& i) {
                                        i.addresses.pop_back();

@@ -226,7 +226,8 @@ void auth_choices_are_config_names(void**) {
 // The sections' table defaults are the ones config.h's types start with.
 void section_defaults_match_the_types(void**) {
     const LoadResult r = loadString(
-        "auth = { keys = ( { id = 1; file = \"/k\"; } ); active_key = 1; };\n"
+        "auth = { keys = ( { id = 1; file = \"/k\"; } ); active_key = 1;\n"
+        "         mode = \"permissive\"; };\n"
         "cluster = { nodes = ( { name = \"a\"; address = \"192.0.2.1\"; },\n"
         "                      { name = \"b\"; address = \"192.0.2.2\"; },\n"
         "                      { name = \"q\"; address = \"192.0.2.3\"; witness = true; } );\n"
@@ -245,6 +246,7 @@ void section_defaults_match_the_types(void**) {
     Auth auth;
     auth.keys.push_back({1, "/k", {}});
     auth.activeKey = 1;
+    auth.mode = AuthMode::Permissive; // the default, enforce, is refused for now
     assert_true(c.auth == auth);
     Cluster cluster;
     cluster.nodes = c.cluster->nodes;
