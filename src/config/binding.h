@@ -5,8 +5,9 @@
 // (Boxed) or a list of groups. Lists and optional groups have rules between their entries or a
 // presence to decide, so the builders read them; everything else is read by readFields(). The
 // tables of every struct share one Key type, so the struct travels as a void pointer: each row
-// records the struct it binds to (Key::owner), a table that mixes structs does not compile, and
-// readFields() checks the struct it is given. Internal to config/.
+// records the struct it binds to (Key::owner), a custom part for another struct does not
+// compile, and readFields() (and a unit test) check that a table binds one struct. Internal to
+// config/.
 #pragma once
 
 #include "config/boxed.h"
@@ -140,9 +141,9 @@ bool sameField(const T& a, const T& b) {
     }
 }
 
-// A table that binds one row to another struct than the rest fails to compile: this has no
-// definition and is not constexpr.
-void rowsOfOneTableBindOneStruct();
+// A custom part of a row that takes another struct than the row's field belongs to fails to
+// compile: this has no definition and is not constexpr.
+void customPartsTakeTheRowsStruct();
 
 namespace binding {
 
@@ -220,11 +221,16 @@ constexpr Key Key::identity() const {
     return k;
 }
 
+template <typename S>
+constexpr Key Key::of() const {
+    if (owner != &kOwner<S>)
+        customPartsTakeTheRowsStruct();
+    return *this;
+}
+
 template <auto P>
 constexpr Key Key::identityBy(std::string_view n) const {
-    if (owner != &kOwner<binding::StructOf<P>>)
-        rowsOfOneTableBindOneStruct();
-    Key k = *this;
+    Key k = of<binding::StructOf<P>>();
     k.sameIdentity = &binding::sameBy<P>;
     k.identityName = n;
     return k;
@@ -232,27 +238,21 @@ constexpr Key Key::identityBy(std::string_view n) const {
 
 template <auto F>
 constexpr Key Key::readWith() const {
-    if (owner != &kOwner<binding::Object<F>>)
-        rowsOfOneTableBindOneStruct();
-    Key k = *this;
+    Key k = of<binding::Object<F>>();
     k.read = &binding::readVia<F>;
     return k;
 }
 
 template <auto F>
 constexpr Key Key::printWith() const {
-    if (owner != &kOwner<binding::Object<F>>)
-        rowsOfOneTableBindOneStruct();
-    Key k = *this;
+    Key k = of<binding::Object<F>>();
     k.print = &binding::printVia<F>;
     return k;
 }
 
 template <auto F>
 constexpr Key Key::shownWhen() const {
-    if (owner != &kOwner<binding::Object<F>>)
-        rowsOfOneTableBindOneStruct();
-    Key k = *this;
+    Key k = of<binding::Object<F>>();
     k.shown = &binding::when<F>;
     return k;
 }

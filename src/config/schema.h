@@ -181,6 +181,9 @@ struct Key {
     bool identityChanges(const void* a, const void* b) const;
 
 private:
+    // This row, which must be bound to S already.
+    template <typename S>
+    constexpr Key of() const;
     template <typename F>
     constexpr Key with(F f) const {
         Key k = *this;
