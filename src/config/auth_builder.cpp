@@ -1,27 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/auth_builder.h"
 
+#include "config/binding.h"
 #include "config/builder_util.h"
 #include "config/format.h"
 #include "config/schema.h"
 #include "config/section.h"
 
-#include <cmath>
 #include <map>
 
 namespace hafd::config {
 
 namespace {
 
-AuthMode modeOf(const std::string& name) {
-    for (const auto m : {AuthMode::Enforce, AuthMode::Permissive, AuthMode::ReceiveOnly})
-        if (name == authModeName(m))
-            return m;
-    return AuthMode::Enforce; // the schema's choices are the names (a unit test says so)
-}
-
-AntiReplay antiReplayOf(const std::string& name) {
-    return name == antiReplayName(AntiReplay::Monotonic) ? AntiReplay::Monotonic : AntiReplay::Time;
+// A file must never promise security the daemon does not deliver: until adverts and heartbeats
+// are signed and verified, "enforce" (the default) would be such a promise.
+void refuseEnforce(const Section& s, const Auth& auth, Reporter& report) {
+    if (!s.ok("mode") || auth.mode != AuthMode::Enforce)
+        return;
+    const bool written = s.present("mode");
+    reportAt(report, s, Diagnostic::Severity::Error, "mode",
+             std::string(written ? "\"enforce\"" : "\"enforce\" (the default)") +
+                 " cannot be honoured yet: this release neither signs nor verifies adverts; " +
+                 (written ? "use" : "set mode =") +
+                 " \"permissive\" or \"receive-only\" until it does");
 }
 
 } // namespace
@@ -36,7 +38,7 @@ AuthDraft buildAuth(const Node* group, const std::string& path, Reporter& report
     const std::size_t errorsBefore = report.errors();
     const Section s(*group, authKeys(), path, report);
 
-    if (s.ok("enabled") && !s.boolean("enabled")) {
+    if (const Node* enabled = s.find("enabled"); enabled && s.ok("enabled") && !enabled->boolean) {
         d.disabled = true;
         if (group->children.size() > 1)
             reportAt(report, s, Diagnostic::Severity::Warning, "enabled",
@@ -45,6 +47,7 @@ AuthDraft buildAuth(const Node* group, const std::string& path, Reporter& report
     }
 
     Auth auth;
+    readFields(s, auth, report);
     // Keys by id; every id read, even from an entry with a bad file, so that active_key is
     // judged against what the operator meant.
     std::map<int64_t, const Node*> ids;
@@ -64,7 +67,9 @@ AuthDraft buildAuth(const Node* group, const std::string& path, Reporter& report
             idsComplete = false;
             continue;
         }
-        const int64_t id = k.integer("id");
+        AuthKey key;
+        readFields(k, key, report);
+        const int64_t id = key.id;
         const auto [it, added] = ids.try_emplace(id, k.find("id"));
         if (!added) {
             reportAt(report, k, Diagnostic::Severity::Error, "id",
@@ -74,15 +79,14 @@ AuthDraft buildAuth(const Node* group, const std::string& path, Reporter& report
         }
         if (!k.ok("file"))
             continue;
-        auth.keys.push_back({static_cast<uint8_t>(id), k.string("file"),
-                             whereOf(report, *k.find("file"), k.pathOf("file"))});
+        key.where = whereOf(report, *k.find("file"), k.pathOf("file"));
+        auth.keys.push_back(std::move(key));
     }
 
     if (!s.present("active_key")) {
         report.error(*group, s.pathOf("active_key"), "missing required setting");
     } else if (s.ok("active_key")) {
-        const int64_t active = s.integer("active_key");
-        auth.activeKey = static_cast<uint8_t>(active);
+        const int64_t active = auth.activeKey;
         if (idsComplete && !ids.empty() && !ids.contains(active)) {
             std::vector<std::string> defined;
             for (const auto& [id, node] : ids)
@@ -93,10 +97,7 @@ AuthDraft buildAuth(const Node* group, const std::string& path, Reporter& report
         }
     }
 
-    if (s.ok("mode"))
-        auth.mode = modeOf(s.string("mode"));
-    if (s.ok("anti_replay"))
-        auth.antiReplay = antiReplayOf(s.string("anti_replay"));
+    refuseEnforce(s, auth, report);
     if (s.present("time_window") && s.ok("time_window")) {
         const double w = s.seconds("time_window");
         if (!isWhole(w))
@@ -105,8 +106,8 @@ AuthDraft buildAuth(const Node* group, const std::string& path, Reporter& report
         else if (auth.antiReplay == AntiReplay::Monotonic)
             reportAt(report, s, Diagnostic::Severity::Warning, "time_window",
                      "only applies with anti_replay = \"time\"; ignored");
-        else
-            auth.timeWindow = static_cast<unsigned>(std::lround(w));
+        if (!isWhole(w) || auth.antiReplay == AntiReplay::Monotonic)
+            auth.timeWindow = 0; // derived where it is used, or none
     }
     if (report.errors() == errorsBefore)
         d.auth = std::move(auth);

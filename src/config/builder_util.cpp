@@ -11,24 +11,6 @@ Where whereOf(const Reporter& report, const Node& n, std::string setting) {
     return {report.file(n.file), n.line, std::move(setting)};
 }
 
-const Node& groupOrEmpty(const Section& s, std::string_view name, Node& empty) {
-    empty = Node{};
-    empty.file = s.node().file;
-    empty.line = s.node().line;
-    const Node* n = s.find(name);
-    return n != nullptr && s.ok(name) ? *n : empty;
-}
-
-Command commandOf(const Section& s, std::string_view name, const Reporter& report) {
-    Command c;
-    const Node* n = s.find(name);
-    if (n == nullptr || !s.ok(name))
-        return c;
-    c.argv = s.argv(name);
-    c.where = whereOf(report, *n, s.pathOf(name));
-    return c;
-}
-
 void reportAt(Reporter& report, const Section& s, Diagnostic::Severity severity,
               std::string_view name, std::string message) {
     const Node* n = s.find(name);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Small helpers the section builders share: locations, optional groups, commands, list entry
-// paths. Internal to config/.
+// Small helpers the section builders share: locations, messages, list entry paths. Internal to
+// config/.
 #pragma once
 
 #include "config/config.h"
@@ -18,13 +18,6 @@ namespace hafd::config {
 
 // Where `n` stands, as a config type records it, for the setting path `setting`.
 Where whereOf(const Reporter& report, const Node& n, std::string setting);
-
-// The group setting `name` of `s`, or `empty` (given `s`'s file and line) when it is absent or
-// was reported. `empty` must outlive whatever uses the result.
-const Node& groupOrEmpty(const Section& s, std::string_view name, Node& empty);
-
-// The Command of setting `name` of `s`: empty when absent or reported. Its Where is the list's.
-Command commandOf(const Section& s, std::string_view name, const Reporter& report);
 
 // A problem about setting `name` of `s`: at the setting (in the file that holds it) or, when it
 // is absent, at the group.

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/check_builder.h"
 
+#include "config/binding.h"
 #include "config/builder_util.h"
 #include "config/format.h"
 #include "config/schema.h"
-#include "config/value_checks.h"
 
 #include <algorithm>
 #include <map>
@@ -38,9 +38,8 @@ public:
     }
 
     CheckDraft build() && {
+        readFields(s_, d_.check, report_);
         d_.nameOk = s_.ok("name");
-        if (d_.nameOk)
-            d_.check.name = s_.string("name");
         kind();
         timing();
         return std::move(d_);
@@ -73,52 +72,35 @@ private:
             error("file_pattern", "only applies with file");
         if (!s_.ok(name) || !s_.ok("role_pattern") || !s_.ok("file_pattern"))
             return;
+        // The table read the kind's settings; which one is written says what the check is.
         Check& c = d_.check;
-        if (name == "exec") {
-            c.exec = commandOf(s_, "exec", report_);
+        if (name == "exec")
             c.kind = s_.present("role_pattern") ? CheckKind::Role : CheckKind::Exec;
-            if (c.kind == CheckKind::Role)
-                c.pattern = s_.string("role_pattern");
-        } else if (name == "tcp") {
-            const auto target = parseTcpTarget(s_.string("tcp"));
+        else if (name == "tcp")
             c.kind = CheckKind::Tcp;
-            c.tcpAddress = target->address;
-            c.tcpPort = target->port;
-        } else if (name == "file") {
+        else if (name == "file")
             c.kind = CheckKind::File;
-            c.file = s_.string("file");
-            if (s_.present("file_pattern"))
-                c.pattern = s_.string("file_pattern");
-        } else {
+        else
             c.kind = CheckKind::Interface;
-            c.interface = s_.string("interface");
-        }
         d_.kindOk = true;
     }
 
+    // The timeout's default is the table's formula, and it must stay below the interval.
     void timing() {
         Check& c = d_.check;
-        if (s_.ok("fall"))
-            c.fall = static_cast<unsigned>(s_.integer("fall"));
-        if (s_.ok("rise"))
-            c.rise = static_cast<unsigned>(s_.integer("rise"));
         if (!s_.ok("interval"))
             return;
         const double interval = s_.seconds("interval");
-        c.interval = fromSeconds(interval);
         if (!s_.present("timeout")) {
-            c.timeout = fromSeconds(std::min(1.0, interval / 2)); // the table's formula
+            c.timeout = fromSeconds(std::min(1.0, interval / 2));
             return;
         }
         if (!s_.ok("timeout"))
             return;
         const double timeout = s_.seconds("timeout");
-        if (timeout >= interval - 1e-9) {
+        if (timeout >= interval - 1e-9)
             error("timeout", "must be less than interval (" + formatNumber(interval) + "), not " +
                                  formatNumber(timeout));
-            return;
-        }
-        c.timeout = fromSeconds(timeout);
     }
 
     Reporter& report_;

@@ -1,31 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/config.h"
 
+#include "config/schema_auth.h"
+
 #include <algorithm>
-#include <tuple>
 
 namespace hafd::config {
 
+// The schema's choices, in the order of the enums (string literals: NUL-terminated).
 const char* authModeName(AuthMode mode) {
-    switch (mode) {
-    case AuthMode::Enforce:
-        return "enforce";
-    case AuthMode::Permissive:
-        return "permissive";
-    case AuthMode::ReceiveOnly:
-        return "receive-only";
-    }
-    return "?";
+    return tables::kModeChoices[static_cast<std::size_t>(mode)].data();
 }
 
 const char* antiReplayName(AntiReplay antiReplay) {
-    switch (antiReplay) {
-    case AntiReplay::Time:
-        return "time";
-    case AntiReplay::Monotonic:
-        return "monotonic";
-    }
-    return "?";
+    return tables::kAntiReplayChoices[static_cast<std::size_t>(antiReplay)].data();
 }
 
 const char* checkKindName(CheckKind kind) {
@@ -85,15 +73,7 @@ int Instance::lineOf(const std::string& setting) const {
 }
 
 bool Instance::sameSettings(const Instance& o) const {
-    // Every field but `lines`, `file` and `ownAuth`; a field added to Instance belongs here too
-    // (the unit test changes each field in turn). Where compares equal to any Where.
-    auto settings = [](const Instance& i) {
-        return std::tie(i.name, i.interface, i.vrid, i.family, i.version, i.priority,
-                        i.advertInterval, i.preempt, i.preemptDelay, i.addresses, i.unicastPeers,
-                        i.unicastMinTtl, i.vmac, i.accept, i.checksum, i.announce, i.v2AuthType,
-                        i.v2Password, i.tracks, i.notify, i.auth);
-    };
-    return settings(*this) == settings(o);
+    return sameFields(instanceKeys(), this, &o);
 }
 
 const Check* Config::check(const std::string& name) const {

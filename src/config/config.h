@@ -2,11 +2,17 @@
 // The validated, immutable configuration every layer above config/ sees. libconfig types never
 // leave the parser; these are plain values (STYLE.md habit 8). hafd.conf(5) documents each
 // setting; the comments here give units and what an empty or zero value means.
+//
+// Each struct that holds settings is described by a table of schema.h, whose rows read, print
+// and compare its fields: a field added here needs its row there. Their operator== and
+// Instance::sameSettings() are the tables' (every setting in effect; never a Where, a line or
+// a file name).
 #pragma once
 
 #include "common/address.h"
 #include "common/time.h"
 #include "config/boxed.h"
+#include "config/schema.h"
 #include "proto/advert.h"
 
 #include <cstdint>
@@ -49,7 +55,7 @@ struct LocalNode {
     std::string name; // empty: the host name, which the daemon resolves (config/ makes no syscall)
     Where where;      // node.name, or where it would be
 
-    bool operator==(const LocalNode&) const = default;
+    bool operator==(const LocalNode& o) const { return sameFields(nodeKeys(), this, &o); }
 };
 
 // `scripts`: how commands run.
@@ -60,7 +66,7 @@ struct Scripts {
     Where userWhere;
     Where groupWhere;
 
-    bool operator==(const Scripts&) const = default;
+    bool operator==(const Scripts& o) const { return sameFields(scriptsKeys(), this, &o); }
 };
 
 // `auth`: keepalived's auth_hmac (AUTH_HMAC.md §7-§9) for adverts and cluster heartbeats.
@@ -70,15 +76,16 @@ enum class AuthMode : uint8_t {
     ReceiveOnly // do not sign; accept unsigned, drop what fails
 };
 enum class AntiReplay : uint8_t { Time, Monotonic };
-const char* authModeName(AuthMode mode);           // "enforce", "permissive", "receive-only"
-const char* antiReplayName(AntiReplay antiReplay); // "time", "monotonic"
+// "enforce", "permissive", "receive-only"; "time", "monotonic": the schema's spellings.
+const char* authModeName(AuthMode mode);
+const char* antiReplayName(AntiReplay antiReplay);
 
 struct AuthKey {
     uint8_t id = 0;   // 1..255, unique within its auth group
     std::string file; // absolute path; holds 32..64 bytes, raw or "hex:..." (hostcheck reads it)
     Where where;      // the `file` setting
 
-    bool operator==(const AuthKey&) const = default;
+    bool operator==(const AuthKey& o) const { return sameFields(authKeyKeys(), this, &o); }
 };
 
 struct Auth {
@@ -91,7 +98,7 @@ struct Auth {
     unsigned timeWindow = 0;
 
     const AuthKey* key(uint8_t id) const;
-    bool operator==(const Auth&) const = default;
+    bool operator==(const Auth& o) const { return sameFields(authKeys(), this, &o); }
 };
 
 // keepalived's default window: max(3 × the interval in whole seconds, 5).
@@ -104,7 +111,7 @@ struct ClusterNode {
     bool witness = false; // votes, runs no instances
     Where where;          // the entry
 
-    bool operator==(const ClusterNode&) const = default;
+    bool operator==(const ClusterNode& o) const { return sameFields(clusterNodeKeys(), this, &o); }
 };
 
 // The optional quorum hook: quorum also needs this command to exit 0 (e.g. an etcd read).
@@ -113,7 +120,7 @@ struct QuorumHook {
     Duration interval = 2s;
     Duration timeout = 1s; // < interval
 
-    bool operator==(const QuorumHook&) const = default;
+    bool operator==(const QuorumHook& o) const { return sameFields(quorumHookKeys(), this, &o); }
 };
 
 struct Cluster {
@@ -126,7 +133,7 @@ struct Cluster {
     Where where; // the group
 
     const ClusterNode* find(const std::string& name) const;
-    bool operator==(const Cluster&) const = default;
+    bool operator==(const Cluster& o) const { return sameFields(clusterKeys(), this, &o); }
 };
 
 // `fence`: run before claiming after a master failure; only exit 0 lets the claim go ahead.
@@ -136,7 +143,7 @@ struct Fence {
     Duration retryInterval = 1s;     // after a failure; doubles on each failure ...
     Duration retryMaxInterval = 60s; // ... up to this
 
-    bool operator==(const Fence&) const = default;
+    bool operator==(const Fence& o) const { return sameFields(fenceKeys(), this, &o); }
 };
 
 // `checks`: what tracks watch (DESIGN.md §5).
@@ -167,7 +174,7 @@ struct Check {
     unsigned rise = 2;     // consecutive successes that bring a down check up (or a new role)
     Where where;           // the entry
 
-    bool operator==(const Check&) const = default;
+    bool operator==(const Check& o) const { return sameFields(checkKeys(), this, &o); }
 };
 
 // --- instances --------------------------------------------------------------------------
@@ -180,7 +187,7 @@ struct Announce {
     Duration interval = 10ms; // pacing between the rounds of a burst (the first round of
                               // every VIP leaves at once)
 
-    bool operator==(const Announce&) const = default;
+    bool operator==(const Announce& o) const { return sameFields(announceKeys(), this, &o); }
 };
 
 // One `track` entry: a check or an interface that moves the priority (DESIGN.md §5).
@@ -195,7 +202,7 @@ struct Track {
     std::map<std::string, int> roleWeights;
     Where where; // the entry
 
-    bool operator==(const Track&) const = default;
+    bool operator==(const Track& o) const { return sameFields(trackKeys(), this, &o); }
 };
 
 // Commands run on state changes (DESIGN.md §7); each may be empty.
@@ -207,7 +214,7 @@ struct Notify {
     Command any;  // on every change, after the specific one
 
     bool empty() const;
-    bool operator==(const Notify&) const = default;
+    bool operator==(const Notify& o) const { return sameFields(notifyKeys(), this, &o); }
 };
 
 struct Instance {
@@ -252,8 +259,8 @@ struct Instance {
     bool isOwner() const { return priority == 255; }
     bool isUnicast() const { return !unicastPeers.empty(); }
 
-    // Equality ignores `lines`, `file`, `ownAuth` and every Where: moving an instance in the
-    // file is not a change.
+    // Every setting of the instance table the same; `lines`, `file`, `ownAuth` and every
+    // Where are not settings: moving an instance in the file is not a change.
     bool sameSettings(const Instance& o) const;
 };
 
@@ -264,7 +271,7 @@ struct SyncGroup {
     Notify notify;
     Where where; // the entry
 
-    bool operator==(const SyncGroup&) const = default;
+    bool operator==(const SyncGroup& o) const { return sameFields(groupKeys(), this, &o); }
 };
 
 struct Config {

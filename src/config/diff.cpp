@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/diff.h"
 
+#include "config/binding.h"
 #include "config/schema.h"
 
-#include <algorithm>
 #include <map>
 #include <set>
 
@@ -14,67 +14,6 @@ namespace {
 // The MTU advert capacity is judged against (DESIGN.md §3; the core sizes adverts the same way).
 constexpr std::size_t kAdvertMtu = 1500;
 
-// Whether instance setting `name` (a key of instanceKeys()) differs between `a` and `b`.
-bool differs(const Instance& a, const Instance& b, std::string_view name) {
-    if (name == "name")
-        return a.name != b.name;
-    if (name == "interface")
-        return a.interface != b.interface;
-    if (name == "vrid")
-        return a.vrid != b.vrid;
-    if (name == "priority")
-        return a.priority != b.priority;
-    if (name == "version")
-        return a.version != b.version;
-    if (name == "advert_interval")
-        return a.advertInterval != b.advertInterval;
-    if (name == "preempt")
-        return a.preempt != b.preempt;
-    if (name == "preempt_delay")
-        return a.preemptDelay != b.preemptDelay;
-    if (name == "addresses")
-        return a.addresses != b.addresses || a.family != b.family;
-    if (name == "unicast_peers")
-        return a.unicastPeers != b.unicastPeers;
-    if (name == "unicast_min_ttl")
-        return a.unicastMinTtl != b.unicastMinTtl;
-    if (name == "vmac")
-        return a.vmac != b.vmac;
-    if (name == "accept")
-        return a.accept != b.accept;
-    if (name == "checksum")
-        return a.checksum != b.checksum;
-    if (name == "announce")
-        return a.announce != b.announce;
-    if (name == "v2_password")
-        return a.v2AuthType != b.v2AuthType || a.v2Password != b.v2Password;
-    if (name == "auth")
-        return a.auth != b.auth;
-    if (name == "track")
-        return a.tracks != b.tracks;
-    if (name == "notify")
-        return a.notify != b.notify;
-    return true; // a setting this function does not know: a unit test looks for none
-}
-
-// What makes the change from `a` to `b` a remove and add (DESIGN.md §10); empty: in place.
-std::vector<std::string> identityChanges(const Instance& a, const Instance& b) {
-    std::vector<std::string> out;
-    if (a.vrid != b.vrid)
-        out.emplace_back("vrid");
-    if (a.interface != b.interface)
-        out.emplace_back("interface");
-    if (a.family != b.family)
-        out.emplace_back("family");
-    if (a.version != b.version)
-        out.emplace_back("version");
-    if (a.vmac != b.vmac)
-        out.emplace_back("vmac");
-    if (a.isUnicast() != b.isUnicast())
-        out.emplace_back("unicast_peers");
-    return out;
-}
-
 template <typename T>
 std::map<std::string, const T*> byName(const std::vector<T>& items) {
     std::map<std::string, const T*> out;
@@ -83,36 +22,17 @@ std::map<std::string, const T*> byName(const std::vector<T>& items) {
     return out;
 }
 
-// Lists of named entries compare as sets of entries: order is no change.
-template <typename T>
-bool sameByName(const std::vector<T>& a, const std::vector<T>& b) {
-    if (a.size() != b.size())
-        return false;
-    const auto x = byName(a);
-    for (const T& i : b) {
-        const auto it = x.find(i.name);
-        if (it == x.end() || !(*it->second == i))
-            return false;
+// The settings of `a` and `b` that differ, by the table's rows in its order; `identity` gets
+// those among them that make the change a remove and add (DESIGN.md §10).
+InstanceChange changeOf(const Instance& a, const Instance& b) {
+    InstanceChange change{b.name, {}, {}};
+    for (const Key& k : instanceKeys()) {
+        if (!k.sameIn(&a, &b))
+            change.settings.emplace_back(k.name);
+        if (k.identityChanges(&a, &b))
+            change.identity.emplace_back(k.identityName);
     }
-    return true;
-}
-
-bool sectionDiffers(const Config& a, const Config& b, std::string_view name) {
-    if (name == "node")
-        return !(a.node == b.node);
-    if (name == "scripts")
-        return !(a.scripts == b.scripts);
-    if (name == "auth")
-        return a.auth != b.auth;
-    if (name == "cluster")
-        return a.cluster != b.cluster;
-    if (name == "fence")
-        return a.fence != b.fence;
-    if (name == "checks")
-        return !sameByName(a.checks, b.checks);
-    if (name == "groups")
-        return !sameByName(a.groups, b.groups);
-    return false; // "instances": the lists above
+    return change;
 }
 
 std::set<IpAddress> advertised(const Instance& i) {
@@ -148,14 +68,12 @@ ConfigDiff diff(const Config& running, const Config& next) {
             d.unchanged.push_back(n.name);
             continue;
         }
-        InstanceChange change{n.name, {}, identityChanges(r, n)};
-        for (const Key& k : instanceKeys())
-            if (differs(r, n, k.name))
-                change.settings.emplace_back(k.name);
+        InstanceChange change = changeOf(r, n);
         (change.identity.empty() ? d.changed : d.recreated).push_back(std::move(change));
     }
+    // The instances are compared one by one above.
     for (const Key& k : rootKeys())
-        if (sectionDiffers(running, next, k.name))
+        if (!k.binds<&Config::instances>() && !k.sameIn(&running, &next))
             d.sections.emplace_back(k.name);
     return d;
 }

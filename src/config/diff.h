@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a reload changes (DESIGN.md §6, §10 "Reload identity"): instances are matched by name; a
 // change of vrid, interface, family, version, vmac, or multicast <-> unicast is a graceful
-// remove and add; every other setting applies in place. Pure: the daemon applies the result.
+// remove and add; every other setting applies in place. The schema tables say which settings
+// differ and which carry the identity (Key::same, Key::identity). Pure: the daemon applies the
+// result.
 #pragma once
 
 #include "config/config.h"
@@ -16,8 +18,9 @@ struct InstanceChange {
     // The settings that differ, by their names in the file ("priority", "addresses",
     // "announce", "track", "notify", "auth", ...), in the schema's order: for the log.
     std::vector<std::string> settings;
-    // Recreated only: what made it a remove and add, among "vrid", "interface", "family",
-    // "version", "vmac" and "unicast_peers" (multicast <-> unicast).
+    // Recreated only: what made it a remove and add, in the schema's order, among "interface",
+    // "vrid", "version", "family" (of the addresses), "unicast_peers" (multicast <-> unicast)
+    // and "vmac".
     std::vector<std::string> identity;
 
     bool operator==(const InstanceChange&) const = default;
@@ -30,8 +33,9 @@ struct ConfigDiff {
     std::vector<InstanceChange> changed;   // apply in place
     std::vector<std::string> unchanged;    // sameSettings(): keep state, VIPs and adverts
     // The top-level sections that differ: "node", "scripts", "auth", "cluster", "fence",
-    // "checks", "groups", in the file's order. Lists compare by name, so reordering checks or
-    // groups is no change; the top-level auth changing also shows in the instances using it.
+    // "checks", "groups", in the file's order. Lists of named entries compare by name, so
+    // reordering checks, groups or cluster nodes is no change; the top-level auth changing also
+    // shows in the instances using it.
     std::vector<std::string> sections;
 
     // Whether nothing at all differs.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/group_builder.h"
 
+#include "config/binding.h"
 #include "config/builder_util.h"
 #include "config/format.h"
-#include "config/notify_builder.h"
 #include "config/schema.h"
 
 #include <map>
@@ -44,9 +44,9 @@ std::vector<SyncGroup> buildGroups(const Section& root, const std::vector<Draft>
         const std::size_t errorsBefore = report.errors();
         const Section s(*entry, groupKeys(), path, report);
         SyncGroup g;
+        readFields(s, g, report);
         g.where = whereOf(report, *entry, path);
         if (s.ok("name")) {
-            g.name = s.string("name");
             const Node* at = s.find("name");
             const auto [it, added] = groupNames.try_emplace(g.name, at);
             if (!added)
@@ -54,7 +54,9 @@ std::vector<SyncGroup> buildGroups(const Section& root, const std::vector<Draft>
                          quoted(g.name) + " is already the name of the group at " +
                              report.where(it->second->file, it->second->line, at->file));
         }
+        // Only the instances that exist, each in one group: what the table read is checked.
         const Node* list = s.find("instances");
+        g.instances.clear();
         for (const Node* e : s.entries("instances")) {
             const std::size_t index = static_cast<std::size_t>(e - list->children.data()) + 1;
             const std::string entryPath = path + ".instances[" + std::to_string(index) + "]";
@@ -82,8 +84,6 @@ std::vector<SyncGroup> buildGroups(const Section& root, const std::vector<Draft>
             }
             g.instances.push_back(name);
         }
-        g.notify =
-            buildNotify(s.ok("notify") ? s.find("notify") : nullptr, s.pathOf("notify"), report);
         if (report.errors() == errorsBefore && s.ok("instances") && list != nullptr &&
             list->children.size() == 1)
             reportAt(report, s, Diagnostic::Severity::Warning, "instances",

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/instance_builder.h"
 
+#include "config/binding.h"
 #include "config/builder_util.h"
 #include "config/format.h"
-#include "config/notify_builder.h"
 #include "config/schema.h"
 #include "config/section.h"
 #include "proto/advert.h"
@@ -26,14 +26,6 @@ bool wholeSteps(double v, double step) {
     return std::fabs(n - std::round(n)) < 1e-6;
 }
 
-std::optional<proto::ChecksumForm> checksumForm(const std::string& name) {
-    for (const auto form : {proto::ChecksumForm::PseudoHeader, proto::ChecksumForm::MessageOnly,
-                            proto::ChecksumForm::LegacyUnicast})
-        if (name == proto::checksumFormName(form))
-            return form;
-    return std::nullopt;
-}
-
 class Builder {
 public:
     Builder(const Node& group, std::size_t position, const std::string& file, Reporter& report)
@@ -42,19 +34,29 @@ public:
         d_.file = group.file;
         d_.instance.file = file;
         d_.instance.lines.emplace_back("", group.line);
-        for (const Node& n : group.children)
-            if (findKey(instanceKeys(), n.name) != nullptr)
-                d_.instance.lines.emplace_back(n.name, n.line);
+        for (const Node& n : group.children) {
+            const Key* k = findKey(instanceKeys(), n.name);
+            if (k == nullptr)
+                continue;
+            d_.instance.lines.emplace_back(n.name, n.line);
+            if (k->type == Type::Group && n.kind == Node::Kind::Group && k->read != nullptr)
+                for (const Node& c : n.children)
+                    d_.instance.lines.emplace_back(n.name + "." + c.name, c.line);
+        }
     }
 
+    // The table reads every setting it can (announce and notify too); the rules between them
+    // follow, and may set aside what they refuse.
     Draft build() && {
-        identity();
-        scalars();
+        readFields(s_, in(), report_);
+        d_.nameOk = s_.ok("name");
+        d_.interfaceOk = s_.ok("interface");
+        d_.vridOk = s_.ok("vrid");
+        accept();
         addresses();
         peers();
         versionAndInterval();
         checksum();
-        announce();
         password();
         owner();
         d_.auth = buildAuth(s_.ok("auth") ? s_.find("auth") : nullptr, s_.pathOf("auth"), report_);
@@ -62,26 +64,17 @@ public:
         d_.tracksOk = s_.ok("track");
         for (const TrackDraft& t : d_.tracks)
             in().tracks.push_back(t.track);
-        in().notify = buildNotify(s_.ok("notify") ? s_.find("notify") : nullptr,
-                                  s_.pathOf("notify"), report_);
         return std::move(d_);
     }
 
 private:
     Instance& in() { return d_.instance; }
 
-    // At the setting (which an @include inside the group may have put in another file), or
-    // at the group when it is absent.
-    void problem(Diagnostic::Severity severity, std::string_view setting, std::string message) {
-        const Node* n = s_.find(setting);
-        report_.add(severity, n != nullptr ? n->file : d_.file, s_.line(setting),
-                    s_.pathOf(setting), std::move(message));
-    }
     void error(std::string_view setting, std::string message) {
-        problem(Diagnostic::Severity::Error, setting, std::move(message));
+        reportAt(report_, s_, Diagnostic::Severity::Error, setting, std::move(message));
     }
     void warning(std::string_view setting, std::string message) {
-        problem(Diagnostic::Severity::Warning, setting, std::move(message));
+        reportAt(report_, s_, Diagnostic::Severity::Warning, setting, std::move(message));
     }
     // For one entry of a list, at the entry's own line.
     void entryProblem(Diagnostic::Severity severity, std::string_view list, const Node& entry,
@@ -93,42 +86,24 @@ private:
         return static_cast<std::size_t>(entry - s_.find(list)->children.data()) + 1;
     }
 
-    void identity() {
-        d_.nameOk = s_.ok("name");
-        if (d_.nameOk)
-            in().name = s_.string("name");
-        d_.interfaceOk = s_.ok("interface");
-        if (d_.interfaceOk)
-            in().interface = s_.string("interface");
-        d_.vridOk = s_.ok("vrid");
-        if (d_.vridOk)
-            in().vrid = static_cast<uint8_t>(s_.integer("vrid"));
+    // DESIGN.md §10: parsed, refused until hafd can filter traffic to the VIPs.
+    void accept() {
+        if (!in().accept)
+            error("accept", "false is not supported yet: hafd always accepts traffic to the "
+                            "virtual addresses");
     }
 
-    void scalars() {
-        if (s_.ok("priority"))
-            in().priority = static_cast<uint8_t>(s_.integer("priority"));
-        if (s_.ok("preempt"))
-            in().preempt = s_.boolean("preempt");
-        if (s_.ok("preempt_delay"))
-            in().preemptDelay = fromSeconds(s_.seconds("preempt_delay"));
-        if (s_.ok("vmac"))
-            in().vmac = s_.boolean("vmac");
-        if (s_.ok("accept")) {
-            in().accept = s_.boolean("accept");
-            // DESIGN.md §10: parsed, refused until hafd can filter traffic to the VIPs.
-            if (!in().accept)
-                error("accept", "false is not supported yet: hafd always accepts traffic to the "
-                                "virtual addresses");
-        }
-    }
-
+    // One family, each address once: what the table read is kept only when it passes.
     void addresses() {
         const Node* first = nullptr;
         std::map<IpAddress, std::size_t> listed; // address -> its position in the list
-        for (const Node* e : s_.entries("addresses")) {
+        const std::vector<Prefix> read = std::move(in().addresses);
+        const auto entries = s_.entries("addresses"); // parallel to `read`
+        in().addresses.clear();
+        for (std::size_t k = 0; k < entries.size(); ++k) {
+            const Node* e = entries[k];
             const std::size_t index = indexOf("addresses", e);
-            const Prefix p = *Prefix::parse(e->text);
+            const Prefix& p = read[k];
             if (first == nullptr) {
                 first = e;
                 in().family = p.address.family();
@@ -163,11 +138,16 @@ private:
                                       "address to be its link-local one");
     }
 
+    // Of the instance's family, not one of its addresses, each once.
     void peers() {
         d_.peersOk = s_.ok("unicast_peers");
-        for (const Node* e : s_.entries("unicast_peers")) {
+        const std::vector<IpAddress> read = std::move(in().unicastPeers);
+        const auto entries = s_.entries("unicast_peers"); // parallel to `read`
+        in().unicastPeers.clear();
+        for (std::size_t k = 0; k < entries.size(); ++k) {
+            const Node* e = entries[k];
             const std::size_t index = indexOf("unicast_peers", e);
-            const IpAddress a = *IpAddress::parse(e->text);
+            const IpAddress& a = read[k];
             std::string problem;
             if (d_.familyKnown && a.family() != in().family)
                 problem = quoted(e->text) + " is " + familyName(a.family()) +
@@ -192,10 +172,7 @@ private:
     // DESIGN.md §10: IPv4 unicast adverts need TTL 255 like multicast ones unless relaxed for
     // peers behind routers; IPv6 unicast hop limits are not checked (keepalived sends 64).
     void minTtl() {
-        if (!s_.ok("unicast_min_ttl"))
-            return;
-        in().unicastMinTtl = static_cast<uint8_t>(s_.integer("unicast_min_ttl"));
-        if (!s_.present("unicast_min_ttl") || !d_.peersOk)
+        if (!s_.ok("unicast_min_ttl") || !s_.present("unicast_min_ttl") || !d_.peersOk)
             return;
         if (in().unicastPeers.empty())
             warning("unicast_min_ttl", "only applies with unicast_peers; ignored");
@@ -207,7 +184,6 @@ private:
     void versionAndInterval() {
         if (!s_.ok("version"))
             return;
-        in().version = s_.integer("version") == 2 ? proto::Version::V2 : proto::Version::V3;
         if (in().version == proto::Version::V2 && d_.familyKnown && in().family == Family::V6)
             error("version", "VRRPv2 is IPv4 only, and the addresses are IPv6");
         if (!s_.ok("advert_interval"))
@@ -241,58 +217,31 @@ private:
     }
 
     void checksum() {
-        if (!s_.ok("checksum"))
-            return;
-        const auto form = checksumForm(s_.string("checksum"));
-        if (!form)
-            return; // the schema's choices and proto's names disagree: a unit test says so
-        if (!s_.present("checksum") || !s_.ok("version") || !d_.familyKnown)
+        if (!s_.ok("checksum") || !s_.present("checksum") || !s_.ok("version") || !d_.familyKnown)
             return;
         // PROTOCOL.md §1.5: IPv6 always has its pseudo-header, VRRPv2 never one.
         if (in().version != proto::Version::V3 || in().family != Family::V4) {
             warning("checksum", "only applies to VRRPv3 over IPv4; ignored");
+            in().checksum = Instance{}.checksum;
             return;
         }
-        if (*form == proto::ChecksumForm::LegacyUnicast && in().unicastPeers.empty() &&
+        if (in().checksum == proto::ChecksumForm::LegacyUnicast && in().unicastPeers.empty() &&
             d_.peersOk) {
             error("checksum", "legacy_unicast needs unicast_peers");
-            return;
+            in().checksum = Instance{}.checksum;
         }
-        in().checksum = *form;
     }
 
-    void announce() {
-        if (!s_.ok("announce"))
-            return;
-        Node empty;
-        empty.file = s_.node().file;
-        empty.line = s_.node().line;
-        const Node* node = s_.find("announce");
-        Section a(node != nullptr ? *node : empty, announceKeys(), s_.pathOf("announce"), report_);
-        if (node != nullptr)
-            for (const Node& n : node->children)
-                if (findKey(announceKeys(), n.name) != nullptr)
-                    in().lines.emplace_back("announce." + n.name, n.line);
-        Announce& out = in().announce;
-        if (a.ok("count"))
-            out.count = static_cast<unsigned>(a.integer("count"));
-        if (a.ok("delay"))
-            out.delay = fromSeconds(a.seconds("delay"));
-        if (a.ok("refresh"))
-            out.refresh = fromSeconds(a.seconds("refresh"));
-        if (a.ok("interval"))
-            out.interval = fromSeconds(a.seconds("interval"));
-    }
-
+    // Set aside when refused, so that no rule about passwords (auth) looks at it again.
     void password() {
-        if (!s_.present("v2_password") || !s_.ok("v2_password") || !s_.ok("version"))
+        if (!s_.present("v2_password") || !s_.ok("v2_password"))
             return;
-        if (in().version != proto::Version::V2) {
-            error("v2_password", "only valid with version = 2 (VRRPv3 has no authentication)");
-            return;
+        if (!s_.ok("version") || in().version != proto::Version::V2) {
+            if (s_.ok("version"))
+                error("v2_password", "only valid with version = 2 (VRRPv3 has no authentication)");
+            in().v2AuthType = proto::V2AuthType::None;
+            in().v2Password.clear();
         }
-        in().v2AuthType = proto::V2AuthType::SimplePassword;
-        in().v2Password = s_.string("v2_password");
     }
 
     void owner() {

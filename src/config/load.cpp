@@ -2,6 +2,7 @@
 #include "config/load.h"
 
 #include "config/auth_builder.h"
+#include "config/binding.h"
 #include "config/check_builder.h"
 #include "config/cross_checks.h"
 #include "config/format.h"
@@ -21,15 +22,19 @@ namespace {
 LoadResult check(const Document& doc) {
     Reporter report(doc.files);
     const Section root(doc.root, rootKeys(), "", report);
+    Config config;
+    config.file = doc.files.front();
+    readFields(root, config, report); // node and scripts; the builders read the rest
+    placeNode(root, config.node, report);
+    checkScripts(root, config.scripts, report);
 
     // The sections in the order later ones depend on them: checks before the instances that
     // track them, instances before the groups that list them.
     Globals globals;
-    globals.node = buildNode(root, report);
+    globals.node = config.node;
     if (const Node* node = root.ok("node") ? root.find("node") : nullptr)
         if (const Node* name = node->find("name"); name != nullptr && !globals.node.name.empty())
             globals.nodeName = name;
-    Scripts scripts = buildScripts(root, report);
     globals.auth = buildAuth(root.ok("auth") ? root.find("auth") : nullptr, "auth", report);
     globals.cluster = buildCluster(root, report);
     std::optional<Fence> fence = buildFence(root, report);
@@ -64,10 +69,6 @@ LoadResult check(const Document& doc) {
     LoadResult result;
     result.diagnostics = std::move(report).finish();
     if (ok) {
-        Config config;
-        config.file = doc.files.front();
-        config.node = std::move(globals.node);
-        config.scripts = std::move(scripts);
         config.auth = std::move(globals.auth.auth);
         config.cluster = std::move(globals.cluster.cluster);
         config.fence = std::move(fence);

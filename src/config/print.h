@@ -3,8 +3,7 @@
 // with its effective value (defaults and derived values filled in), in the file's own syntax,
 // each annotated with its range and, when the value is the default, "default". Sections that
 // are not set show as a comment; v2 passwords as stars. What it prints loads back to the same
-// configuration. Driven by the schema table: a setting the table has and this printer does not
-// know shows as "?" (a unit test looks for that).
+// configuration. Driven by the schema tables: each row prints its own field (binding.h).
 #pragma once
 
 #include "config/config.h"

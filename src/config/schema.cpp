@@ -19,6 +19,7 @@ void flatten(std::span<const Key> keys, const std::string& prefix, std::vector<S
                                 : std::string(k.defaultValue);
         info.range = rangeText(k);
         info.description = k.description;
+        info.active = k.active;
         const std::string path = info.path; // `out` may reallocate below
         out.push_back(std::move(info));
         flatten(k.children, path, out);
@@ -155,6 +156,8 @@ std::string formatSchema() {
             s += "; unset by default";
         if (!info.range.empty())
             s += "; " + info.range;
+        if (!info.active)
+            s += "; not active in this release";
         s += "\n    " + info.description + "\n";
     }
     return s;

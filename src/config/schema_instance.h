@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// The schema tables of an `instances` entry and of the groups inside it. Included by schema.cpp
-// only (constant tables must be defined before the tables that hold them). Internal to config/.
+// The schema tables of an `instances` entry and of the groups inside it, each row bound to its
+// field (binding.h). Included by schema.cpp only (constant tables must be defined before the
+// tables that hold them). Internal to config/.
 #pragma once
 
+#include "config/binding.h"
 #include "config/schema.h"
 #include "config/schema_auth.h"
 #include "config/value_checks.h"
 
 namespace hafd::config::tables {
 
+// In the order of proto::ChecksumForm, spelt as checksumFormName() (a unit test compares).
 inline constexpr std::string_view kChecksumChoices[] = {"pseudo_header", "rfc9568",
                                                         "legacy_unicast"};
 
@@ -40,21 +43,25 @@ inline constexpr Key kAnnounce[] = {
         .byDefault("5")
         .limit(1, 100)
         .about("Gratuitous ARP (IPv4) or unsolicited neighbour advertisements (IPv6) sent "
-               "per virtual address in each burst."),
+               "per virtual address in each burst.")
+        .field<&Announce::count>(),
     Key("delay", Type::Seconds)
         .byDefault("5.0")
         .limit(0, 3600)
-        .about("A second burst this long after becoming master; 0 sends no second burst."),
+        .about("A second burst this long after becoming master; 0 sends no second burst.")
+        .field<&Announce::delay>(),
     Key("refresh", Type::Seconds)
         .byDefault("60.0")
         .limit(0, 86400)
         .about("While master, one announcement per virtual address this often; 0 turns "
-               "the refresh off."),
+               "the refresh off.")
+        .field<&Announce::refresh>(),
     Key("interval", Type::Seconds)
         .byDefault("0.01")
         .limit(0, 1)
         .about("Pause between the rounds of a burst. The first round for every virtual "
-               "address leaves at once."),
+               "address leaves at once.")
+        .field<&Announce::interval>(),
 };
 
 inline constexpr Key kTrack[] = {
@@ -63,34 +70,52 @@ inline constexpr Key kTrack[] = {
         .rangeIs("the name of an entry of checks")
         .checked(checkName)
         .alias(kTrackCheckAliases)
-        .about("The check this entry tracks. Each entry has check or interface, not both."),
+        .about("The check this entry tracks. Each entry has check or interface, not both.")
+        .field<&Track::check>(),
     Key("interface", Type::String)
         .limit(1, 15)
         .rangeIs("a Linux interface name")
         .checked(checkInterface)
-        .about("An interface tracked directly: up while it is up with carrier."),
+        .about("An interface tracked directly: up while it is up with carrier.")
+        .field<&Track::interface>(),
     Key("weight", Type::Int)
         .byDefault("0")
         .limit(-254, 254)
         .about("Positive: added to the priority while the check is up; negative: added while "
-               "it is down; 0: the instance is in FAULT while it is down."),
+               "it is down; 0: the instance is in FAULT while it is down.")
+        .field<&Track::weight>()
+        .shownWhen<[](const Track& t) {
+            return t.roleWeights.empty();
+        }>(),
     Key("weights", Type::IntGroup)
         .limit(-254, 254)
         .rangeIs("role = -254..254, ...")
         .about("Role checks only, instead of weight: added to the priority while the check "
-               "reports that role. A role not listed, or a check that is down, adds nothing."),
+               "reports that role. A role not listed, or a check that is down, adds nothing.")
+        .field<&Track::roleWeights>(),
 };
 
 inline constexpr Key kNotify[] = {
-    Key("master", Type::Command).alias(kMasterAliases).about("Runs on becoming master."),
-    Key("backup", Type::Command).alias(kBackupAliases).about("Runs on becoming backup."),
-    Key("fault", Type::Command).alias(kFaultAliases).about("Runs on entering FAULT."),
+    Key("master", Type::Command)
+        .alias(kMasterAliases)
+        .about("Runs on becoming master.")
+        .field<&Notify::master>(),
+    Key("backup", Type::Command)
+        .alias(kBackupAliases)
+        .about("Runs on becoming backup.")
+        .field<&Notify::backup>(),
+    Key("fault", Type::Command)
+        .alias(kFaultAliases)
+        .about("Runs on entering FAULT.")
+        .field<&Notify::fault>(),
     Key("stop", Type::Command)
         .alias(kStopAliases)
-        .about("Runs when hafd stops, or a reload removes the instance."),
+        .about("Runs when hafd stops, or a reload removes the instance.")
+        .field<&Notify::stop>(),
     Key("any", Type::Command)
         .alias(kAnyAliases)
-        .about("Runs on every state change, after the command for the new state."),
+        .about("Runs on every state change, after the command for the new state.")
+        .field<&Notify::any>(),
 };
 
 inline constexpr Key kInstance[] = {
@@ -100,7 +125,8 @@ inline constexpr Key kInstance[] = {
         .rangeIs("1..32 of A-Z a-z 0-9 _ . -")
         .checked(checkName)
         .about("Identifies the instance in logs, status, notifications and across "
-               "reloads. Unique."),
+               "reloads. Unique.")
+        .field<&Instance::name>(),
     Key("interface", Type::String)
         .need()
         .limit(1, 15)
@@ -108,41 +134,51 @@ inline constexpr Key kInstance[] = {
         .checked(checkInterface)
         .alias(kInterfaceAliases)
         .about("The interface adverts are sent and received on and the addresses are "
-               "installed on."),
+               "installed on.")
+        .field<&Instance::interface>()
+        .identity(),
     Key("vrid", Type::Int)
         .need()
         .limit(1, 255)
         .alias(kVridAliases)
         .about("Virtual router identifier. Unique per interface, address family and "
-               "multicast or unicast peer set."),
+               "multicast or unicast peer set.")
+        .field<&Instance::vrid>()
+        .identity(),
     Key("priority", Type::Int)
         .byDefault("100")
         .limit(1, 255)
         .rangeIs("1..255 (255: the address owner)")
         .about("The highest priority becomes master. 255 marks the owner of the "
-               "addresses, which are then the interface's own."),
+               "addresses, which are then the interface's own.")
+        .field<&Instance::priority>(),
     Key("version", Type::Int)
         .byDefault("3")
         .limit(2, 3)
         .rangeIs("2 or 3 (2: IPv4 only)")
         .about("VRRP version: 3 (RFC 9568) or 2 (RFC 3768), which keepalived uses for "
-               "IPv4 by default."),
+               "IPv4 by default.")
+        .field<&Instance::version>()
+        .identity(),
     Key("advert_interval", Type::Seconds)
         .byDefault("1.0")
         .rangeIs("version 3: 0.01..40.95 in whole centiseconds; version 2: 1..255 whole seconds")
         .alias(kIntervalAliases)
         .about("Time between adverts while master. Version 2 peers must all use the same "
-               "interval."),
+               "interval.")
+        .field<&Instance::advertInterval>(),
     Key("preempt", Type::Bool)
         .byDefault("true")
         .alias(kPreemptAliases)
         .about("Whether a higher-priority backup takes over from a live lower-priority "
-               "master. The address owner always preempts."),
+               "master. The address owner always preempts.")
+        .field<&Instance::preempt>(),
     Key("preempt_delay", Type::Seconds)
         .byDefault("0")
         .limit(0, 3600)
         .about("After start-up and after entering backup, wait this long before "
-               "preempting. A master failure is never delayed."),
+               "preempting. A master failure is never delayed.")
+        .field<&Instance::preemptDelay>(),
     Key("addresses", Type::StringList)
         .need()
         .limit(1, kNoMax)
@@ -150,14 +186,18 @@ inline constexpr Key kInstance[] = {
         .checked(checkVip)
         .alias(kAddressesAliases)
         .about("The virtual addresses. Their family is the instance's. A bare address is "
-               "installed as /32 or /128."),
+               "installed as /32 or /128.")
+        .field<&Instance::addresses, &Instance::family>()
+        .identityBy<&Instance::family>("family"),
     Key("unicast_peers", Type::StringList)
         .byDefault("[]")
         .rangeIs("addresses of the instance's family")
         .checked(checkPeer)
         .alias(kPeersAliases)
         .about("Send adverts to these peers by unicast instead of to the multicast "
-               "group. Empty: multicast."),
+               "group. Empty: multicast.")
+        .field<&Instance::unicastPeers>()
+        .identityBy<&Instance::isUnicast>("unicast_peers"),
     Key("unicast_min_ttl", Type::Int)
         .byDefault("255")
         .limit(1, 255)
@@ -165,50 +205,84 @@ inline constexpr Key kInstance[] = {
         .about("The lowest TTL a unicast IPv4 advert may arrive with. 255 (the default) "
                "accepts only peers on the link, as for multicast; 255 minus the number of "
                "routers in between accepts peers behind them. IPv6 unicast adverts are "
-               "accepted at any hop limit (keepalived sends 64)."),
+               "accepted at any hop limit (keepalived sends 64).")
+        .field<&Instance::unicastMinTtl>()
+        .shownWhen<[](const Instance& i) {
+            return i.family == Family::V4 && i.isUnicast();
+        }>(),
     Key("vmac", Type::Bool)
         .byDefault("false")
         .alias(kVmacAliases)
         .about("Install the addresses on a macvlan carrying the virtual MAC "
-               "00:00:5e:00:01:VRID (IPv4) or 00:00:5e:00:02:VRID (IPv6)."),
+               "00:00:5e:00:01:VRID (IPv4) or 00:00:5e:00:02:VRID (IPv6).")
+        .field<&Instance::vmac>()
+        .identity(),
     Key("accept", Type::Bool)
         .byDefault("true")
         .rangeIs("true (false is not supported yet)")
-        .about("Whether a master accepts traffic addressed to the virtual addresses."),
+        .about("Whether a master accepts traffic addressed to the virtual addresses.")
+        .field<&Instance::accept>(),
     Key("checksum", Type::String)
         .byDefault("pseudo_header")
         .oneOf(kChecksumChoices)
         .alias(kChecksumAliases)
         .about("How VRRPv3 adverts over IPv4 are checksummed when sent: pseudo_header "
                "(keepalived, FRR), rfc9568 (message only), legacy_unicast (keepalived <= "
-               "1.3.6 unicast). All forms are accepted on receipt."),
+               "1.3.6 unicast). All forms are accepted on receipt.")
+        .field<&Instance::checksum>()
+        // PROTOCOL.md §1.5: IPv6 always has its pseudo-header, VRRPv2 never one.
+        .shownWhen<[](const Instance& i) {
+            return i.family == Family::V4 && i.version == proto::Version::V3;
+        }>(),
     Key("announce", Type::Group)
         .holding(kAnnounce)
         .alias(kAnnounceAliases)
         .about("Gratuitous ARP and unsolicited neighbour advertisements on becoming "
-               "master."),
+               "master.")
+        .field<&Instance::announce>(),
     Key("v2_password", Type::String)
         .limit(1, 8)
         .rangeIs("1..8 bytes; version 2 only")
         .alias(kPasswordAliases)
         .about("VRRPv2 simple password (RFC 2338 auth type 1) for keepalived's auth_type "
-               "PASS. Sent in clear text: it offers no security."),
+               "PASS. Sent in clear text: it offers no security.")
+        .field<&Instance::v2Password, &Instance::v2AuthType>()
+        .readWith<[](Instance& i, const Node& value) {
+            i.v2Password = value.text;
+            i.v2AuthType = proto::V2AuthType::SimplePassword;
+        }>()
+        // By its length only: it stays out of logs and terminals.
+        .printWith<[](const Instance& i, const std::string&) -> std::string {
+            if (i.v2AuthType != proto::V2AuthType::SimplePassword)
+                return "";
+            return "\"" + std::string(i.v2Password.size(), '*') + "\"";
+        }>(),
     Key("auth", Type::Group)
         .holding(kAuth)
         .alias(kAuthAliases)
         .about("This instance's own authentication, replacing the top-level auth; "
-               "auth = { enabled = false; } turns it off for this instance. Parsed and "
-               "validated; takes effect in a later release."),
+               "auth = { enabled = false; } turns it off for this instance.")
+        .field<&Instance::auth>()
+        // Its own group only; an inherited one is the top level's, printed there.
+        .printWith<[](const Instance& i, const std::string& indent) -> std::string {
+            if (!i.ownAuth)
+                return "";
+            return i.auth ? printGroup(kAuth, &*i.auth, indent) : "{ enabled = false; }";
+        }>()
+        .inactive(),
     Key("track", Type::GroupList)
         .holding(kTrack)
         .alias(kTrackAliases)
-        .about("Checks and interfaces that move the priority or put the instance in FAULT. "
-               "Parsed and validated; takes effect in a later release."),
+        .about("Checks and interfaces that move the priority or put the instance in FAULT.")
+        .field<&Instance::tracks>()
+        .inactive(),
     Key("notify", Type::Group)
         .holding(kNotify)
         .alias(kNotifyAliases)
         .about("Commands run on state changes, with the event in HAFD_* environment "
-               "variables. Parsed and validated; takes effect in a later release."),
+               "variables.")
+        .field<&Instance::notify>()
+        .inactive(),
 };
 
 } // namespace hafd::config::tables

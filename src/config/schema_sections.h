@@ -3,6 +3,7 @@
 // schema.cpp only. Internal to config/.
 #pragma once
 
+#include "config/binding.h"
 #include "config/schema.h"
 #include "config/schema_auth.h"
 #include "config/schema_instance.h"
@@ -29,7 +30,8 @@ inline constexpr Key kNode[] = {
         .rangeIs("1..64 of A-Z a-z 0-9 _ . -")
         .checked(checkName)
         .about("This node's name in cluster heartbeats and status; when unset, the host "
-               "name. Must be one of cluster.nodes when a cluster is configured."),
+               "name. Must be one of cluster.nodes when a cluster is configured.")
+        .field<&LocalNode::name>(),
 };
 
 inline constexpr Key kScripts[] = {
@@ -39,17 +41,20 @@ inline constexpr Key kScripts[] = {
         .rangeIs("a user name")
         .checked(checkName)
         .about("The unprivileged user every command (checks, notify, fence, quorum hook) "
-               "runs as. It must exist on the host when any command is configured."),
+               "runs as. It must exist on the host when any command is configured.")
+        .field<&Scripts::user>(),
     Key("group", Type::String)
         .limit(1, 32)
         .rangeIs("a group name")
         .checked(checkName)
-        .about("The group commands run as; when unset, the user's login group."),
+        .about("The group commands run as; when unset, the user's login group.")
+        .field<&Scripts::group>(),
     Key("timeout", Type::Seconds)
         .byDefault("10.0")
         .limit(0.1, 3600)
         .about("The time limit of notify commands; their process group is killed after "
-               "it. Checks, fence and the quorum hook have their own."),
+               "it. Checks, fence and the quorum hook have their own.")
+        .field<&Scripts::timeout>(),
 };
 
 inline constexpr Key kClusterNode[] = {
@@ -58,16 +63,19 @@ inline constexpr Key kClusterNode[] = {
         .limit(1, 64)
         .rangeIs("1..64 of A-Z a-z 0-9 _ . -")
         .checked(checkName)
-        .about("The node's name (its node.name, or its host name). Unique."),
+        .about("The node's name (its node.name, or its host name). Unique.")
+        .field<&ClusterNode::name>(),
     Key("address", Type::String)
         .need()
         .rangeIs("an IP address; all nodes of one family")
         .checked(checkNodeAddress)
-        .about("Where the node's heartbeats come from and ours go to. Unique."),
+        .about("Where the node's heartbeats come from and ours go to. Unique.")
+        .field<&ClusterNode::address>(),
     Key("witness", Type::Bool)
         .byDefault("false")
         .about("A witness only votes: it runs hafd with no instances (for two-node "
-               "clusters)."),
+               "clusters).")
+        .field<&ClusterNode::witness>(),
 };
 
 inline constexpr Key kQuorumHook[] = {
@@ -75,49 +83,58 @@ inline constexpr Key kQuorumHook[] = {
         .need()
         .alias(kCommandAliases)
         .about("Quorum also needs this command to exit 0, e.g. a linearizable read from "
-               "etcd."),
+               "etcd.")
+        .field<&QuorumHook::command>(),
     Key("interval", Type::Seconds)
         .byDefault("2.0")
         .limit(0.1, 3600)
-        .about("How often the command runs."),
+        .about("How often the command runs.")
+        .field<&QuorumHook::interval>(),
     Key("timeout", Type::Seconds)
-        .byDefault(kTimeoutDefault)
+        .byFormula(kTimeoutDefault)
         .limit(0.01, 3600)
         .rangeIs("0.01..3600, below interval")
-        .about("A run that takes longer is killed and counts as a failure."),
+        .about("A run that takes longer is killed and counts as a failure.")
+        .field<&QuorumHook::timeout>(),
 };
 
 inline constexpr Key kCluster[] = {
     Key("nodes", Type::GroupList)
         .need()
         .holding(kClusterNode)
-        .about("Every node of the cluster, this one included, witnesses too: at least two."),
+        .about("Every node of the cluster, this one included, witnesses too: at least two.")
+        .field<&Cluster::nodes>(),
     Key("heartbeat", Type::Seconds)
         .byDefault("0.2")
         .limit(0.05, 10)
         .rangeIs("0.05..10, at most lease / 3")
-        .about("Time between the heartbeats each node sends every other."),
+        .about("Time between the heartbeats each node sends every other.")
+        .field<&Cluster::heartbeat>(),
     Key("lease", Type::Seconds)
         .byDefault("2")
         .limit(1, 3600)
         .rangeIs("1..3600 whole seconds")
         .about("A node has quorum while it hears a strict majority of votes within the "
                "lease; a master without quorum releases its addresses, which are installed "
-               "with this kernel lifetime."),
+               "with this kernel lifetime.")
+        .field<&Cluster::lease>(),
     Key("margin", Type::Seconds)
         .byDefault("1.0")
         .limit(0, 60)
         .rangeIs("0..60, at least heartbeat")
-        .about("A backup claims only lease + margin after it last heard the master."),
+        .about("A backup claims only lease + margin after it last heard the master.")
+        .field<&Cluster::margin>(),
     Key("port", Type::Int)
         .byDefault("7112")
         .limit(1, 65535)
         .about("The UDP port heartbeats are sent to and received on, the same on every "
-               "node."),
+               "node.")
+        .field<&Cluster::port>(),
     Key("quorum_hook", Type::Group)
         .holding(kQuorumHook)
         .alias(kHookAliases)
-        .about("An optional command that must agree before a node has quorum."),
+        .about("An optional command that must agree before a node has quorum.")
+        .field<&Cluster::quorumHook>(),
 };
 
 inline constexpr Key kFence[] = {
@@ -125,21 +142,25 @@ inline constexpr Key kFence[] = {
         .need()
         .alias(kCommandAliases)
         .about("Runs before a claim that follows a master failure (not a graceful "
-               "release); only exit 0 lets the claim go ahead."),
+               "release); only exit 0 lets the claim go ahead.")
+        .field<&Fence::command>(),
     Key("timeout", Type::Seconds)
         .byDefault("10.0")
         .limit(0.1, 3600)
-        .about("A run that takes longer is killed and counts as a failure."),
+        .about("A run that takes longer is killed and counts as a failure.")
+        .field<&Fence::timeout>(),
     Key("retry_interval", Type::Seconds)
         .byDefault("1.0")
         .limit(0.1, 3600)
         .about("After a failure the node stays backup and retries this much later; the "
-               "wait doubles with each failure."),
+               "wait doubles with each failure.")
+        .field<&Fence::retryInterval>(),
     Key("retry_max_interval", Type::Seconds)
         .byDefault("60.0")
         .limit(0.1, 86400)
         .rangeIs("0.1..86400, at least retry_interval")
-        .about("The longest wait between retries."),
+        .about("The longest wait between retries.")
+        .field<&Fence::retryMaxInterval>(),
 };
 
 inline constexpr Key kCheck[] = {
@@ -148,55 +169,85 @@ inline constexpr Key kCheck[] = {
         .limit(1, 32)
         .rangeIs("1..32 of A-Z a-z 0-9 _ . -")
         .checked(checkName)
-        .about("Names the check in tracks, status and logs. Unique."),
+        .about("Names the check in tracks, status and logs. Unique.")
+        .field<&Check::name>(),
     Key("exec", Type::Command)
         .alias(kExecAliases)
-        .about("Kind exec: up while the command exits 0. With role_pattern, kind role."),
+        .about("Kind exec: up while the command exits 0. With role_pattern, kind role.")
+        .field<&Check::exec, &Check::kind>(),
     Key("tcp", Type::String)
         .rangeIs("\"address:port\" or \"[IPv6 address]:port\"")
         .checked(checkTcpTarget)
-        .about("Kind tcp: up while a TCP connection to the target completes."),
+        .about("Kind tcp: up while a TCP connection to the target completes.")
+        .field<&Check::tcpAddress, &Check::tcpPort>()
+        .readWith<[](Check& c, const Node& value) {
+            const auto target = parseTcpTarget(value.text); // the row's check accepted it
+            c.tcpAddress = target->address;
+            c.tcpPort = target->port;
+        }>()
+        .printWith<[](const Check& c, const std::string&) {
+            const std::string a = c.tcpAddress.toString();
+            return literal((c.tcpAddress.family() == Family::V6 ? "[" + a + "]" : a) + ":" +
+                           std::to_string(c.tcpPort));
+        }>()
+        .shownWhen<[](const Check& c) {
+            return c.kind == CheckKind::Tcp;
+        }>(),
     Key("file", Type::String)
         .limit(1, 4096)
         .rangeIs("an absolute path")
         .checked(checkAbsolutePath)
         .about("Kind file: up while the file exists (and its contents match file_pattern, "
-               "when set)."),
+               "when set).")
+        .field<&Check::file>(),
     Key("file_pattern", Type::String)
         .limit(1, 1024)
         .rangeIs("a POSIX extended regular expression")
         .checked(checkRegex)
-        .about("With file: the contents the file must match to be up."),
+        .about("With file: the contents the file must match to be up.")
+        .field<&Check::pattern>()
+        .shownWhen<[](const Check& c) {
+            return c.kind == CheckKind::File;
+        }>(),
     Key("interface", Type::String)
         .limit(1, 15)
         .rangeIs("a Linux interface name")
         .checked(checkInterface)
-        .about("Kind interface: up while the interface is up with carrier."),
+        .about("Kind interface: up while the interface is up with carrier.")
+        .field<&Check::interface>(),
     Key("role_pattern", Type::String)
         .limit(1, 1024)
         .rangeIs("a POSIX extended regular expression")
         .checked(checkRegex)
         .about("With exec, kind role: the output must match; the text of the first "
-               "parenthesised group (or the whole match) is the role that tracks weigh."),
+               "parenthesised group (or the whole match) is the role that tracks weigh.")
+        .field<&Check::pattern>()
+        .shownWhen<[](const Check& c) {
+            return c.kind == CheckKind::Role;
+        }>(),
     Key("interval", Type::Seconds)
         .byDefault("2.0")
         .limit(0.1, 3600)
-        .about("How often the check runs."),
+        .about("How often the check runs.")
+        .field<&Check::interval>(),
     Key("timeout", Type::Seconds)
-        .byDefault(kTimeoutDefault)
+        .byFormula(kTimeoutDefault)
         .limit(0.01, 3600)
         .rangeIs("0.01..3600, below interval")
         .about("A run that takes longer is killed (exec, role) or abandoned (tcp) and "
-               "counts as a failure."),
+               "counts as a failure.")
+        .field<&Check::timeout>(),
     Key("fall", Type::Int)
         .byDefault("3")
         .limit(1, 255)
-        .about("Consecutive failures that take an up check down."),
+        .about("Consecutive failures that take an up check down.")
+        .field<&Check::fall>(),
     Key("rise", Type::Int)
         .byDefault("2")
         .limit(1, 255)
         .about("Consecutive successes that bring a down check up, or that confirm a new "
-               "role."),
+               "role.")
+        .field<&Check::rise>(),
 };
 
 inline constexpr Key kGroup[] = {
@@ -205,7 +256,8 @@ inline constexpr Key kGroup[] = {
         .limit(1, 32)
         .rangeIs("1..32 of A-Z a-z 0-9 _ . -")
         .checked(checkName)
-        .about("Names the group in logs, status and notifications. Unique."),
+        .about("Names the group in logs, status and notifications. Unique.")
+        .field<&SyncGroup::name>(),
     Key("instances", Type::StringList)
         .need()
         .limit(1, kNoMax)
@@ -213,44 +265,61 @@ inline constexpr Key kGroup[] = {
         .checked(checkName)
         .alias(kGroupInstancesAliases)
         .about("The instances that change state together: one in FAULT puts the group in "
-               "FAULT."),
-    Key("notify", Type::Group).holding(kNotify).about("Commands run when the group changes state."),
+               "FAULT.")
+        .field<&SyncGroup::instances>(),
+    Key("notify", Type::Group)
+        .holding(kNotify)
+        .about("Commands run when the group changes state.")
+        .field<&SyncGroup::notify>(),
 };
 
 inline constexpr Key kRoot[] = {
-    Key("node", Type::Group).holding(kNode).alias(kNodeAliases).about("This node."),
+    Key("node", Type::Group)
+        .holding(kNode)
+        .alias(kNodeAliases)
+        .about("This node.")
+        .field<&Config::node>()
+        .inactive(),
     Key("scripts", Type::Group)
         .holding(kScripts)
         .alias(kScriptsAliases)
-        .about("How hafd runs commands: checks, notify, fence and the quorum hook."),
+        .about("How hafd runs commands: checks, notify, fence and the quorum hook.")
+        .field<&Config::scripts>()
+        .inactive(),
     Key("auth", Type::Group)
         .holding(kAuth)
         .alias(kAuthAliases)
         .about("Authentication of adverts and heartbeats (keepalived's auth_hmac), for "
-               "every instance without its own. Parsed and validated; takes effect in a "
-               "later release."),
+               "every instance without its own.")
+        .field<&Config::auth>()
+        .inactive(),
     Key("cluster", Type::Group)
         .holding(kCluster)
-        .about("Cluster heartbeats, quorum and the split-brain rules. Parsed and "
-               "validated; takes effect in a later release."),
+        .about("Cluster heartbeats, quorum and the split-brain rules.")
+        .field<&Config::cluster>()
+        .inactive(),
     Key("fence", Type::Group)
         .holding(kFence)
-        .about("A fence command run before claiming after a master failure. Parsed and "
-               "validated; takes effect in a later release."),
+        .about("A fence command run before claiming after a master failure.")
+        .field<&Config::fence>()
+        .inactive(),
     Key("checks", Type::GroupList)
         .holding(kCheck)
         .alias(kChecksAliases)
-        .about("Health checks that instances track. Parsed and validated; takes effect "
-               "in a later release."),
+        .about("Health checks that instances track.")
+        .field<&Config::checks>()
+        .inactive(),
     Key("instances", Type::GroupList)
         .holding(kInstance)
         .alias(kInstancesAliases)
-        .about("The virtual routers this node takes part in."),
+        .about("The virtual routers this node takes part in.")
+        .field<&Config::instances>(),
     Key("groups", Type::GroupList)
         .holding(kGroup)
         .alias(kGroupsAliases)
-        .about("Sync groups: instances that change state together. Parsed and validated; "
-               "takes effect in a later release."),
+        .about("Sync groups: instances that change state together.")
+        .field<&Config::groups>()
+        .inactive(),
 };
 
 } // namespace hafd::config::tables

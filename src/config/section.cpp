@@ -53,6 +53,12 @@ std::string plural(std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// `auth = { enabled = false; }`: a group turned off promises nothing.
+bool turnedOff(const Node& n) {
+    const Node* enabled = n.kind == Node::Kind::Group ? n.find("enabled") : nullptr;
+    return enabled != nullptr && enabled->kind == Node::Kind::Bool && !enabled->boolean;
+}
+
 } // namespace
 
 std::string describeNode(const Node& n) {
@@ -88,6 +94,8 @@ Section::Section(const Node& group, std::span<const Key> keys, std::string path,
         }
         if (!checkSetting(n, *k, report))
             bad_.insert(n.name);
+        else if (!k->active && !turnedOff(n))
+            report.warning(n, pathOf(n.name), std::string(kInactive));
     }
     for (const Key& k : keys_) {
         if (k.required && find(k.name) == nullptr) {
@@ -297,16 +305,6 @@ const Key& Section::key(std::string_view name) const {
     return *k;
 }
 
-int64_t Section::integer(std::string_view name) const {
-    const Key& k = key(name);
-    assert(k.type == Type::Int);
-    if (const Node* n = find(name))
-        return n->integer;
-    int64_t v = 0;
-    std::from_chars(k.defaultValue.data(), k.defaultValue.data() + k.defaultValue.size(), v);
-    return v;
-}
-
 double Section::seconds(std::string_view name) const {
     const Key& k = key(name);
     assert(k.type == Type::Seconds);
@@ -315,32 +313,6 @@ double Section::seconds(std::string_view name) const {
     double v = 0;
     std::from_chars(k.defaultValue.data(), k.defaultValue.data() + k.defaultValue.size(), v);
     return v;
-}
-
-bool Section::boolean(std::string_view name) const {
-    const Key& k = key(name);
-    assert(k.type == Type::Bool);
-    if (const Node* n = find(name))
-        return n->boolean;
-    return k.defaultValue == "true";
-}
-
-std::string Section::string(std::string_view name) const {
-    const Key& k = key(name);
-    assert(k.type == Type::String);
-    if (const Node* n = find(name))
-        return n->text;
-    return std::string(k.defaultValue);
-}
-
-std::vector<std::string> Section::argv(std::string_view name) const {
-    [[maybe_unused]] const Key& k = key(name);
-    assert(k.type == Type::Command);
-    std::vector<std::string> out;
-    if (const Node* n = find(name); n != nullptr && ok(name))
-        for (const Node& e : n->children)
-            out.push_back(e.text);
-    return out;
 }
 
 std::vector<const Node*> Section::entries(std::string_view name) const {

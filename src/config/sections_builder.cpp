@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/sections_builder.h"
 
+#include "config/binding.h"
 #include "config/builder_util.h"
 #include "config/format.h"
 #include "config/schema.h"
@@ -27,13 +28,12 @@ std::string_view blamed(const Section& s, std::string_view a, std::string_view b
     return y->line >= x->line ? b : a;
 }
 
-// `interval` and `timeout` of a hook: the timeout defaults to min(1.0, interval / 2) and must
-// be below the interval. False when reported.
-bool hookTiming(const Section& s, Reporter& report, Duration& interval, Duration& timeout) {
+// The `timeout` of a hook: its default is the table's formula, min(1.0, interval / 2), and it
+// must be below the interval. False when reported.
+bool hookTiming(const Section& s, Reporter& report, Duration& timeout) {
     if (!s.ok("interval") || !s.ok("timeout"))
         return false;
     const double i = s.seconds("interval");
-    interval = fromSeconds(i);
     if (!s.present("timeout")) {
         timeout = fromSeconds(std::min(1.0, i / 2));
         return true;
@@ -44,7 +44,6 @@ bool hookTiming(const Section& s, Reporter& report, Duration& interval, Duration
               "must be less than interval (" + formatNumber(i) + "), not " + formatNumber(t));
         return false;
     }
-    timeout = fromSeconds(t);
     return true;
 }
 
@@ -59,9 +58,9 @@ void readNodes(const Section& s, Reporter& report, Cluster& c, ClusterDraft& d) 
             namedEntryPath("cluster.nodes", *entry, position, clusterNodeKeys());
         const Section n(*entry, clusterNodeKeys(), path, report);
         ClusterNode node;
+        readFields(n, node, report);
         node.where = whereOf(report, *entry, path);
         if (n.ok("name")) {
-            node.name = n.string("name");
             const Node* at = n.find("name");
             const auto [it, added] = names.try_emplace(node.name, entry);
             if (!added)
@@ -70,7 +69,6 @@ void readNodes(const Section& s, Reporter& report, Cluster& c, ClusterDraft& d) 
                           report.where(it->second->file, it->second->line, at->file));
         }
         if (n.ok("address")) {
-            node.address = *IpAddress::parse(n.string("address"));
             const Node* at = n.find("address");
             const auto [it, added] = addresses.try_emplace(node.address, at, path);
             if (!added)
@@ -83,12 +81,10 @@ void readNodes(const Section& s, Reporter& report, Cluster& c, ClusterDraft& d) 
                 family = {node.address.family(), path};
             else if (node.address.family() != family->first)
                 error(report, n, "address",
-                      quoted(n.string("address")) + " is " + familyName(node.address.family()) +
+                      quoted(n.find("address")->text) + " is " + familyName(node.address.family()) +
                           ", but " + family->second + ".address is " + familyName(family->first) +
                           "; heartbeats use one family");
         }
-        if (n.ok("witness"))
-            node.witness = n.boolean("witness");
         c.nodes.push_back(std::move(node));
         d.nodeEntries.push_back(entry);
     }
@@ -111,7 +107,7 @@ void readNodes(const Section& s, Reporter& report, Cluster& c, ClusterDraft& d) 
 }
 
 // Heartbeat, lease and margin, and how they relate (DESIGN.md §4).
-void readTiming(const Section& s, Reporter& report, Cluster& c) {
+void checkTiming(const Section& s, Reporter& report) {
     // DESIGN.md §10: the lease is the kernel's valid lifetime, in whole seconds.
     bool timing = s.ok("lease") && s.ok("heartbeat") && s.ok("margin");
     if (s.ok("lease")) {
@@ -122,12 +118,7 @@ void readTiming(const Section& s, Reporter& report, Cluster& c) {
                       formatNumber(lease));
             timing = false;
         }
-        c.lease = fromSeconds(lease);
     }
-    if (s.ok("heartbeat"))
-        c.heartbeat = fromSeconds(s.seconds("heartbeat"));
-    if (s.ok("margin"))
-        c.margin = fromSeconds(s.seconds("margin"));
     if (timing) {
         const double lease = s.seconds("lease");
         const double heartbeat = s.seconds("heartbeat");
@@ -149,36 +140,27 @@ void readTiming(const Section& s, Reporter& report, Cluster& c) {
 
 } // namespace
 
-LocalNode buildNode(const Section& root, Reporter& report) {
-    LocalNode out;
-    Node empty;
-    const Section s(groupOrEmpty(root, "node", empty), nodeKeys(), "node", report);
-    out.where =
-        whereOf(report, s.find("name") != nullptr ? *s.find("name") : s.node(), "node.name");
-    if (s.present("name") && s.ok("name"))
-        out.name = s.string("name");
-    return out;
+void placeNode(const Section& root, LocalNode& node, const Reporter& report) {
+    const Node* group = root.ok("node") ? root.find("node") : nullptr;
+    const Node* name = group != nullptr ? group->find("name") : nullptr;
+    node.where = whereOf(report,
+                         name != nullptr    ? *name
+                         : group != nullptr ? *group
+                                            : root.node(),
+                         "node.name");
 }
 
-Scripts buildScripts(const Section& root, Reporter& report) {
-    Scripts out;
-    Node empty;
-    const Section s(groupOrEmpty(root, "scripts", empty), scriptsKeys(), "scripts", report);
-    out.userWhere =
-        whereOf(report, s.find("user") != nullptr ? *s.find("user") : s.node(), "scripts.user");
-    out.groupWhere =
-        whereOf(report, s.find("group") != nullptr ? *s.find("group") : s.node(), "scripts.group");
-    if (s.ok("user"))
-        out.user = s.string("user");
-    if (s.ok("group") && s.present("group"))
-        out.group = s.string("group");
-    if (s.ok("timeout"))
-        out.timeout = fromSeconds(s.seconds("timeout"));
-    if (s.present("user") && out.user == "root")
-        reportAt(report, s, Diagnostic::Severity::Warning, "user",
-                 "\"root\": every command then runs with full privileges; an unprivileged user "
-                 "is safer");
-    return out;
+void checkScripts(const Section& root, Scripts& scripts, Reporter& report) {
+    const Node* group = root.ok("scripts") ? root.find("scripts") : nullptr;
+    const Node& at = group != nullptr ? *group : root.node();
+    const Node* user = group != nullptr ? group->find("user") : nullptr;
+    const Node* name = group != nullptr ? group->find("group") : nullptr;
+    scripts.userWhere = whereOf(report, user != nullptr ? *user : at, "scripts.user");
+    scripts.groupWhere = whereOf(report, name != nullptr ? *name : at, "scripts.group");
+    if (user != nullptr && user->kind == Node::Kind::String && user->text == "root")
+        report.warning(*user, "scripts.user",
+                       "\"root\": every command then runs with full privileges; an unprivileged "
+                       "user is safer");
 }
 
 ClusterDraft buildCluster(const Section& root, Reporter& report) {
@@ -191,16 +173,14 @@ ClusterDraft buildCluster(const Section& root, Reporter& report) {
     Cluster c;
     c.where = whereOf(report, *d.group, "cluster");
 
+    readFields(s, c, report);
     readNodes(s, report, c, d);
-    readTiming(s, report, c);
-    if (s.ok("port"))
-        c.port = static_cast<uint16_t>(s.integer("port"));
-
+    checkTiming(s, report);
     if (const Node* hook = s.find("quorum_hook"); hook != nullptr && s.ok("quorum_hook")) {
         const Section h(*hook, quorumHookKeys(), "cluster.quorum_hook", report);
         QuorumHook q;
-        q.command = commandOf(h, "command", report);
-        if (hookTiming(h, report, q.interval, q.timeout))
+        readFields(h, q, report);
+        if (hookTiming(h, report, q.timeout))
             c.quorumHook = std::move(q);
     }
     if (report.errors() == errorsBefore)
@@ -215,13 +195,7 @@ std::optional<Fence> buildFence(const Section& root, Reporter& report) {
     const std::size_t errorsBefore = report.errors();
     const Section s(*group, fenceKeys(), "fence", report);
     Fence f;
-    f.command = commandOf(s, "command", report);
-    if (s.ok("timeout"))
-        f.timeout = fromSeconds(s.seconds("timeout"));
-    if (s.ok("retry_interval"))
-        f.retryInterval = fromSeconds(s.seconds("retry_interval"));
-    if (s.ok("retry_max_interval"))
-        f.retryMaxInterval = fromSeconds(s.seconds("retry_max_interval"));
+    readFields(s, f, report);
     if (s.ok("retry_interval") && s.ok("retry_max_interval") &&
         f.retryMaxInterval < f.retryInterval) {
         const std::string_view at = blamed(s, "retry_interval", "retry_max_interval");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The top-level sections other than checks, instances and groups: node, scripts, cluster and
-// fence, each with the rules between its own settings (DESIGN.md §4, §10). Internal to config/.
+// fence, each with the rules between its own settings (DESIGN.md §4, §10). The schema table
+// reads node and scripts (readFields() on the top level); what is left here is where they
+// stand. Internal to config/.
 #pragma once
 
 #include "config/config.h"
@@ -18,8 +20,10 @@ struct ClusterDraft {
     std::vector<const Node*> nodeEntries; // parallel to cluster->nodes
 };
 
-LocalNode buildNode(const Section& root, Reporter& report);
-Scripts buildScripts(const Section& root, Reporter& report);
+// Where node.name stands (or would stand), for messages about the host name.
+void placeNode(const Section& root, LocalNode& node, const Reporter& report);
+// Where scripts.user and scripts.group stand; a warning for "root".
+void checkScripts(const Section& root, Scripts& scripts, Reporter& report);
 ClusterDraft buildCluster(const Section& root, Reporter& report);
 std::optional<Fence> buildFence(const Section& root, Reporter& report);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/track_builder.h"
 
+#include "config/binding.h"
 #include "config/builder_util.h"
 #include "config/format.h"
 #include "config/schema.h"
@@ -25,22 +26,22 @@ std::vector<TrackDraft> buildTracks(const Section& instance, Reporter& report) {
         const std::size_t errorsBefore = report.errors();
         const Section s(*entry, trackKeys(), d.path, report);
         Track& t = d.track;
+        readFields(s, t, report);
         t.where = whereOf(report, *entry, d.path);
 
         if (const Node* n = s.find("check"); n != nullptr && n->kind == Node::Kind::String)
             d.named = n->text;
         const bool check = s.present("check");
         const bool interface = s.present("interface");
-        if (!check && !interface)
+        if (!check && !interface) {
             report.error(*entry, d.path, "needs check or interface");
-        else if (check && interface)
+        } else if (check && interface) {
             reportAt(report, s, Diagnostic::Severity::Error, later(s, "check", "interface"),
                      "a track has check or interface, not both");
-        else if (check && s.ok("check")) {
-            t.check = s.string("check");
+            t.check.clear(); // neither is tracked twice below
+            t.interface.clear();
+        } else if (check && s.ok("check")) {
             d.checkNode = s.find("check");
-        } else if (interface && s.ok("interface")) {
-            t.interface = s.string("interface");
         }
 
         if (s.present("weight") && s.present("weights"))
@@ -49,13 +50,8 @@ std::vector<TrackDraft> buildTracks(const Section& instance, Reporter& report) {
         else if (s.present("weights") && interface && !check)
             reportAt(report, s, Diagnostic::Severity::Error, "weights",
                      "only a role check has weights; an interface takes weight");
-        else if (s.ok("weights") && s.present("weights")) {
+        else if (s.ok("weights") && s.present("weights"))
             d.weightsNode = s.find("weights");
-            for (const Node& w : d.weightsNode->children)
-                t.roleWeights[w.name] = static_cast<int>(w.integer);
-        } else if (s.ok("weight")) {
-            t.weight = static_cast<int>(s.integer("weight"));
-        }
 
         // One entry per check or interface: two would count it twice.
         for (const TrackDraft& other : out) {

@@ -3,6 +3,7 @@
 
 #include "config/config_test_paths.h"
 #include "config/load.h"
+#include "config/section.h"
 #include "unit_test.h"
 
 #include <algorithm>
@@ -41,12 +42,59 @@ std::vector<std::string> filesIn(const std::string& dir, const std::string& suff
     return out;
 }
 
+namespace {
+
+std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
+    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+        s.replace(at, from.size(), to);
+    return s;
+}
+
+} // namespace
+
+std::vector<std::string> expectations(const std::string& path) {
+    constexpr std::string_view kExpect = "# expect: ";
+    const std::string dir = path.substr(0, path.rfind('/') + 1);
+    std::vector<std::string> out;
+    const std::string text = readText(path);
+    std::size_t begin = 0;
+    while (begin < text.size()) {
+        std::size_t end = text.find('\n', begin);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::string_view line(text.data() + begin, end - begin);
+        if (line.starts_with(kExpect)) {
+            std::string e(line.substr(kExpect.size()));
+            e = replaceAll(std::move(e), "DIR/", dir);
+            out.push_back(replaceAll(std::move(e), "FILE", path));
+        }
+        begin = end + 1;
+    }
+    return out;
+}
+
+bool loadsAsGood(const LoadResult& r, const std::string& path) {
+    std::vector<std::string> actual;
+    bool ok = r.ok();
+    for (const Diagnostic& d : r.diagnostics) {
+        actual.push_back(d.toString());
+        ok = ok && !d.isError() && d.message == kInactive;
+    }
+    ok = ok && actual == expectations(path);
+    if (!ok) {
+        print_message("%s: expected only its '# expect:' lines, each about an inactive "
+                      "setting; got:\n",
+                      path.c_str());
+        for (const auto& a : actual)
+            print_message("  %s\n", a.c_str());
+    }
+    return ok;
+}
+
 Config loadGood(const std::string& name) {
-    const LoadResult r = loadFile(dataPath("good/" + name));
-    for (const Diagnostic& d : r.diagnostics)
-        print_message("unexpected: %s\n", d.toString().c_str());
-    assert_true(r.diagnostics.empty());
-    assert_true(r.ok());
+    const std::string path = dataPath("good/" + name);
+    const LoadResult r = loadFile(path);
+    assert_true(loadsAsGood(r, path));
     return *r.config;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "config/load.h"
 
 #include <string>
 #include <vector>
@@ -17,8 +18,13 @@ std::string dataPath(const std::string& sub);
 std::string readText(const std::string& path);
 // The regular files in `dir` whose names end with `suffix`, sorted.
 std::vector<std::string> filesIn(const std::string& dir, const std::string& suffix);
-// Loads tests/data/config/good/NAME, which must produce no diagnostic at all (fails the test
-// otherwise, printing each).
+// The diagnostics a corpus file lists in its `# expect:` lines, FILE and DIR/ replaced by the
+// path it is loaded by and its directory.
+std::vector<std::string> expectations(const std::string& path);
+// Whether `r` has the diagnostics a good file may have: exactly its `# expect:` lines, each a
+// warning that a setting is not active in this release (prints what differs).
+bool loadsAsGood(const LoadResult& r, const std::string& path);
+// Loads tests/data/config/good/NAME, which must load as good (fails the test otherwise).
 Config loadGood(const std::string& name);
 
 } // namespace hafd::config::test

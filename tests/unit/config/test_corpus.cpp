@@ -21,43 +21,15 @@ using namespace hafd::config;
 
 namespace {
 
-constexpr std::string_view kExpect = "# expect: ";
-
 struct Case {
     std::string path;
     std::string name;
     bool mustLoad = false; // warn/: loads with warnings; bad/: has errors
 };
 
-std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
-    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-        s.replace(at, from.size(), to);
-    return s;
-}
-
-std::vector<std::string> expectations(const std::string& path) {
-    const std::string dir = path.substr(0, path.rfind('/') + 1);
-    std::vector<std::string> out;
-    const std::string text = test::readText(path);
-    std::size_t begin = 0;
-    while (begin < text.size()) {
-        std::size_t end = text.find('\n', begin);
-        if (end == std::string::npos)
-            end = text.size();
-        const std::string_view line(text.data() + begin, end - begin);
-        if (line.starts_with(kExpect)) {
-            std::string e(line.substr(kExpect.size()));
-            e = replaceAll(std::move(e), "DIR/", dir);
-            out.push_back(replaceAll(std::move(e), "FILE", path));
-        }
-        begin = end + 1;
-    }
-    return out;
-}
-
 void matches_expectations(void** state) {
     const Case& c = *static_cast<const Case*>(*state);
-    const std::vector<std::string> expected = expectations(c.path);
+    const std::vector<std::string> expected = test::expectations(c.path);
     const LoadResult r = loadFile(c.path);
     std::vector<std::string> actual;
     for (const Diagnostic& d : r.diagnostics)

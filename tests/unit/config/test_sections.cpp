@@ -162,29 +162,30 @@ void a_witness_needs_no_instances(void**) {
     assert_true(c.cluster->lease == 1s);
 }
 
-// Host facts are reported at the setting that names them.
+// Host facts are reported at the setting that names them (sections.conf's lines, below its
+// eleven '# expect:' lines).
 void settings_remember_where_they_are(void**) {
     const Config c = loadGood("sections.conf");
     const std::string file = test::dataPath("good/sections.conf");
     const Where& key = c.auth->keys[1].where;
     assert_string_equal(key.file.c_str(), file.c_str());
-    assert_int_equal(key.line, 8);
+    assert_int_equal(key.line, 19);
     assert_string_equal(key.setting.c_str(), "auth.keys[2].file");
-    assert_int_equal(c.scripts.userWhere.line, 4);
+    assert_int_equal(c.scripts.userWhere.line, 15);
     assert_string_equal(c.scripts.userWhere.setting.c_str(), "scripts.user");
-    assert_int_equal(c.node.where.line, 3);
+    assert_int_equal(c.node.where.line, 14);
     assert_string_equal(c.fence->command.where.setting.c_str(), "fence.command");
-    assert_int_equal(c.fence->command.where.line, 25);
+    assert_int_equal(c.fence->command.where.line, 36);
     assert_string_equal(c.cluster->quorumHook->command.where.setting.c_str(),
                         "cluster.quorum_hook.command");
     assert_string_equal(c.check("redis")->exec.where.setting.c_str(), "checks[\"redis\"].exec");
-    assert_int_equal(c.check("redis")->exec.where.line, 34);
+    assert_int_equal(c.check("redis")->exec.where.line, 45);
     assert_string_equal(c.check("uplink")->where.setting.c_str(), "checks[\"uplink\"]");
     const Instance& web = *c.instance("web");
     assert_string_equal(web.notify->fault.where.setting.c_str(), "instances[\"web\"].notify.fault");
-    assert_int_equal(web.notify->fault.where.line, 47);
+    assert_int_equal(web.notify->fault.where.line, 58);
     assert_string_equal(web.tracks[4].where.setting.c_str(), "instances[\"web\"].track[5]");
-    assert_int_equal(web.tracks[4].where.line, 44);
+    assert_int_equal(web.tracks[4].where.line, 55);
     assert_string_equal(c.instance("db")->auth->keys[0].where.setting.c_str(),
                         "instances[\"db\"].auth.keys[1].file");
     assert_string_equal(c.groups[0].notify.any.where.setting.c_str(),
