@@ -223,7 +223,7 @@ struct Instance {
     uint8_t vrid = 0;
     Family family = Family::V4; // the family of `addresses`
     proto::Version version = proto::Version::V3;
-    uint8_t priority = 100;       // 1..254, or 255 for the address owner
+    uint8_t priority = 100;       // 1..255 (255: see isOwner())
     Duration advertInterval = 1s; // v3: whole centiseconds; v2: whole seconds
     bool preempt = true;
     Duration preemptDelay = 0s;
@@ -256,6 +256,9 @@ struct Instance {
     // The file holding the group: Config::file, or a file it @includes.
     std::string file;
 
+    // Priority 255: master at once, always preempts; the owner of its VIPs (RFC 9568) only when
+    // they are already addresses of the interface, which the daemon finds out at run time
+    // (core::BindingChanged::owner).
     bool isOwner() const { return priority == 255; }
     bool isUnicast() const { return !unicastPeers.empty(); }
 

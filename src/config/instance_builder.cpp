@@ -247,7 +247,7 @@ private:
     void owner() {
         if (s_.ok("priority") && in().isOwner() && s_.present("preempt") && s_.ok("preempt") &&
             !in().preempt)
-            warning("preempt", "ignored: the address owner (priority 255) always preempts");
+            warning("preempt", "ignored: priority 255 always preempts");
         if (!d_.familyKnown || !s_.ok("version"))
             return;
         if (in().version == proto::Version::V2 && in().family == Family::V6)

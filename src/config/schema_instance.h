@@ -148,10 +148,12 @@ inline constexpr Key kInstance[] = {
     Key("priority", Type::Int)
         .byDefault("100")
         .limit(1, 255)
-        .rangeIs("1..255 (255: the address owner)")
-        .about("The highest priority becomes master. 255 marks the owner of the "
-               "addresses, which are then the interface's own.")
-        .field<&Instance::priority>(),
+        .rangeIs("1..255 (255: master at once, always preempts)")
+        .about("The highest priority becomes master. 255 becomes master at once and always "
+               "preempts; when every address is already on the interface it is their owner "
+               "and hafd never adds or removes them, otherwise it installs them as any master.")
+        .field<&Instance::priority>()
+        .identityBy<&Instance::isOwner>("priority 255"),
     Key("version", Type::Int)
         .byDefault("3")
         .limit(2, 3)
@@ -171,7 +173,7 @@ inline constexpr Key kInstance[] = {
         .byDefault("true")
         .alias(kPreemptAliases)
         .about("Whether a higher-priority backup takes over from a live lower-priority "
-               "master. The address owner always preempts.")
+               "master. At priority 255 an instance always preempts.")
         .field<&Instance::preempt>(),
     Key("preempt_delay", Type::Seconds)
         .byDefault("0")

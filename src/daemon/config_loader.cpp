@@ -31,26 +31,4 @@ config::LoadResult loadConfiguration(const std::string& path, HostFacts hostFact
     return r;
 }
 
-std::vector<std::string> inactiveSections(const config::Config& c) {
-    std::vector<std::string> out;
-    if (c.auth || std::any_of(c.instances.begin(), c.instances.end(),
-                              [](const config::Instance& i) { return i.auth.has_value(); }))
-        out.push_back("auth");
-    if (c.cluster)
-        out.push_back("cluster");
-    if (c.fence)
-        out.push_back("fence");
-    if (!c.checks.empty())
-        out.push_back("checks");
-    if (std::any_of(c.instances.begin(), c.instances.end(),
-                    [](const config::Instance& i) { return !i.tracks.empty(); }))
-        out.push_back("track");
-    if (std::any_of(c.instances.begin(), c.instances.end(),
-                    [](const config::Instance& i) { return !i.notify->empty(); }))
-        out.push_back("notify");
-    if (!c.groups.empty())
-        out.push_back("groups");
-    return out;
-}
-
 } // namespace hafd::daemon

@@ -16,8 +16,4 @@ enum class HostFacts { AsWarnings, AsErrors };
 
 config::LoadResult loadConfiguration(const std::string& path, HostFacts hostFacts);
 
-// The configured sections whose behaviour is not active yet (they are parsed and validated so
-// that the schema is settled): the daemon says so at start and on reload.
-std::vector<std::string> inactiveSections(const config::Config& config);
-
 } // namespace hafd::daemon

@@ -58,21 +58,7 @@ ctl::Verdict Daemon::reload(const char* trigger) {
         notifier_.ready(summary());
         return verdict;
     }
-    const config::Config running = runningConfig();
-    auto diff = config::diff(running, *loaded.config);
-    // Becoming or ceasing to be the address owner changes who installs the VIPs (never hafd for
-    // an owner): core::Reconfigure requires it unchanged, so it is a remove and add too.
-    for (auto it = diff.changed.begin(); it != diff.changed.end();) {
-        const auto* before = findConfig(running, it->name);
-        const auto* after = findConfig(*loaded.config, it->name);
-        if (before && after && before->isOwner() != after->isOwner()) {
-            it->identity.push_back("priority 255 (address owner)");
-            diff.recreated.push_back(std::move(*it));
-            it = diff.changed.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    const auto diff = config::diff(runningConfig(), *loaded.config);
     config_ = std::move(*loaded.config);
     config_.forgetLines();
     apply(diff, now);

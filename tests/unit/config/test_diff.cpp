@@ -146,6 +146,11 @@ void each_setting_is_named(void**) {
          {"unicast_peers"},
          {"unicast_peers"}},
         {"uni", [](Instance& i) { i.unicastPeers.clear(); }, {"unicast_peers"}, {"unicast_peers"}},
+        // Priority 255 decides at run time whether hafd installs the VIPs (DESIGN.md §10): a
+        // priority that becomes or stops being 255 is a remove and add; other changes apply in
+        // place.
+        {"web", [](Instance& i) { i.priority = 255; }, {"priority"}, {"priority 255"}},
+        {"web", [](Instance& i) { i.priority = 254; }, {"priority"}, {}},
         {"web",
          [](Instance& i) {
              i.vrid = 61;
