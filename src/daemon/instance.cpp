@@ -73,40 +73,44 @@ void Instance::execute(const core::Action& action, TimePoint now, bool restoring
     // precedes its GARPs; a resigning one's priority 0 precedes the removal).
     if (binding_.sender && !std::holds_alternative<core::SendAdvert>(action))
         binding_.sender->flush();
-    std::visit(Overloaded{
-                   [&](const core::SendAdvert& a) { send(router_.advertisement(a.priority)); },
-                   [&](const core::SendProbe&) { send(router_.probeAdvertisement()); },
-                   [&](const core::InstallVips&) { installVips(restoring); },
-                   [&](const core::RemoveVips&) { removeVips(); },
-                   [&](const core::ChangeVips& c) { changeVips(c, now); },
-                   [&](const core::Announce& a) {
-                       // Never point neighbours at VIPs this node failed to install (an owner's are
-                       // always there).
-                       if (!installFailed_ || router_.owner())
-                           startAnnouncing(a.count, vipAddresses_, now);
-                   },
-                   [&](const core::StateChanged& c) { logTransition(c, now); },
-                   [&](const core::FaultCausesChanged& c) {
-                       log::notice("instance %s: still FAULT, causes now %s (were %s)",
-                                   name().c_str(), c.to.toString().c_str(),
-                                   c.from.toString().c_str());
-                   },
-                   [&](const core::RemoveStrayVips& r) { removeStray(r.vips); },
-                   [&](const core::Dropped& d) {
-                       log::debug("instance %s: advert from %s dropped: %s", name().c_str(),
-                                  d.source.toString().c_str(), proto::dropReasonName(d.reason));
-                   },
-                   [&](const core::PeerDifference& d) { logPeerDifference(d); },
-               },
-               action);
+    std::visit(
+        Overloaded{
+            [&](const core::SendAdvert& a) { send(router_.advertisement(a.priority), false); },
+            [&](const core::SendProbe&) { send(router_.probeAdvertisement(), true); },
+            [&](const core::InstallVips&) { installVips(restoring); },
+            [&](const core::RemoveVips&) { removeVips(); },
+            [&](const core::ChangeVips& c) { changeVips(c, now); },
+            [&](const core::Announce& a) {
+                // Never point neighbours at VIPs this node failed to install (an owner's are
+                // always there).
+                if (!installFailed_ || router_.owner())
+                    startAnnouncing(a.count, vipAddresses_, now);
+            },
+            [&](const core::StateChanged& c) { logTransition(c, now); },
+            [&](const core::FaultCausesChanged& c) {
+                log::notice("instance %s: still FAULT, causes now %s (were %s)", name().c_str(),
+                            c.to.toString().c_str(), c.from.toString().c_str());
+            },
+            [&](const core::RemoveStrayVips& r) { removeStray(r.vips); },
+            [&](const core::Dropped& d) {
+                log::debug("instance %s: advert from %s dropped: %s", name().c_str(),
+                           d.source.toString().c_str(), proto::dropReasonName(d.reason));
+            },
+            [&](const core::PeerDifference& d) { logPeerDifference(d); },
+        },
+        action);
 }
 
 // One advert (or probe) to the group, or one per unicast peer with the checksum for that peer
 // (the IPv4 v3 pseudo-header holds the destination, PROTOCOL.md §2.4).
-void Instance::send(const proto::Advertisement& advert) {
+void Instance::send(const proto::Advertisement& advert, bool probe) {
     if (!binding_.sender)
         return;
-    ensureVmacSource();
+    // Adverts leave through the VMAC, whose source address goes on it first; a probe leaves
+    // through the interface itself, so that a node in FAULT puts no address on its VMAC.
+    if (!probe)
+        ensureVmacSource();
+    const uint32_t egress = probe ? binding_.ifindex : binding_.vipIfindex;
     const auto& cfg = config();
     const IpAddress& source = router_.sourceAddress();
     std::array<uint8_t, 4096> buf;
@@ -118,7 +122,7 @@ void Instance::send(const proto::Advertisement& advert) {
             advertSent(destination, -EINVAL);
             return;
         }
-        binding_.sender->send({buf.data(), n}, source, destination, binding_.vipIfindex, *this);
+        binding_.sender->send({buf.data(), n}, source, destination, egress, *this);
     };
     if (cfg.isUnicast())
         for (const auto& peer : cfg.unicastPeers)

@@ -53,7 +53,7 @@ private:
     void run(const std::vector<core::Action>& actions, TimePoint now, bool restoring = false);
     void execute(const core::Action& action, TimePoint now, bool restoring);
     void onTimer(TimePoint now);
-    void send(const proto::Advertisement& advert);
+    void send(const proto::Advertisement& advert, bool probe);
     void installVips(bool restoring);
     void ensureVmacSource();
     void removeVips();

@@ -48,19 +48,24 @@ struct Rig {
     std::vector<core::StateChanged> changes;
     std::unique_ptr<Instance> instance;
 
-    explicit Rig(config::Instance cfg) {
+    // `vmac`: the VIPs go on interface 3, a VMAC of interface 2 (IPv6: with the parent's
+    // link-local put on it while master).
+    explicit Rig(config::Instance cfg, bool vmac = false) {
         announcer.clock = &now;
         sender.order = vips.order = announcer.order = &order;
+        const bool v6 = cfg.family == Family::V6;
         instance = std::make_unique<Instance>(
             std::move(cfg), scheduler, vips, announcer,
             [this](const Instance&, const core::StateChanged& c) { changes.push_back(c); });
         Binding b;
         b.ifindex = 2;
-        b.vipIfindex = 2;
+        b.vipIfindex = vmac ? 3 : 2;
+        if (vmac && v6)
+            b.vmacSource = *Prefix::parse("fe80::1/64");
         b.mac = {2, 0, 0, 0, 0, 1};
         b.sender = &sender;
         b.faults = {};
-        b.source = *IpAddress::parse("192.0.2.1");
+        b.source = *IpAddress::parse(v6 ? "fe80::1" : "192.0.2.1");
         instance->bind(b);
         instance->handle(core::BindingChanged{b.faults, b.source, false}, now);
         instance->handle(core::Startup{}, now);
@@ -237,6 +242,31 @@ void failed_sends_fault_the_master_until_a_probe_leaves(void**) {
     assert_int_equal(st.faultsRaised.at("send"), 1);
 }
 
+// A probe leaves through the interface itself, not the VMAC: a node in FAULT must not put the
+// parent's link-local on its VMAC (a backup's VMAC answering neighbour solicitations with the
+// virtual MAC would pull the switch's port for it away from the master).
+void probes_leave_through_the_interface_not_the_vmac(void**) {
+    auto cfg = baseConfig();
+    cfg.family = Family::V6;
+    cfg.addresses = {*Prefix::parse("fe80::51"), *Prefix::parse("2001:db8::51")};
+    cfg.vmac = true;
+    Rig r(cfg, true);
+    r.becomeMaster();
+    assert_int_equal(r.sender.sent.back().egress, 3);
+    r.sender.result = -EPERM;
+    const TimePoint from = r.now;
+    while (r.instance->router().state() == core::State::Master && r.now < from + 1s)
+        r.step();
+    const auto calls = r.vips.calls.size(); // the VIPs and the link-local went
+    r.sender.sent.clear();
+    while (r.sender.sent.empty() && r.now < from + 2s)
+        r.step();
+    assert_int_equal(r.sender.sent.size(), 1);
+    assert_int_equal(decodeSent(r.sender.sent[0]).advert.vrid, 0);
+    assert_int_equal(r.sender.sent[0].egress, 2);
+    assert_int_equal(r.vips.calls.size(), calls); // nothing was put on the VMAC for it
+}
+
 // DESIGN.md §5: a VIP install the kernel refuses is retried 10, 40 and 160 ms later; then the
 // instance resigns (priority 0 first), releases and goes to FAULT for "vips".
 void install_failure_is_retried_then_faults_vips(void**) {
@@ -310,6 +340,7 @@ int main() {
         cmocka_unit_test(vips_lost_while_master_are_restored_and_logged_only_if_missing),
         cmocka_unit_test(failed_sends_fault_the_master_until_a_probe_leaves),
         cmocka_unit_test(install_failure_is_retried_then_faults_vips),
+        cmocka_unit_test(probes_leave_through_the_interface_not_the_vmac),
         cmocka_unit_test(one_log_line_per_transition),
         cmocka_unit_test(status_survives_the_json_round_trip),
     };
