@@ -59,7 +59,7 @@ struct Counters {
     uint64_t priorityZeroOut = 0;
     uint64_t sendFailures = 0;                             // AdvertSent{false}
     uint64_t vipInstallFailures = 0;                       // VipsInstalled{false}
-    std::array<uint64_t, kFaultCauseCount> faultsRaised{}; // times each cause appeared
+    std::array<uint32_t, kFaultCauseCount> faultsRaised{}; // times each cause appeared
     proto::DropCounters drops{};
 };
 

@@ -58,12 +58,14 @@ void Instance::run(const std::vector<core::Action>& actions, TimePoint now, bool
     executing_ = true;
     for (const auto& action : actions)
         execute(action, now, restoring);
-    while (!results_.empty()) {
-        const core::Event result = results_.front();
-        results_.erase(results_.begin());
-        for (const auto& action : router_.handle(result, now))
+    for (std::size_t i = 0; i < results_.size(); ++i) { // the list may grow meanwhile
+        const Result r = results_[i];
+        const core::Event e = r.installed ? core::Event(core::VipsInstalled{r.ok})
+                                          : core::Event(core::AdvertSent{r.ok});
+        for (const auto& action : router_.handle(e, now))
             execute(action, now, false);
     }
+    results_.clear();
     executing_ = false;
     protocolTimer_.set(router_.nextDeadline());
 }
@@ -134,7 +136,7 @@ void Instance::send(const proto::Advertisement& advert, bool probe) {
 // Failures and the first success after them go back to the router (core::AdvertSent); the
 // common success does not, on the hot path.
 void Instance::advertSent(const IpAddress& destination, int result) {
-    std::optional<core::AdvertSent> event;
+    std::optional<bool> event; // AdvertSent{ok}
     if (result < 0) {
         // Counted always, logged once per streak: a link that is down for a moment would
         // otherwise fill the log at the advert rate.
@@ -142,19 +144,19 @@ void Instance::advertSent(const IpAddress& destination, int result) {
         if (sendErrorStreak_++ == 0)
             log::warning("instance %s: sending advert to %s failed: %s", name().c_str(),
                          destination.toString().c_str(), std::strerror(-result));
-        event = core::AdvertSent{false};
+        event = false;
     } else if (sendErrorStreak_ > 0) {
         log::info("instance %s: adverts leave again after %llu failed sends", name().c_str(),
                   static_cast<unsigned long long>(sendErrorStreak_));
         sendErrorStreak_ = 0;
-        event = core::AdvertSent{true};
+        event = true;
     }
     if (!event)
         return;
     if (executing_)
-        results_.emplace_back(*event);
-    else
-        run(router_.handle(*event, lastNow_), lastNow_); // reported after the pass that sent it
+        results_.push_back({false, *event});
+    else // reported after the pass that sent it
+        run(router_.handle(core::AdvertSent{*event}, lastNow_), lastNow_);
 }
 
 // `restoring`: the VIPs are put back after a netlink event said one was removed while we are
@@ -165,13 +167,13 @@ void Instance::installVips(bool restoring) {
         log::error("instance %s: cannot install VIPs: interface %s is not present", name().c_str(),
                    config().interface.c_str());
         installFailed_ = true;
-        results_.emplace_back(core::VipsInstalled{false});
+        results_.push_back({true, false});
         return;
     }
     auto r = vips_.install(binding_.vipIfindex, config().addresses);
     vipsOn_ = binding_.vipIfindex;
     installFailed_ = !r.ok();
-    results_.emplace_back(core::VipsInstalled{r.ok()});
+    results_.push_back({true, r.ok()});
     if (!r)
         log::error("instance %s: installing VIPs: %s", name().c_str(), r.error().message.c_str());
     else if (restoring && *r > 0)
@@ -245,7 +247,7 @@ void Instance::changeVips(const core::ChangeVips& c, TimePoint now) {
         return;
     auto r = vips_.install(vipsOn_, c.added);
     installFailed_ = !r.ok();
-    results_.emplace_back(core::VipsInstalled{r.ok()});
+    results_.push_back({true, r.ok()});
     if (!r) {
         log::error("instance %s: installing VIPs: %s", name().c_str(), r.error().message.c_str());
         return; // announced once a retry works (core: VipsInstalled)

@@ -81,8 +81,14 @@ private:
     std::size_t announceOffset_ = 0;                          // VIPs of the round already sent
     uint64_t sendErrorStreak_ = 0;                            // since the last successful send
 
-    // Results of the actions under way, for the router once the list is done.
-    std::vector<core::Event> results_;
+    // Results of the actions under way, for the router once the list is done: only ever
+    // core::AdvertSent and core::VipsInstalled, kept as two bytes each (a core::Event is a few
+    // hundred, and the queue's capacity stays with the instance).
+    struct Result {
+        bool installed; // VipsInstalled, else AdvertSent
+        bool ok;
+    };
+    std::vector<Result> results_;
     bool executing_ = false;
     TimePoint lastNow_{}; // the time of the last event or timer: results reported later use it
 

@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "io/loop.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -18,17 +19,32 @@ KernelEvents::KernelEvents(io::LinkMonitor& monitor, io::NetlinkClient& netlink,
           changed_(now);
       }) {}
 
+namespace {
+
+bool before(uint32_t ifindexA, const IpAddress& a, uint32_t ifindexB, const IpAddress& b) {
+    return ifindexA != ifindexB ? ifindexA < ifindexB : a < b;
+}
+
+} // namespace
+
 void KernelEvents::reindex() {
     byVip_.clear();
     for (const auto& i : instances_)
         if (const uint32_t ifindex = i->binding().vipIfindex)
             for (const auto& p : i->config().addresses)
-                byVip_[{ifindex, p.address}] = i.get();
+                byVip_.push_back({ifindex, p.address, i.get()});
+    std::sort(byVip_.begin(), byVip_.end(), [](const VipEntry& x, const VipEntry& y) {
+        return before(x.ifindex, x.address, y.ifindex, y.address);
+    });
+    byVip_.shrink_to_fit();
 }
 
 Instance* KernelEvents::instanceWith(uint32_t ifindex, const IpAddress& address) const {
-    const auto it = byVip_.find({ifindex, address});
-    return it == byVip_.end() ? nullptr : it->second;
+    const auto it = std::lower_bound(byVip_.begin(), byVip_.end(), 0, [&](const VipEntry& e, int) {
+        return before(e.ifindex, e.address, ifindex, address);
+    });
+    return it != byVip_.end() && it->ifindex == ifindex && it->address == address ? it->instance
+                                                                                  : nullptr;
 }
 
 bool KernelEvents::ours(const io::AddressInfo& a) const {
