@@ -27,13 +27,18 @@ const char* faultCauseName(FaultCause cause) {
     return "?";
 }
 
+std::vector<std::string> FaultSet::names() const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < kFaultCauseCount; ++i)
+        if (has(static_cast<FaultCause>(i)))
+            out.emplace_back(faultCauseName(static_cast<FaultCause>(i)));
+    return out;
+}
+
 std::string FaultSet::toString() const {
     std::string s;
-    for (std::size_t i = 0; i < kFaultCauseCount; ++i) {
-        const auto c = static_cast<FaultCause>(i);
-        if (has(c))
-            s += (s.empty() ? "" : ", ") + std::string(faultCauseName(c));
-    }
+    for (const auto& n : names())
+        s += (s.empty() ? "" : ", ") + n;
     return s;
 }
 

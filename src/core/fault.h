@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace hafd::core {
 
@@ -49,7 +50,8 @@ public:
     constexpr FaultSet without(FaultSet o) const { return FaultSet(bits_ & ~o.bits_); }
     constexpr bool operator==(const FaultSet&) const = default;
 
-    // "link, send" in cause order; "" when empty.
+    // The causes' names in cause order, and "link, send" ("" when empty).
+    std::vector<std::string> names() const;
     std::string toString() const;
 
 private:

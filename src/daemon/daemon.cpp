@@ -195,7 +195,7 @@ void Daemon::openRooms() {
                                 [this](Socket& s) { receiver_->onReadable(s); });
         },
         [this](const io::AddressInfo& a, const std::string& ifname) {
-            return a.installedByHafd() || vipPort_->recorded(ifname, a.prefix);
+            return vipPort_->installedByUs(a, ifname);
         },
         [this](const IpAddress& a, bool includeOwners) { return isVip(a, includeOwners); });
     stale_ = std::make_unique<StaleVips>(netlink_, links_, *vipPort_);

@@ -59,6 +59,11 @@ public:
     bool recorded(const std::string& ifname, const Prefix& vip) const {
         return record_.contains({ifname, vip});
     }
+    // Whether hafd installed `address`, on the interface named `ifname`: marked with IFA_PROTO
+    // (Linux >= 6.1) or in the record. Never an operator's address, an owner's VIPs included.
+    bool installedByUs(const io::AddressInfo& address, const std::string& ifname) const {
+        return address.installedByHafd() || recorded(ifname, address.prefix);
+    }
     void record(const std::string& ifname, const Prefix& vip);
     void forget(const std::string& ifname, const Prefix& vip);
     // Empties the record (at start, before the earlier run's is dealt with).

@@ -48,10 +48,8 @@ Instance* KernelEvents::instanceWith(uint32_t ifindex, const IpAddress& address)
 }
 
 bool KernelEvents::ours(const io::AddressInfo& a) const {
-    if (a.installedByHafd())
-        return true;
     const io::LinkInfo* link = links_.find(a.ifindex);
-    return link && vips_.recorded(link->name, a.prefix);
+    return vips_.installedByUs(a, link ? link->name : std::string());
 }
 
 void KernelEvents::onReadable() {

@@ -44,7 +44,7 @@ private:
     void removed(const io::AddressEvent& e, TimePoint now);
     // Whether an instance holds a VIP as master now (for StaleVips).
     StaleVips::Held held() const;
-    // Whether hafd installed `a`: marked IFA_PROTO hafd, or in the record.
+    // Whether hafd installed `a` (NetlinkVips::installedByUs).
     bool ours(const io::AddressInfo& a) const;
     // The instance with VIP `address` on interface `ifindex`, or null.
     Instance* instanceWith(uint32_t ifindex, const IpAddress& address) const;

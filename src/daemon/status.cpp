@@ -5,18 +5,6 @@
 
 namespace hafd::daemon {
 
-namespace {
-
-std::vector<std::string> causes(core::FaultSet faults) {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < core::kFaultCauseCount; ++i)
-        if (faults.has(static_cast<core::FaultCause>(i)))
-            out.emplace_back(core::faultCauseName(static_cast<core::FaultCause>(i)));
-    return out;
-}
-
-} // namespace
-
 ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now) {
     const auto& cfg = instance.config();
     const auto& router = instance.router();
@@ -31,7 +19,7 @@ ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now) {
     s.mode = cfg.isUnicast() ? "unicast" : "multicast";
     s.state = core::stateName(router.state());
     if (router.state() == core::State::Fault || router.state() == core::State::Initialize)
-        s.faults = causes(router.faults());
+        s.faults = router.faults().names();
     s.owner = router.owner();
     s.priority = router.priority();
     s.basePriority = cfg.priority;
@@ -48,7 +36,7 @@ ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now) {
         s.lastTransitions.push_back({core::stateName(t->change.from), core::stateName(t->change.to),
                                      core::reasonName(t->change.reason),
                                      t->change.to == core::State::Fault
-                                         ? causes(t->change.faults)
+                                         ? t->change.faults.names()
                                          : std::vector<std::string>(),
                                      toSeconds(now - t->at)});
     s.counters = {{"adverts_in", c.advertsIn},
