@@ -13,8 +13,23 @@ namespace hafd::config {
 
 namespace {
 
-// The settings that each make a kind; role is exec with role_pattern.
-constexpr std::string_view kKinds[] = {"exec", "tcp", "file", "interface"};
+// The settings that each make a kind; role is exec with role_pattern, and pid_file is the other
+// way to name a process.
+constexpr std::string_view kKinds[] = {"exec",    "tcp",      "file",  "interface",
+                                       "process", "pid_file", "k_of_n"};
+
+// A setting that only refines one kind, and the kind setting it needs.
+struct Refinement {
+    std::string_view setting;
+    std::string_view needs;
+    std::string_view message;
+};
+constexpr Refinement kRefinements[] = {
+    {"role_pattern", "exec",
+     "only applies with exec: a role check runs a command and matches its output"},
+    {"process_args", "process", "only applies with process"},
+    {"min_up", "k_of_n", "only applies with k_of_n"},
+};
 
 // The kind settings present in `s`, in file order.
 std::vector<const Node*> kindsWritten(const Section& s) {
@@ -53,7 +68,8 @@ private:
     void kind() {
         const auto written = kindsWritten(s_);
         if (written.empty()) {
-            report_.error(s_.node(), d_.path, "needs one of exec, tcp, file or interface");
+            report_.error(s_.node(), d_.path,
+                          "needs one of exec, tcp, file, interface, process, pid_file or k_of_n");
             return;
         }
         if (written.size() > 1) {
@@ -65,12 +81,13 @@ private:
             return;
         }
         const std::string& name = written[0]->name;
-        if (s_.present("role_pattern") && name != "exec")
-            error("role_pattern", "only applies with exec: a role check runs a command and "
-                                  "matches its output");
-        if (s_.present("file_pattern") && name != "file")
-            error("file_pattern", "only applies with file");
-        if (!s_.ok(name) || !s_.ok("role_pattern") || !s_.ok("file_pattern"))
+        bool ok = s_.ok(name);
+        for (const Refinement& r : kRefinements) {
+            if (s_.present(r.setting) && name != r.needs)
+                error(r.setting, std::string(r.message));
+            ok = ok && s_.ok(r.setting);
+        }
+        if (!ok)
             return;
         // The table read the kind's settings; which one is written says what the check is.
         Check& c = d_.check;
@@ -80,9 +97,29 @@ private:
             c.kind = CheckKind::Tcp;
         else if (name == "file")
             c.kind = CheckKind::File;
-        else
+        else if (name == "interface")
             c.kind = CheckKind::Interface;
+        else if (name == "k_of_n")
+            c.kind = CheckKind::KOfN;
+        else
+            c.kind = CheckKind::Process;
+        if (c.kind == CheckKind::KOfN && !kOfN())
+            return;
         d_.kindOk = true;
+    }
+
+    // min_up defaults to every member and cannot exceed them.
+    bool kOfN() {
+        Check& c = d_.check;
+        if (!s_.present("min_up")) {
+            c.minUp = static_cast<unsigned>(c.members.size());
+            return true;
+        }
+        if (c.minUp <= c.members.size())
+            return true;
+        error("min_up", "must be at most the " + std::to_string(c.members.size()) +
+                            " checks of k_of_n, not " + std::to_string(c.minUp));
+        return false;
     }
 
     // The timeout's default is the table's formula, and it must stay below the interval.

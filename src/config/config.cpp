@@ -28,6 +28,10 @@ const char* checkKindName(CheckKind kind) {
         return "interface";
     case CheckKind::Role:
         return "role";
+    case CheckKind::Process:
+        return "process";
+    case CheckKind::KOfN:
+        return "k_of_n";
     }
     return "?";
 }

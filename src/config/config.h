@@ -150,11 +150,14 @@ struct Fence {
 enum class CheckKind : uint8_t {
     Exec,      // the command exits 0
     Tcp,       // a TCP connection to `tcp` completes
-    File,      // the file exists (and its contents match `pattern`, when set)
+    File,      // the file holds the number 0 (keepalived's track_file: non-zero is a failure)
     Interface, // the interface is up with carrier
-    Role       // `exec`, whose output `pattern` matches; the match names a role
+    Role,      // `exec`, whose output `pattern` matches; the match names a role
+    Process,   // a process named `process` (or the one in `pidFile`) exists; watched by pidfd
+    KOfN       // at least `minUp` of the checks `members` are up
 };
-const char* checkKindName(CheckKind kind); // "exec", "tcp", "file", "interface", "role"
+// "exec", "tcp", "file", "interface", "role", "process", "k_of_n"
+const char* checkKindName(CheckKind kind);
 
 struct Check {
     std::string name; // unique among checks
@@ -164,10 +167,14 @@ struct Check {
     uint16_t tcpPort = 0;  // Tcp
     std::string file;      // File: an absolute path
     std::string interface; // Interface
-    // File: a POSIX extended regular expression the contents must match (empty: any).
-    // Role: the one the command's output must match; the role is the text of its first
-    // parenthesised group, or of the whole match when it has none.
+    // Role: a POSIX extended regular expression the command's output must match; the role is
+    // the text of its first parenthesised group, or of the whole match when it has none.
     std::string pattern;
+    std::string process;     // Process: the exact process name (/proc/PID/comm, as pgrep -x) ...
+    std::string processArgs; // ... and a POSIX extended regex its arguments must match (empty: any)
+    std::string pidFile;     // Process: instead of `process`, the pid in this file
+    std::vector<std::string> members; // KOfN: names of other checks, none of them a k_of_n
+    unsigned minUp = 0;               // KOfN: 1..members.size()
     Duration interval = 2s;
     Duration timeout = 1s; // < interval
     unsigned fall = 3;     // consecutive failures that take an up check down

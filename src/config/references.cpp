@@ -30,6 +30,37 @@ std::string alternatives(const std::set<std::string>& roles) {
     return s;
 }
 
+// Each member of a k_of_n check is another check, named once, and not a k_of_n itself (so no
+// composite can contain itself).
+void checkMembers(const CheckDraft& c, const std::map<std::string, const CheckDraft*>& byName,
+                  const std::vector<std::string_view>& names, bool allNamed, Reporter& report) {
+    if (!c.kindOk || c.check.kind != CheckKind::KOfN)
+        return;
+    const Node* list = c.entry->find("k_of_n");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < list->children.size(); ++i) {
+        const Node& e = list->children[i];
+        const std::string path = c.path + ".k_of_n[" + std::to_string(i + 1) + "]";
+        const auto it = byName.find(e.text);
+        if (!seen.insert(e.text).second) {
+            error(report, e, path, quoted(e.text) + " is listed twice");
+        } else if (e.text == c.check.name) {
+            error(report, e, path, "a k_of_n check cannot count itself");
+        } else if (it == byName.end()) {
+            if (!allNamed)
+                continue;
+            std::string message = "no check named " + quoted(e.text);
+            if (const std::string hint = suggestChoice(e.text, names); !hint.empty())
+                message += "; did you mean " + quoted(hint) + "?";
+            error(report, e, path, std::move(message));
+        } else if (it->second->kindOk && it->second->check.kind == CheckKind::KOfN) {
+            error(report, e, path,
+                  it->second->path + " is a k_of_n check; the checks a k_of_n counts are plain "
+                                     "ones");
+        }
+    }
+}
+
 void checkTracks(const std::vector<CheckDraft>& checks, std::vector<Draft>& instances,
                  Reporter& report) {
     std::map<std::string, const CheckDraft*> byName;
@@ -40,6 +71,8 @@ void checkTracks(const std::vector<CheckDraft>& checks, std::vector<Draft>& inst
         if (c.nameOk && byName.try_emplace(c.check.name, &c).second)
             names.push_back(c.check.name);
     }
+    for (const CheckDraft& c : checks)
+        checkMembers(c, byName, names, allNamed, report);
     std::set<std::string> tracked;
     bool tracksKnown = true; // every instance's track list could be read
     for (Draft& d : instances) {
@@ -86,6 +119,10 @@ void checkTracks(const std::vector<CheckDraft>& checks, std::vector<Draft>& inst
             }
         }
     }
+    // What a tracked k_of_n counts runs too.
+    for (const CheckDraft& c : checks)
+        if (c.kindOk && c.check.kind == CheckKind::KOfN && tracked.contains(c.check.name))
+            tracked.insert(c.check.members.begin(), c.check.members.end());
     for (const CheckDraft& c : checks)
         if (tracksKnown && c.nameOk && !tracked.contains(c.check.name))
             report.warning(*c.entry, c.path, "no instance tracks this check: it never runs");

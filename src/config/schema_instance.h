@@ -276,15 +276,13 @@ inline constexpr Key kInstance[] = {
         .holding(kTrack)
         .alias(kTrackAliases)
         .about("Checks and interfaces that move the priority or put the instance in FAULT.")
-        .field<&Instance::tracks>()
-        .inactive(),
+        .field<&Instance::tracks>(),
     Key("notify", Type::Group)
         .holding(kNotify)
         .alias(kNotifyAliases)
         .about("Commands run on state changes, with the event in HAFD_* environment "
                "variables.")
-        .field<&Instance::notify>()
-        .inactive(),
+        .field<&Instance::notify>(),
 };
 
 } // namespace hafd::config::tables

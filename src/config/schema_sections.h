@@ -197,18 +197,9 @@ inline constexpr Key kCheck[] = {
         .limit(1, 4096)
         .rangeIs("an absolute path")
         .checked(checkAbsolutePath)
-        .about("Kind file: up while the file exists (and its contents match file_pattern, "
-               "when set).")
+        .about("Kind file (keepalived's track_file): up while the file holds the number 0; "
+               "down while it holds another number, holds none, or cannot be read.")
         .field<&Check::file>(),
-    Key("file_pattern", Type::String)
-        .limit(1, 1024)
-        .rangeIs("a POSIX extended regular expression")
-        .checked(checkRegex)
-        .about("With file: the contents the file must match to be up.")
-        .field<&Check::pattern>()
-        .shownWhen<[](const Check& c) {
-            return c.kind == CheckKind::File;
-        }>(),
     Key("interface", Type::String)
         .limit(1, 15)
         .rangeIs("a Linux interface name")
@@ -225,6 +216,48 @@ inline constexpr Key kCheck[] = {
         .shownWhen<[](const Check& c) {
             return c.kind == CheckKind::Role;
         }>(),
+    Key("process", Type::String)
+        .limit(1, 15)
+        .rangeIs("a process name, 1..15 bytes")
+        .about("Kind process: up while a process of this exact name (/proc/PID/comm, as "
+               "pgrep -x) runs. hafd watches it through a pidfd, so its end is seen at once, "
+               "and looks for it again at every interval.")
+        .field<&Check::process>(),
+    Key("process_args", Type::String)
+        .limit(1, 1024)
+        .rangeIs("a POSIX extended regular expression")
+        .checked(checkRegex)
+        .about("With process: only a process whose arguments (after the program, joined by "
+               "spaces) match this counts.")
+        .field<&Check::processArgs>()
+        .shownWhen<[](const Check& c) {
+            return c.kind == CheckKind::Process;
+        }>(),
+    Key("pid_file", Type::String)
+        .limit(1, 4096)
+        .rangeIs("an absolute path")
+        .checked(checkAbsolutePath)
+        .about("Kind process: up while the process whose pid this file holds runs.")
+        .field<&Check::pidFile>(),
+    Key("k_of_n", Type::StringList)
+        .limit(2, 64)
+        .rangeIs("2..64 names of other checks, none of them a k_of_n check")
+        .checked(checkName)
+        .about("Kind k_of_n: up while at least min_up of these checks are up, down once "
+               "that can no longer be true. Its own interval, fall and rise do not apply.")
+        .field<&Check::members>()
+        .shownWhen<[](const Check& c) {
+            return c.kind == CheckKind::KOfN;
+        }>(),
+    Key("min_up", Type::Int)
+        .byFormula("every check of k_of_n")
+        .limit(1, 64)
+        .rangeIs("1..the number of checks in k_of_n")
+        .about("With k_of_n: how many of its checks must be up.")
+        .field<&Check::minUp>()
+        .shownWhen<[](const Check& c) {
+            return c.kind == CheckKind::KOfN;
+        }>(),
     Key("interval", Type::Seconds)
         .byDefault("2.0")
         .limit(0.1, 3600)
@@ -234,8 +267,8 @@ inline constexpr Key kCheck[] = {
         .byFormula(kTimeoutDefault)
         .limit(0.01, 3600)
         .rangeIs("0.01..3600, below interval")
-        .about("A run that takes longer is killed (exec, role) or abandoned (tcp) and "
-               "counts as a failure.")
+        .about("A run that takes longer is killed (exec, role: its whole process group) or "
+               "abandoned (tcp) and counts as a failure.")
         .field<&Check::timeout>(),
     Key("fall", Type::Int)
         .byDefault("3")
@@ -284,8 +317,7 @@ inline constexpr Key kRoot[] = {
         .holding(kScripts)
         .alias(kScriptsAliases)
         .about("How hafd runs commands: checks, notify, fence and the quorum hook.")
-        .field<&Config::scripts>()
-        .inactive(),
+        .field<&Config::scripts>(),
     Key("auth", Type::Group)
         .holding(kAuth)
         .alias(kAuthAliases)
@@ -307,8 +339,7 @@ inline constexpr Key kRoot[] = {
         .holding(kCheck)
         .alias(kChecksAliases)
         .about("Health checks that instances track.")
-        .field<&Config::checks>()
-        .inactive(),
+        .field<&Config::checks>(),
     Key("instances", Type::GroupList)
         .holding(kInstance)
         .alias(kInstancesAliases)
@@ -318,8 +349,7 @@ inline constexpr Key kRoot[] = {
         .holding(kGroup)
         .alias(kGroupsAliases)
         .about("Sync groups: instances that change state together.")
-        .field<&Config::groups>()
-        .inactive(),
+        .field<&Config::groups>(),
 };
 
 } // namespace hafd::config::tables

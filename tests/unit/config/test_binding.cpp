@@ -127,6 +127,9 @@ std::vector<Node> candidates(const Key& k) {
     case Type::StringList:
         for (const char* text : {"192.0.2.99", "changed"})
             entry(Node::Kind::Array, Node::Kind::String, "").text = text;
+        entry(Node::Kind::Array, Node::Kind::String, "").text = "changed"; // and a second:
+        out.back().children.push_back(out.back().children.front());
+        out.back().children.back().text = "other"; // lists of at least two (k_of_n)
         break;
     case Type::Command:
         entry(Node::Kind::Array, Node::Kind::String, "").text = "/bin/changed";

@@ -85,12 +85,12 @@ void example_config_with_its_examples_loads_cleanly(void**) {
         ++inactive;
     }
     assert_true(r.ok());
-    assert_true(inactive >= 7);
+    assert_true(inactive >= 4);
     const Config& c = *r.config;
     assert_true(c.auth.has_value());
     assert_true(c.cluster.has_value() && c.cluster->quorumHook.has_value());
     assert_true(c.fence.has_value());
-    assert_int_equal(c.checks.size(), 3);
+    assert_int_equal(c.checks.size(), 6);
     assert_int_equal(c.groups.size(), 1);
     assert_int_equal(c.instances.size(), 4);
 }

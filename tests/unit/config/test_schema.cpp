@@ -354,7 +354,7 @@ void inactive_settings_warn_where_they_are_set(void**) {
             fail_msg("%s: only top-level and instance settings are marked inactive",
                      s.path.c_str());
     }
-    assert_true(formatSchema().find("checks\n    list of groups; not active in this release\n") !=
+    assert_true(formatSchema().find("cluster\n    group; not active in this release\n") !=
                 std::string::npos);
 }
 

@@ -67,7 +67,7 @@ void top_level_sections_are_read(void**) {
 
 void checks_are_read_with_their_kind(void**) {
     const Config c = loadGood("sections.conf");
-    assert_int_equal(c.checks.size(), 6);
+    assert_int_equal(c.checks.size(), 9);
     const Check& nginx = *c.check("nginx");
     assert_true(nginx.kind == CheckKind::Exec);
     assert_true(nginx.exec.argv == (Argv{"/usr/bin/pgrep", "-x", "nginx"}));
@@ -86,8 +86,18 @@ void checks_are_read_with_their_kind(void**) {
     const Check& flag = *c.check("flag");
     assert_true(flag.kind == CheckKind::File);
     assert_string_equal(flag.file.c_str(), "/run/hafd-flag");
-    assert_string_equal(flag.pattern.c_str(), "^up$");
     assert_int_equal(flag.fall, 1);
+    const Check& web1 = *c.check("web1");
+    assert_true(web1.kind == CheckKind::Process);
+    assert_string_equal(web1.process.c_str(), "nginx");
+    assert_string_equal(web1.processArgs.c_str(), "-c /etc/nginx/web1");
+    const Check& pg = *c.check("pg");
+    assert_true(pg.kind == CheckKind::Process);
+    assert_string_equal(pg.pidFile.c_str(), "/run/postgresql/main.pid");
+    const Check& backends = *c.check("backends");
+    assert_true(backends.kind == CheckKind::KOfN);
+    assert_true(backends.members == (Argv{"api", "api6", "pg"}));
+    assert_int_equal(backends.minUp, 2);
     assert_true(c.check("uplink")->kind == CheckKind::Interface);
     assert_string_equal(c.check("uplink")->interface.c_str(), "eth1");
     const Check& redis = *c.check("redis");
@@ -101,12 +111,12 @@ void checks_are_read_with_their_kind(void**) {
 void tracks_notify_and_groups_are_read(void**) {
     const Config c = loadGood("sections.conf");
     const Instance& web = *c.instance("web");
-    assert_int_equal(web.tracks.size(), 5);
+    assert_int_equal(web.tracks.size(), 7);
     assert_string_equal(web.tracks[0].check.c_str(), "nginx");
     assert_int_equal(web.tracks[0].weight, -60);
     assert_int_equal(web.tracks[3].weight, 0); // FAULT while down
-    assert_true(web.tracks[4].check.empty());
-    assert_string_equal(web.tracks[4].interface.c_str(), "eth1");
+    assert_true(web.tracks[6].check.empty());
+    assert_string_equal(web.tracks[6].interface.c_str(), "eth1");
     assert_true(web.notify->master.argv == (Argv{"/etc/hafd/notify", "master"}));
     assert_true(web.notify->stop.argv == (Argv{"/etc/hafd/notify", "stop"}));
     assert_true(web.notify->any.argv == (Argv{"/etc/hafd/notify"}));
@@ -163,29 +173,29 @@ void a_witness_needs_no_instances(void**) {
 }
 
 // Host facts are reported at the setting that names them (sections.conf's lines, below its
-// eleven '# expect:' lines).
+// five '# expect:' lines).
 void settings_remember_where_they_are(void**) {
     const Config c = loadGood("sections.conf");
     const std::string file = test::dataPath("good/sections.conf");
     const Where& key = c.auth->keys[1].where;
     assert_string_equal(key.file.c_str(), file.c_str());
-    assert_int_equal(key.line, 19);
+    assert_int_equal(key.line, 13);
     assert_string_equal(key.setting.c_str(), "auth.keys[2].file");
-    assert_int_equal(c.scripts.userWhere.line, 15);
+    assert_int_equal(c.scripts.userWhere.line, 9);
     assert_string_equal(c.scripts.userWhere.setting.c_str(), "scripts.user");
-    assert_int_equal(c.node.where.line, 14);
+    assert_int_equal(c.node.where.line, 8);
     assert_string_equal(c.fence->command.where.setting.c_str(), "fence.command");
-    assert_int_equal(c.fence->command.where.line, 36);
+    assert_int_equal(c.fence->command.where.line, 30);
     assert_string_equal(c.cluster->quorumHook->command.where.setting.c_str(),
                         "cluster.quorum_hook.command");
     assert_string_equal(c.check("redis")->exec.where.setting.c_str(), "checks[\"redis\"].exec");
-    assert_int_equal(c.check("redis")->exec.where.line, 45);
+    assert_int_equal(c.check("redis")->exec.where.line, 42);
     assert_string_equal(c.check("uplink")->where.setting.c_str(), "checks[\"uplink\"]");
     const Instance& web = *c.instance("web");
     assert_string_equal(web.notify->fault.where.setting.c_str(), "instances[\"web\"].notify.fault");
-    assert_int_equal(web.notify->fault.where.line, 58);
-    assert_string_equal(web.tracks[4].where.setting.c_str(), "instances[\"web\"].track[5]");
-    assert_int_equal(web.tracks[4].where.line, 55);
+    assert_int_equal(web.notify->fault.where.line, 57);
+    assert_string_equal(web.tracks[6].where.setting.c_str(), "instances[\"web\"].track[7]");
+    assert_int_equal(web.tracks[6].where.line, 54);
     assert_string_equal(c.instance("db")->auth->keys[0].where.setting.c_str(),
                         "instances[\"db\"].auth.keys[1].file");
     assert_string_equal(c.groups[0].notify.any.where.setting.c_str(),
