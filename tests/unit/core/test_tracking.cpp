@@ -2,6 +2,7 @@
 // Check health and tracking (DESIGN.md §5): the first results obey fall and rise, a role change
 // needs rise successes, facts take effect at once, k_of_n composes, and weights make the
 // effective priority and the `track` fault.
+#include "core/check_output.h"
 #include "core/check_state.h"
 #include "core/tracking.h"
 
@@ -164,6 +165,33 @@ void priority_is_clamped_and_owners_stay(void**) {
     assert_true(owner.faulting == (std::vector<std::size_t>{2}));
 }
 
+// The role is the first group's text, or the whole match; unmatched output is no role.
+void role_output_names_the_role(void**) {
+    const auto p = Pattern::compile("^role:(master|slave)");
+    assert_true(p.has_value());
+    assert_string_equal(p->role("role:master\nconnected_slaves:1\n")->c_str(), "master");
+    assert_false(p->role("role:sentinel\n").has_value());
+    assert_false(p->role("").has_value());
+    const auto whole = Pattern::compile("master|slave");
+    assert_string_equal(whole->role("I am slave now")->c_str(), "slave");
+    // Output with a NUL byte ends there rather than crashing or matching past it.
+    const std::string nul("x\0master", 8);
+    assert_false(whole->role(nul).has_value());
+    assert_false(Pattern::compile("^(master").has_value());
+}
+
+void file_numbers_as_track_file(void**) {
+    assert_true(fileNumber("0\n") == 0);
+    assert_true(fileNumber("  -12 trailing") == -12);
+    assert_true(fileNumber("+3") == 3);
+    assert_false(fileNumber("").has_value());
+    assert_false(fileNumber("up\n").has_value());
+    assert_false(fileNumber("99999999999999999999999").has_value());
+    assert_string_equal(firstLine("ok\r\nsecond").c_str(), "ok");
+    assert_string_equal(firstLine("a\x1b[31mb").c_str(), "a?[31mb");
+    assert_int_equal(firstLine(std::string(500, 'x')).size(), 200);
+}
+
 } // namespace
 
 int main() {
@@ -176,6 +204,8 @@ int main() {
         cmocka_unit_test(weights_make_the_effective_priority),
         cmocka_unit_test(unknown_tracks_are_neutral),
         cmocka_unit_test(priority_is_clamped_and_owners_stay),
+        cmocka_unit_test(role_output_names_the_role),
+        cmocka_unit_test(file_numbers_as_track_file),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
