@@ -61,7 +61,8 @@ std::string shown(const std::string& path, const std::string& real) {
     return path == real ? quoted(path) : quoted(path) + " (" + quoted(real) + ")";
 }
 
-std::string directoryProblems(const std::string& real, const RunAs* runAs, const Owners& owners) {
+std::string directoryProblems(const std::string& real, const RunAs* runAs, const Owners& owners,
+                              bool& tamperable) {
     std::string dir = real;
     while (dir.size() > 1) {
         dir = dir.substr(0, dir.rfind('/'));
@@ -70,12 +71,14 @@ std::string directoryProblems(const std::string& real, const RunAs* runAs, const
         struct stat st {};
         if (::stat(dir.c_str(), &st) != 0)
             return "cannot examine directory " + quoted(dir) + ": " + std::strerror(errno);
+        tamperable = true; // until the next two tests pass
         if (!owners.trusts(st.st_uid))
             return "its directory " + quoted(dir) + " is owned by uid " +
                    std::to_string(st.st_uid) + ", not root: its owner could replace the program";
         if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0)
             return "its directory " + quoted(dir) + " is writable by group or others (mode " +
                    octal(st.st_mode) + "): they could replace the program";
+        tamperable = false;
         if (runAs != nullptr && !allowed(st, *runAs, S_IXUSR))
             return "its directory " + quoted(dir) + " is not searchable by user " +
                    quoted(runAs->user) + " (mode " + octal(st.st_mode) + ")";
@@ -116,7 +119,11 @@ Result<RunAs> resolveRunAs(const std::string& user, const std::string& group) {
     return r;
 }
 
-std::string programProblem(const std::string& path, const RunAs* runAs, const Owners& owners) {
+std::string programProblem(const std::string& path, const RunAs* runAs, const Owners& owners,
+                           bool* tamperable) {
+    bool ignored = false;
+    bool& unsafe = tamperable != nullptr ? *tamperable : ignored;
+    unsafe = false;
     const auto real = realPath(path);
     if (!real)
         return real.error().message;
@@ -126,6 +133,7 @@ std::string programProblem(const std::string& path, const RunAs* runAs, const Ow
         return "cannot examine " + name + ": " + std::strerror(errno);
     if (!S_ISREG(st.st_mode))
         return name + " is not a regular file";
+    unsafe = !owners.trusts(st.st_uid) || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
     if (!owners.trusts(st.st_uid))
         return name + " is owned by uid " + std::to_string(st.st_uid) +
                ", not root: its owner could change what hafd runs";
@@ -137,7 +145,7 @@ std::string programProblem(const std::string& path, const RunAs* runAs, const Ow
         return name + " is not executable" +
                (runAs != nullptr ? " by user " + quoted(runAs->user) : std::string()) + " (mode " +
                octal(st.st_mode) + ")";
-    if (const std::string p = directoryProblems(*real, runAs, owners); !p.empty())
+    if (const std::string p = directoryProblems(*real, runAs, owners, unsafe); !p.empty())
         return name + ": " + p;
     return "";
 }

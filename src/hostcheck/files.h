@@ -34,8 +34,11 @@ Result<RunAs> resolveRunAs(const std::string& user, const std::string& group);
 // A program hafd runs: it exists, is a regular file, is owned by a trusted owner and writable by
 // nobody else, is executable by `runAs` (any execute bit when null), and so is every directory
 // above it (owned by a trusted owner, writable by nobody else unless sticky, searchable by
-// `runAs`). Symbolic links are followed and the real path judged.
-std::string programProblem(const std::string& path, const RunAs* runAs, const Owners& owners);
+// `runAs`). Symbolic links are followed and the real path judged. `tamperable`, when given, says
+// whether the problem is that someone other than a trusted owner could change or replace the
+// program (an error even where other host facts are warnings: it is a hole, not a missing piece).
+std::string programProblem(const std::string& path, const RunAs* runAs, const Owners& owners,
+                           bool* tamperable = nullptr);
 
 // A key file: it exists, is a regular file owned by a trusted owner, neither group nor others
 // have any access, and it holds a 32..64-byte key (keyFromText()).

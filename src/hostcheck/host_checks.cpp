@@ -89,13 +89,14 @@ void programs(const Config& c, Diagnostic::Severity severity, const Owners& owne
     for (const Command* cmd : list) {
         if (!seen.insert(cmd->argv.front()).second)
             continue;
+        bool tamperable = false;
         const std::string problem =
-            programProblem(cmd->argv.front(), runAs ? &*runAs : nullptr, owners);
+            programProblem(cmd->argv.front(), runAs ? &*runAs : nullptr, owners, &tamperable);
         if (problem.empty())
             continue;
         Where where = cmd->where;
         where.setting += "[1]";
-        out.push_back(at(where, severity, problem));
+        out.push_back(at(where, tamperable ? Diagnostic::Severity::Error : severity, problem));
     }
 }
 

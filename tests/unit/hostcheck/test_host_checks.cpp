@@ -246,6 +246,7 @@ void check_host_names_each_fact_at_its_setting(void**) {
     const std::string plain = script("run/plain", 0644);
     const std::string key = file("run/key", kKeyHex, 0600);
     const std::string openKey = file("run/open-key", kKeyHex, 0644);
+    const std::string open = script("run/open", 0777);
     // Line by line: the diagnostics below name these lines.
     const std::string text = fill(R"(scripts = { user = "hafd-no-such-user"; };
 auth = { keys = ( { id = 1; file = "@KEY@"; },
@@ -259,7 +260,7 @@ instances = (
     track = ( { check = "ok"; }, { check = "up"; },
               { interface = "lo"; } );
     notify = { master = [ "@DIR@/run/missing", "master" ];
-               backup = [ "@PLAIN@", "backup" ]; }; },
+               backup = [ "@PLAIN@", "backup" ]; fault = [ "@OPEN@" ]; }; },
   { name = "lo"; interface = "lo"; vrid = 52; addresses = [ "192.0.2.11" ];
     auth = { keys = ( { id = 2; file = "@OPEN_KEY@"; } ); active_key = 2; mode = "permissive"; }; }
 );
@@ -268,9 +269,10 @@ instances = (
                                    {"@OPEN_KEY@", openKey},
                                    {"@PLAIN@", plain},
                                    {"@GOOD@", good},
+                                   {"@OPEN@", open},
                                    {"@DIR@", gDir}});
     const config::LoadResult r = config::loadString(text, "host.conf");
-    // Only that auth, fence, checks, track and notify are not active in this release.
+    // Only that auth and fence are not active in this release.
     for (const Diagnostic& d : r.diagnostics) {
         print_message("%s\n", d.toString().c_str());
         assert_string_equal(d.message.c_str(), std::string(config::kInactive).c_str());
@@ -292,6 +294,9 @@ instances = (
             "this host (the instance stays in FAULT until it appears)",
             "host.conf:12: " + e + "instances[\"web\"].notify.master[1]: \"" + gDir +
                 "/run/missing\" does not exist",
+            // One that anybody could change is an error even where host facts are warnings.
+            "host.conf:13: instances[\"web\"].notify.fault[1]: \"" + open +
+                "\" is writable by group or others (mode 0777): they could change what hafd runs",
         };
         assert_int_equal(found.size(), expected.size());
         for (std::size_t i = 0; i < expected.size(); ++i) {
