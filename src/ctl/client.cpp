@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ctl/client.h"
 
+#include <algorithm>
+
 #include "ctl/json.h"
 
 #include <sys/socket.h>
@@ -78,18 +80,57 @@ void printStatus(const Status& st) {
         std::printf("%-16s %-10s %4u %-5s %-7s %4u %-26s %s\n", i.name.c_str(), i.interface.c_str(),
                     i.vrid, i.family.c_str(), i.state.c_str(), i.priority,
                     i.source.empty() ? "-" : i.source.c_str(), joined(i.vips).c_str());
-        if (!i.faults.empty())
-            std::printf("    fault: %s\n", joined(i.faults).c_str());
+        if (!i.faults.empty()) {
+            // A track fault names its tracks: "fault: track (nginx, interface eth1)".
+            std::string faults;
+            for (const auto& f : i.faults) {
+                faults += (faults.empty() ? "" : ", ") + f;
+                std::string names;
+                for (const auto& t : i.tracks)
+                    if (f == "track" && t.faulting)
+                        names += (names.empty() ? "" : ", ") + t.name;
+                if (!names.empty())
+                    faults += " (" + names + ")";
+            }
+            std::printf("    fault: %s\n", faults.c_str());
+        }
         if (i.basePriority == 255 && !i.owner)
             std::printf("    owner: false (priority 255, but hafd installs the VIPs)\n");
         for (const auto& [reason, n] : i.drops)
             if (n)
                 std::printf("    dropped %-18s %llu\n", reason.c_str(),
                             static_cast<unsigned long long>(n));
+        if (!i.waitingFor.empty())
+            std::printf("    waiting for: %s\n", i.waitingFor.c_str());
+        if (std::any_of(i.tracks.begin(), i.tracks.end(), [](const auto& t) { return t.adds; })) {
+            std::printf("    priority %u = base %u", i.priority, i.basePriority);
+            for (const auto& t : i.tracks)
+                if (t.adds != 0)
+                    std::printf(" %+d (%s %s)", t.adds, t.name.c_str(), t.health.c_str());
+            std::printf("\n");
+        }
+        for (const auto& t : i.tracks)
+            std::printf("    track %-20s %-7s%s%s weight %d%s\n", t.name.c_str(), t.health.c_str(),
+                        t.role.empty() ? "" : " role ", t.role.c_str(), t.weight,
+                        t.faulting ? "  FAULT" : "");
         for (const auto& p : i.peers)
             std::printf("    peer %s prio %u v%u interval %.2fs checksum %s seen %.1fs ago\n",
                         p.address.c_str(), p.priority, p.version, p.advertInterval,
                         p.checksumForm.c_str(), p.lastSeenSecondsAgo);
+    }
+    if (!st.checks.empty())
+        std::printf("%-16s %-9s %-8s %6s %6s %6s  %s\n", "CHECK", "KIND", "HEALTH", "RUNS", "FAILS",
+                    "TMOUT", "LAST");
+    for (const auto& c : st.checks) {
+        std::string last = c.lastResult;
+        if (!c.role.empty())
+            last = "role " + c.role + "; " + last;
+        if (!c.lastOutput.empty())
+            last += " \"" + c.lastOutput + "\"";
+        std::printf("%-16s %-9s %-8s %6llu %6llu %6llu  %s\n", c.name.c_str(), c.kind.c_str(),
+                    c.health.c_str(), static_cast<unsigned long long>(c.runs),
+                    static_cast<unsigned long long>(c.failures),
+                    static_cast<unsigned long long>(c.timeouts), last.c_str());
     }
     for (const auto& s : st.sockets)
         for (const auto& [reason, n] : s.drops)

@@ -11,15 +11,22 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Transition, from, to, reason, fa
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PeerStatus, address, priority, version,
                                                 advertInterval, checksumForm, addresses,
                                                 lastSeenSecondsAgo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrackStatus, name, health, role, weight, adds,
+                                                faulting)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckStatus, name, kind, health, role, lastResult,
+                                                lastOutput, runs, failures, timeouts, successes,
+                                                failuresInRow, rise, fall, interval,
+                                                lastRunSecondsAgo, changedSecondsAgo)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InstanceStatus, name, interface, vrid, family,
                                                 version, mode, state, faults, owner, priority,
                                                 basePriority, advertInterval, masterAdverInterval,
                                                 masterDownInterval, source, checksumForm, vips,
                                                 vipsInstalled, lastTransitions, counters, drops,
-                                                faultsRaised, peers)
+                                                faultsRaised, peers, tracks, waitingFor)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketStatus, interface, family, drops, received,
                                                 joined, joinFailures)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,
+                                                checks, notify)
 
 std::optional<Request> parseRequest(const std::string& line, std::string& error) {
     const json j = json::parse(line, nullptr, false);

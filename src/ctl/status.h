@@ -31,6 +31,36 @@ struct PeerStatus {
     double lastSeenSecondsAgo = 0;
 };
 
+// One track of an instance: what it sees and what it adds.
+struct TrackStatus {
+    std::string name;      // the check's name, or "interface eth1"
+    std::string health;    // "up", "down", "unknown"
+    std::string role;      // role checks: the role reported while up
+    int32_t weight = 0;    // the configured weight (0: FAULT while down; role tracks: 0)
+    int32_t adds = 0;      // what it adds to the priority now
+    bool faulting = false; // a weight-0 track that is down: the instance is in FAULT for it
+};
+
+// One running health check.
+struct CheckStatus {
+    std::string name;
+    std::string kind;   // "exec", "tcp", "file", "interface", "role", "process", "k_of_n"
+    std::string health; // "up", "down", "unknown"
+    std::string role;
+    std::string lastResult; // "ok", "exit 1", "timed out after 1 s", "no process", ...
+    std::string lastOutput; // the first line of the last run's output (exec, role)
+    uint64_t runs = 0;
+    uint64_t failures = 0;
+    uint64_t timeouts = 0;
+    uint32_t successes = 0; // the current streaks, against rise and fall
+    uint32_t failuresInRow = 0;
+    uint32_t rise = 0;
+    uint32_t fall = 0;
+    double interval = 0;
+    double lastRunSecondsAgo = -1; // -1: never ran
+    double changedSecondsAgo = -1; // -1: never changed since start
+};
+
 struct InstanceStatus {
     std::string name;
     std::string interface;
@@ -59,6 +89,8 @@ struct InstanceStatus {
     CounterMap drops;
     CounterMap faultsRaised; // by cause: how often it appeared
     std::vector<PeerStatus> peers;
+    std::vector<TrackStatus> tracks;
+    std::string waitingFor; // in INIT: the tracks not known yet ("" otherwise)
 };
 
 struct SocketStatus {
@@ -76,6 +108,8 @@ struct Status {
     double uptime = 0;
     std::vector<InstanceStatus> instances;
     std::vector<SocketStatus> sockets;
+    std::vector<CheckStatus> checks;
+    CounterMap notify; // started, failed, dropped, pending
 };
 
 } // namespace hafd::ctl

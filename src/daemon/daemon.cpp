@@ -56,6 +56,7 @@ int Daemon::run() {
 
 void Daemon::teardown() {
     control_.reset();
+    closeHealth();
     drain_.reset();
     instances_.clear(); // they hold scheduler timers and pointers to the sockets
     kernelEvents_.reset();
@@ -113,8 +114,9 @@ int Daemon::start() {
     for (const auto& cfg : config_.instances)
         instances_.push_back(makeInstance(cfg));
     bindAll(now); // the binding goes in before Startup (core/virtual_router.h)
+    configureHealth(now);
     for (auto& instance : instances_)
-        startInstance(*instance, now);
+        startTracked(*instance, now);
 
     for (int sig : {SIGTERM, SIGINT})
         signals_.emplace_back(loop_, sig, [this] { shutdown(); });
@@ -204,12 +206,18 @@ void Daemon::openRooms() {
                                        scheduler_, [this](TimePoint now) { bindAll(now); });
     monitorWatcher_ = io::IoWatcher(loop_, monitor_.fd(), io::IoWatcher::Read,
                                     [this](int) { kernelEvents_->onReadable(); });
+    openHealth();
 }
 
 void Daemon::bindAll(TimePoint now) {
     binder_->bindAll(now);
     receiver_->reindex();
     kernelEvents_->reindex();
+    // Links changed: interface checks and tracks look again.
+    if (checks_) {
+        checks_->linksChanged(now);
+        tracker_->update("", now);
+    }
 }
 
 // Each running instance keeps its own settings (Instance::config()); a second copy here would
@@ -237,7 +245,7 @@ void Daemon::trimSoon(TimePoint now) {
 std::unique_ptr<Instance> Daemon::makeInstance(const config::Instance& cfg) {
     return std::make_unique<Instance>(
         cfg, scheduler_, *vipPort_, *announcePort_,
-        [this](const Instance&, const core::StateChanged&) { notifier_.status(summary()); });
+        [this](const Instance& i, const core::StateChanged& c) { stateChanged(i, c); });
 }
 
 void Daemon::startInstance(Instance& instance, TimePoint now) {
@@ -260,11 +268,13 @@ void Daemon::shutdown() {
     // DESIGN.md §6: masters send priority 0 and release their VIPs at once.
     for (auto& i : instances_)
         i->handle(core::Shutdown{}, now);
+    groups_->settle(now); // the groups' STOP joins the notify queues before the wait
     drain_.emplace(scheduler_, [this] {
         binder_->removeAllVmacs();
         loop_.stop();
     });
     drain_->await("control replies", [this] { return control_ ? control_->pendingReplies() : 0; });
+    drain_->await("notify commands", [this] { return notify_->pending(); });
     drain_->start(now, config_.scripts.timeout + kDrainSlack);
 }
 
@@ -305,8 +315,19 @@ ctl::Status Daemon::status() {
     st.version = HAFD_VERSION;
     st.pid = static_cast<int64_t>(getpid());
     st.uptime = toSeconds(now - startedAt_);
-    for (const auto& i : instances_)
+    for (const auto& i : instances_) {
         st.instances.push_back(instanceStatus(*i, now));
+        addTrackHealth(st.instances.back(), i->config(), *checks_, links_);
+        if (tracker_->waiting(i->name()))
+            st.instances.back().waitingFor = tracker_->unknownTracks(*i);
+    }
+    for (const auto& [name, c] : checks_->all())
+        st.checks.push_back(checkStatus(*c, now));
+    const auto& n = notify_->counters();
+    st.notify = {{"started", n.started},
+                 {"failed", n.failed},
+                 {"dropped", n.dropped},
+                 {"pending", notify_->pending()}};
     // Every channel of this daemon's binder is a Socket (openRooms() makes them).
     for (const auto& [key, channel] : binder_->channels())
         st.sockets.push_back(socketStatus(static_cast<const Socket&>(*channel)));

@@ -9,28 +9,38 @@
 //   stale_vips.h     what an earlier run left, removed at start
 //   control_commands.h  the control socket's commands
 //   status.h         what `hafctl status` shows
+//   checks.h         health checks run at their intervals (health.cpp wires these four)
+//   tracker.h        tracks to effective priority and the track fault; start once known
+//   notify.h         notify commands, one queue per instance and group
+//   sync_groups.h    members in FAULT together; the groups' notify
 #pragma once
 
 #include "config/config.h"
 #include "config/diff.h"
 #include "ctl/json.h"
 #include "daemon/binder.h"
+#include "daemon/checks.h"
 #include "daemon/cli.h"
+#include "daemon/commands.h"
 #include "daemon/control.h"
 #include "daemon/control_commands.h"
 #include "daemon/instance.h"
 #include "daemon/io_ports.h"
 #include "daemon/kernel_events.h"
 #include "daemon/links.h"
+#include "daemon/notify.h"
 #include "daemon/receiver.h"
 #include "daemon/scheduler.h"
 #include "daemon/sd_notify.h"
 #include "daemon/shutdown.h"
 #include "daemon/stale_vips.h"
+#include "daemon/sync_groups.h"
+#include "daemon/tracker.h"
 #include "io/announcer.h"
 #include "io/link_monitor.h"
 #include "io/loop.h"
 #include "io/netlink.h"
+#include "io/runner.h"
 #include "io/runtime_dir.h"
 
 #include <memory>
@@ -61,6 +71,15 @@ private:
     // Startup for an instance whose binding is in (bindAll()): FAULT, said once, when its
     // interface is missing.
     void startInstance(Instance& instance, TimePoint now);
+
+    // Checks, tracks, notify and sync groups (health.cpp).
+    void openHealth();
+    // config_'s checks, scripts and groups applied (start, reload); every instance re-tracked.
+    void configureHealth(TimePoint now);
+    // After Startup's binding: started at once, or once its tracks are known.
+    void startTracked(Instance& instance, TimePoint now);
+    void stateChanged(const Instance& instance, const core::StateChanged& change);
+    void closeHealth();
     // Binds every instance anew and rebuilds the indexes that follow the bindings.
     void bindAll(TimePoint now);
     void trimSoon(TimePoint now);
@@ -104,6 +123,12 @@ private:
     std::unique_ptr<StaleVips> stale_;
     std::unique_ptr<KernelEvents> kernelEvents_;
     std::vector<io::SignalWatcher> signals_;
+    std::unique_ptr<io::Runner> runner_;
+    std::unique_ptr<Commands> scripts_;
+    std::unique_ptr<NotifyQueues> notify_;
+    std::unique_ptr<Checks> checks_;
+    std::unique_ptr<Tracker> tracker_;
+    std::unique_ptr<SyncGroups> groups_;
     std::unique_ptr<ControlServer> control_;
     ControlCommands commands_{*this};
     SystemdNotifier notifier_;

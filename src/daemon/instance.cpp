@@ -324,14 +324,48 @@ void Instance::logTransition(const core::StateChanged& c, TimePoint now) {
         stopAnnouncing();
     // STYLE.md habit 2: one line per transition: instance, old -> new, reason (entering FAULT:
     // its causes), priority.
-    const std::string causes =
-        c.to == core::State::Fault ? ": " + c.faults.toString() : std::string();
+    std::string causes;
+    if (c.to == core::State::Fault)
+        for (const std::string& cause : c.faults.names()) {
+            causes += (causes.empty() ? ": " : ", ") + cause;
+            if (cause == core::faultCauseName(core::FaultCause::Track))
+                for (std::size_t i = 0; i < trackFaults().size(); ++i)
+                    causes += (i == 0 ? " " : "+") + trackFaults()[i];
+        }
     log::notice("instance %s: %s -> %s (%s%s), priority %u", name().c_str(),
                 core::stateName(c.from), core::stateName(c.to), core::reasonName(c.reason),
                 causes.c_str(), c.priority);
     record_.transition(c, now);
     if (onStateChange_)
         onStateChange_(*this, c);
+}
+
+const core::TrackEffect& Instance::tracks() const {
+    static const core::TrackEffect kNone;
+    return tracked_ ? tracked_->effect : kNone;
+}
+
+const std::vector<std::string>& Instance::trackFaults() const {
+    static const std::vector<std::string> kNone;
+    return tracked_ ? tracked_->faults : kNone;
+}
+
+void Instance::track(core::TrackEffect effect, std::vector<std::string> faulting, TimePoint now) {
+    const bool fault = !effect.faulting.empty();
+    const bool wasFault = router_.faults().has(core::FaultCause::Track);
+    const uint8_t priority = effect.priority;
+    if (config().tracks.empty())
+        tracked_.reset(); // tracks gone on reload: nothing to keep
+    else if (!tracked_)
+        tracked_ = std::make_unique<Tracked>();
+    if (tracked_) {
+        tracked_->effect = std::move(effect);
+        tracked_->faults = std::move(faulting);
+    }
+    if (priority != router_.priority())
+        handle(core::PriorityChanged{priority}, now);
+    if (fault != wasFault)
+        handle(core::FaultChanged{core::FaultCause::Track, fault}, now);
 }
 
 void Instance::logPeerDifference(const core::PeerDifference& d) {

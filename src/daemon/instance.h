@@ -8,12 +8,14 @@
 
 #include "common/time.h"
 #include "config/config.h"
+#include "core/tracking.h"
 #include "core/virtual_router.h"
 #include "daemon/instance_record.h"
 #include "daemon/ports.h"
 #include "daemon/scheduler.h"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -45,6 +47,13 @@ public:
     void reconfigure(const config::Instance& cfg, TimePoint now);
 
     bool vipsInstalled() const { return vipsOn_ != 0; }
+
+    // What the tracks make now (daemon/tracker.h): the effective priority goes to the router
+    // when it changed, and the `track` fault cause when weight-0 tracks start or stop being
+    // down. `faulting` names those tracks, for the transition line and status.
+    void track(core::TrackEffect effect, std::vector<std::string> faulting, TimePoint now);
+    const core::TrackEffect& tracks() const;
+    const std::vector<std::string>& trackFaults() const;
     // An advert's outcome (it may be reported after the pass that sent it).
     void advertSent(const IpAddress& destination, int result) override;
 
@@ -75,6 +84,13 @@ private:
     unsigned announceRoundsLeft_ = 0;
     std::vector<IpAddress> vipAddresses_; // the configured VIPs without prefix lengths
     std::vector<IpAddress> announceList_; // the VIPs the burst under way announces
+    // What the tracks make, on the heap only for instances that track something (most of
+    // 1000 instances do not, and every byte of an instance counts there).
+    struct Tracked {
+        core::TrackEffect effect;
+        std::vector<std::string> faults; // the weight-0 tracks that are down, by name
+    };
+    std::unique_ptr<Tracked> tracked_;
     uint32_t vipsOn_ = 0;        // the interface the VIPs were installed on; 0: not installed
     bool installFailed_ = false; // the last install failed: nothing is announced until one works
     std::optional<std::pair<uint32_t, Prefix>> vmacSourceOn_; // Binding::vmacSource, where

@@ -87,6 +87,7 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
             return;
         log::notice("instance %s: %s", name.c_str(), why);
         (*it)->handle(core::Shutdown{}, now);
+        tracker_->forget(name);
         binder_->forget(name);
         instances_.erase(it);
     };
@@ -121,9 +122,15 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
         log::notice("instance %s: added by reload", name.c_str());
         Instance& i = *instances_.back();
         binder_->bind(i, now);
-        startInstance(i, now);
     }
     bindAll(now);
+    // Checks, scripts and groups of the new file; every instance re-tracked (a reconfigured
+    // router takes its new base priority, and the tracks' weights apply to it again).
+    configureHealth(now);
+    for (const auto& name : starting)
+        for (auto& i : instances_)
+            if (i->name() == name)
+                startTracked(*i, now);
 }
 
 } // namespace hafd::daemon

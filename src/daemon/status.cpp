@@ -2,6 +2,9 @@
 #include "daemon/status.h"
 
 #include "core/fault.h"
+#include "daemon/tracker.h"
+
+#include <algorithm>
 
 namespace hafd::daemon {
 
@@ -66,6 +69,56 @@ ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now) {
         ps.lastSeenSecondsAgo = toSeconds(now - p.lastSeen);
         s.peers.push_back(std::move(ps));
     }
+    const core::TrackEffect& e = instance.tracks();
+    for (std::size_t i = 0; i < cfg.tracks.size(); ++i) {
+        const config::Track& t = cfg.tracks[i];
+        ctl::TrackStatus ts;
+        ts.name = trackName(t);
+        ts.weight = t.roleWeights.empty() ? t.weight : 0;
+        ts.adds = i < e.contributions.size() ? e.contributions[i] : 0;
+        ts.faulting = std::find(e.faulting.begin(), e.faulting.end(), i) != e.faulting.end();
+        s.tracks.push_back(std::move(ts));
+    }
+    return s;
+}
+
+void addTrackHealth(ctl::InstanceStatus& s, const config::Instance& cfg, const Checks& checks,
+                    const LinkTable& links) {
+    for (std::size_t i = 0; i < cfg.tracks.size() && i < s.tracks.size(); ++i) {
+        const config::Track& t = cfg.tracks[i];
+        ctl::TrackStatus& ts = s.tracks[i];
+        if (t.check.empty()) {
+            const io::LinkInfo* link = links.find(t.interface);
+            ts.health = link != nullptr && link->adminUp() && link->carrier() ? "up" : "down";
+        } else if (const RunningCheck* c = checks.find(t.check)) {
+            ts.health = core::healthName(c->state.health());
+            ts.role = c->state.role();
+        } else {
+            ts.health = core::healthName(core::Health::Unknown);
+        }
+    }
+}
+
+ctl::CheckStatus checkStatus(const RunningCheck& c, TimePoint now) {
+    ctl::CheckStatus s;
+    s.name = c.cfg.name;
+    s.kind = config::checkKindName(c.cfg.kind);
+    s.health = core::healthName(c.state.health());
+    s.role = c.state.role();
+    s.lastResult = c.lastResult;
+    s.lastOutput = c.lastOutput;
+    s.runs = c.runs;
+    s.failures = c.failures;
+    s.timeouts = c.timeouts;
+    s.successes = c.state.successes();
+    s.failuresInRow = c.state.failures();
+    s.rise = c.cfg.rise;
+    s.fall = c.cfg.fall;
+    s.interval = toSeconds(c.cfg.interval);
+    if (c.lastRunAt)
+        s.lastRunSecondsAgo = toSeconds(now - *c.lastRunAt);
+    if (c.changedAt)
+        s.changedSecondsAgo = toSeconds(now - *c.changedAt);
     return s;
 }
 

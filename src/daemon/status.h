@@ -5,12 +5,18 @@
 
 #include "common/time.h"
 #include "ctl/status.h"
+#include "daemon/checks.h"
 #include "daemon/instance.h"
+#include "daemon/links.h"
 #include "daemon/sockets.h"
 
 namespace hafd::daemon {
 
 ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now);
 ctl::SocketStatus socketStatus(const Socket& socket);
+// The health each track of `s` sees now (instanceStatus() fills what the instance knows).
+void addTrackHealth(ctl::InstanceStatus& s, const config::Instance& cfg, const Checks& checks,
+                    const LinkTable& links);
+ctl::CheckStatus checkStatus(const RunningCheck& check, TimePoint now);
 
 } // namespace hafd::daemon
