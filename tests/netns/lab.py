@@ -47,6 +47,23 @@ def wait_until(what, predicate, timeout, interval=0.01):
         time.sleep(interval)
 
 
+def group_alive(pgid):
+    """Whether a live (not zombie) process of process group `pgid` exists. Killed grandchildren
+    of a daemon's commands are reparented to the test (a subreaper) and stay zombies until it
+    exits, so kill(-pgid, 0) alone cannot tell."""
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            return True
+    return False
+
+
 def require_root():
     if os.geteuid() != 0:
         print("skipped: network tests need root", flush=True)
@@ -61,18 +78,36 @@ def conf_value(v):
     if isinstance(v, str):
         return json.dumps(v)
     if isinstance(v, (list, tuple)):
+        if v and all(isinstance(x, dict) for x in v):  # a list of groups
+            return "( " + ", ".join(conf_value(x) for x in v) + " )"
         return "[ " + ", ".join(conf_value(x) for x in v) + " ]"
     if isinstance(v, dict):
         return "{ " + " ".join(f"{k} = {conf_value(x)};" for k, x in v.items()) + " }"
     raise TypeError(v)
 
 
-def hafd_conf(instances):
-    """libconfig text for a list of instance dicts (setting name -> value)."""
-    out = ["instances = ("]
+def hafd_conf(instances, checks=None, groups=None, scripts=None):
+    """libconfig text for a list of instance dicts (setting name -> value), with optional
+    top-level `checks` and `groups` (lists of dicts) and `scripts` (a dict)."""
+    out = []
+    if scripts is not None:
+        out.append(f"scripts = {conf_value(scripts)};")
+    if checks:
+        out.append("checks = (")
+        out.append(",\n".join("  " + conf_value(c) for c in checks))
+        out.append(");")
+    out.append("instances = (")
     out.append(",\n".join("  " + conf_value(i) for i in instances))
     out.append(");")
+    if groups:
+        out.append("groups = (")
+        out.append(",\n".join("  " + conf_value(g) for g in groups))
+        out.append(");")
     return "\n".join(out) + "\n"
+
+
+# The unprivileged user test commands run as (scripts.user).
+SCRIPT_USER = "nobody"
 
 
 class Proc:
@@ -188,10 +223,11 @@ class Node:
 
     # --- hafd -------------------------------------------------------------------------------
     def hafd(self, instances=None, conf=None, args=(), wait_ready=True, env=None,
-             log_level="debug"):
+             log_level="debug", **sections):
         """Starts hafd with the given instance dicts (or raw libconfig text); `env` adds to the
-        environment (NOTIFY_SOCKET, JOURNAL_STREAM...)."""
-        text = conf if conf is not None else hafd_conf(instances)
+        environment (NOTIFY_SOCKET, JOURNAL_STREAM...); `sections` are hafd_conf()'s checks,
+        groups and scripts."""
+        text = conf if conf is not None else hafd_conf(instances, **sections)
         self.conf_path = os.path.join(self.dir, "hafd.conf")
         with open(self.conf_path, "w") as f:
             f.write(text)
@@ -321,6 +357,28 @@ class Lab:
         sh("ip", "-n", self.br_ns, "link", "set", "br0", "up")
         log(f"lab {name}: prefix {self.prefix}, files in {self.dir}")
 
+    def script(self, name, text, mode=0o755):
+        """An executable file in the lab's scripts directory, owned by root and writable by
+        nobody else (hafd refuses anything else), readable by SCRIPT_USER; returns its path."""
+        d = os.path.join(self.dir, "scripts")
+        if not os.path.isdir(d):
+            os.chmod(self.dir, 0o755)
+            os.makedirs(d, mode=0o755)
+            os.chmod(d, 0o755)
+        path = os.path.join(d, name)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, mode)
+        return path
+
+    def shared(self, name):
+        """A directory SCRIPT_USER may write to (for what test commands record)."""
+        self.script("x", "")  # makes the scripts directory
+        d = os.path.join(self.dir, name)
+        os.makedirs(d, exist_ok=True)
+        os.chmod(d, 0o1777)
+        return d
+
     def _on_signal(self, signum, frame):
         self.close()
         sys.exit(128 + signum)
@@ -398,8 +456,10 @@ VIPS = {"v4": ["198.51.100.10"], "v6": ["fe80::51", "2001:db8::51"]}
 class Cluster:
     """N hafd nodes on one LAN running one instance ("vi", VRID 51) of one family."""
 
-    def __init__(self, lab, family, priorities, interval=0.1, vrid=51, unicast=False, **settings):
+    def __init__(self, lab, family, priorities, interval=0.1, vrid=51, unicast=False,
+                 sections=None, **settings):
         self.lab = lab
+        self.sections = sections or {}  # hafd_conf()'s checks, groups, scripts
         self.family = family
         self.vips = VIPS[family]
         self.vip = self.vips[-1]  # the routable one, used to check who holds the VIPs
@@ -422,8 +482,9 @@ class Cluster:
         inst.update(overrides)
         return inst
 
-    def start(self, i, **overrides):
-        return self.nodes[i].hafd([self.instance(i, **overrides)])
+    def start(self, i, sections=None, **overrides):
+        return self.nodes[i].hafd([self.instance(i, **overrides)],
+                                  **(sections if sections is not None else self.sections))
 
     def start_all(self, **overrides):
         for i in range(len(self.nodes)):

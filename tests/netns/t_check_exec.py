@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+# params: v4
+# SPDX-License-Identifier: Apache-2.0
+"""A tracked exec check failing on the master (weight -60: 200 -> 140, below the backup's 150)
+moves the VIP to the backup within fall x interval + Master_Down_Interval + 50 ms, and back
+with preempt within rise x interval + the same once it passes again. The check runs as
+scripts.user, never as root (it records its uid)."""
+import os
+import pwd
+import time
+
+from lab import Lab, Cluster, SCRIPT_USER, param, announcements, check
+
+with Lab("check-exec") as lab:
+    fam = param()
+    rec = lab.shared("rec")
+    probe = lab.script("probe", '#!/bin/sh\nid -u > "$2/uid.$(id -u)"\n[ ! -e "$1" ]\n')
+    interval, fall, rise = 0.5, 2, 2
+    flags = {}
+
+    def sections(node):
+        flags[node.name] = os.path.join(rec, f"down.{node.name}")
+        return {"scripts": {"user": SCRIPT_USER},
+                "checks": [{"name": "svc", "exec": [probe, flags[node.name], rec],
+                            "interval": interval, "timeout": 0.4, "fall": fall, "rise": rise}]}
+
+    c = Cluster(lab, fam, [200, 150], interval=0.1)
+    a, b = c.nodes
+    track = [{"check": "svc", "weight": -60}]
+    for i, n in enumerate(c.nodes):
+        c.start(i, sections=sections(n), track=track)
+    c.wait_master(a)
+    st = a.status()
+    check([t["health"] for t in st["instances"][0]["tracks"]] == ["up"], f"tracks: {st}")
+    check(st["checks"][0]["health"] == "up" and st["checks"][0]["runs"] >= rise,
+          f"check status: {st['checks']}")
+
+    uid = pwd.getpwnam(SCRIPT_USER).pw_uid
+    files = os.listdir(rec)
+    check(f"uid.{uid}" in files and "uid.0" not in files, f"the check ran as {files}")
+
+    mdi_b = c.master_down_interval(150)
+    cap = lab.capture()
+    t0 = time.time()
+    open(flags["n1"], "w").close()
+    c.wait_master(b, timeout=fall * interval + mdi_b + 2, settle=0.3)
+    check(a.instance("vi")["priority"] == 140, f"n1's priority: {a.instance('vi')['priority']}")
+    pkts = cap.stop()
+    garps = [g for g in announcements(pkts, c.vip, b.mac) if g[2] >= t0]
+    check(garps, "no GARP from n2")
+    took = garps[0][2] - t0
+    bound = fall * interval + mdi_b + 0.05
+    print(f"check failure -> backup GARP: {took * 1000:.0f} ms (bound {bound * 1000:.0f} ms)")
+    check(took <= bound, f"failover took {took:.3f}s, bound {bound:.3f}s")
+
+    mdi_a = c.master_down_interval(200)
+    cap = lab.capture()
+    t0 = time.time()
+    os.unlink(flags["n1"])
+    c.wait_master(a, timeout=rise * interval + mdi_a + 2, settle=0.3)
+    pkts = cap.stop()
+    garps = [g for g in announcements(pkts, c.vip, a.mac) if g[2] >= t0]
+    check(garps, "no GARP from n1 after it recovered")
+    took = garps[0][2] - t0
+    bound = rise * interval + mdi_a + 0.05
+    print(f"check passing again -> n1's GARP: {took * 1000:.0f} ms (bound {bound * 1000:.0f} ms)")
+    check(took <= bound, f"preempting back took {took:.3f}s, bound {bound:.3f}s")
