@@ -98,6 +98,12 @@ void Checks::configure(const std::vector<config::Check>& checks, const std::set<
             followMembers(*c, now);
 }
 
+void Checks::stopAll() {
+    for (auto& [name, c] : checks_)
+        stop(*c);
+    checks_.clear();
+}
+
 void Checks::linksChanged(TimePoint now) {
     for (auto& [name, c] : checks_)
         if (c->cfg.kind == CheckKind::Interface)

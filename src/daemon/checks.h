@@ -81,6 +81,8 @@ public:
     // from the next run.
     void configure(const std::vector<config::Check>& checks, const std::set<std::string>& used,
                    TimePoint now);
+    // The graceful stop: every check stops (running commands are killed), and none reports.
+    void stopAll();
     // The link table changed: interface checks look again.
     void linksChanged(TimePoint now);
 

@@ -265,6 +265,10 @@ void Daemon::shutdown() {
     log::notice("shutting down");
     notifier_.stopping();
     const TimePoint now = io::monotonicNow();
+    // Nothing tracked starts or moves any more; the checks' commands make way for the stop
+    // notifications.
+    tracker_->stop();
+    checks_->stopAll();
     // DESIGN.md §6: masters send priority 0 and release their VIPs at once.
     for (auto& i : instances_)
         i->handle(core::Shutdown{}, now);

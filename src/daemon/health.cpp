@@ -37,6 +37,8 @@ void Daemon::startTracked(Instance& instance, TimePoint now) {
 
 void Daemon::stateChanged(const Instance& instance, const core::StateChanged& change) {
     notifier_.status(summary());
+    if (!notify_)
+        return; // torn down
     notify_->instanceChanged(instance.config(), change, change.faults.names());
     groups_->changed(io::monotonicNow());
 }

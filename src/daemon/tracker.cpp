@@ -50,6 +50,8 @@ std::vector<core::TrackView> Tracker::views(const config::Instance& cfg) const {
 }
 
 void Tracker::apply(Instance& instance, TimePoint now) {
+    if (stopped_)
+        return;
     const config::Instance& cfg = instance.config();
     // Nothing tracked, now or before (a reload that removes tracks re-applies once, restoring
     // the base priority): nothing to do.

@@ -33,6 +33,11 @@ public:
     void update(const std::string& check, TimePoint now);
     // The instance is gone (reload): it no longer waits.
     void forget(const std::string& instance) { waiting_.erase(instance); }
+    // The graceful stop: nothing starts or changes any more.
+    void stop() {
+        stopped_ = true;
+        waiting_.clear();
+    }
     bool waiting(const std::string& instance) const { return waiting_.contains(instance); }
     // "nginx, interface eth1": the tracks of `instance` not known yet.
     std::string unknownTracks(const Instance& instance) const;
@@ -50,6 +55,7 @@ private:
     Instances& instances_;
     Start start_;
     std::set<std::string> waiting_; // instances held in INIT until their tracks are known
+    bool stopped_ = false;
 };
 
 // "nginx" for a check, "interface eth1" for an interface tracked directly.
