@@ -59,6 +59,10 @@ struct FaultCausesChanged {
     FaultSet to;
 };
 
+// A backup started or stopped following a live master without changing state (its first
+// accepted advert; its Master_Down_Timer expiring while a sync group holds it): the daemon's
+// sync groups look again (VirtualRouter::followsLiveMaster()).
+struct FollowingChanged {};
 // Remove these addresses, found on the interface outside Master (core::StrayVips).
 struct RemoveStrayVips {
     std::vector<Prefix> vips;
@@ -83,6 +87,6 @@ const char* fieldName(PeerDifference::Field f); // "version", "interval", …
 
 using Action =
     std::variant<SendAdvert, SendProbe, InstallVips, RemoveVips, ChangeVips, Announce, StateChanged,
-                 FaultCausesChanged, RemoveStrayVips, Dropped, PeerDifference>;
+                 FaultCausesChanged, FollowingChanged, RemoveStrayVips, Dropped, PeerDifference>;
 
 } // namespace hafd::core

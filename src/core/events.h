@@ -67,6 +67,13 @@ struct StrayVips {
     std::vector<Prefix> vips;
 };
 
+// A sync group holds this router back (daemon/sync_groups.h): another member of the group on
+// this node is a backup that follows a live master elsewhere, so the group belongs there. While
+// held, a master resigns (priority 0, VIPs released) and a backup does not claim when its
+// Master_Down_Timer expires. Released, a backup that no longer hears a master claims at once.
+struct GroupHold {
+    bool on = false;
+};
 // Effective priority changed (tracking, later issue). 1..254; 255 only for an owner.
 struct PriorityChanged {
     uint8_t priority = 0;
@@ -86,6 +93,6 @@ struct Reconfigure {
 
 using Event =
     std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged, AdvertSent,
-                 VipsInstalled, StrayVips, PriorityChanged, VipsLost, Reconfigure>;
+                 VipsInstalled, StrayVips, PriorityChanged, VipsLost, Reconfigure, GroupHold>;
 
 } // namespace hafd::core

@@ -38,6 +38,8 @@ const char* reasonName(Reason r) {
         return "fault";
     case Reason::FaultCleared:
         return "fault_cleared";
+    case Reason::SyncGroup:
+        return "sync_group";
     }
     return "?";
 }

@@ -21,6 +21,7 @@ enum class Reason : uint8_t {
     Fault,          // a fault cause appeared (StateChanged::faults names them); also Startup
                     // with a cause present: Initialize -> Fault
     FaultCleared,   // the last fault cause went: Fault -> Backup (priority 255: Master)
+    SyncGroup,      // Master -> Backup: the sync group holds this router (GroupHold)
 };
 const char* reasonName(Reason r); // snake_case, stable (logs, notify, status)
 

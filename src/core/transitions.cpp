@@ -19,8 +19,17 @@ std::vector<Action> VirtualRouter::onTimeout(TimePoint now) {
     case State::Backup:
         // B2: no advert for Master_Down_Interval (or Skew_Time after a priority-0 advert, or a
         // lower-priority master we preempt).
-        if (masterDownAt_ && now >= *masterDownAt_)
-            enterMaster(downReason_, now, out);
+        if (masterDownAt_ && now >= *masterDownAt_) {
+            if (!held_) {
+                enterMaster(downReason_, now, out);
+            } else {
+                // The group holds us: no claim. The master we followed is gone, which the
+                // group learns; the timer runs on so that a later release finds it expired.
+                masterDownAt_ = now + masterDownInterval();
+                downReason_ = Reason::MasterDown;
+                setMasterHeard(false, out);
+            }
+        }
         break;
     case State::Master:
         // M2: send and rearm from the ideal deadline, not from now (PROTOCOL.md §6 item 14).
@@ -103,6 +112,8 @@ void VirtualRouter::enterBackup(Reason reason, TimePoint now, Duration masterAdv
     masterDownAt_ = now + masterDownInterval();
     downReason_ = Reason::MasterDown;
     preemptHoldUntil_ = now + instance_.preemptDelay;
+    // M4: the advert that made us yield came from a live master.
+    masterHeard_ = reason == Reason::HigherPriority;
     changeState(State::Backup, reason, out);
 }
 

@@ -146,17 +146,18 @@ void VirtualRouter::on(const AdvertReceived& e, TimePoint now, Actions& out) {
     if (a.priority == 0)
         ++counters_.priorityZeroIn;
     if (state_ == State::Backup)
-        advertAsBackup(a, now);
+        advertAsBackup(a, now, out);
     else
         advertAsMaster(a, source, now, out);
 }
 
 // RFC 9568 §6.4.2, rows B3-B5, with preempt_delay (DESIGN.md §10).
-void VirtualRouter::advertAsBackup(const proto::Advertisement& a, TimePoint now) {
+void VirtualRouter::advertAsBackup(const proto::Advertisement& a, TimePoint now, Actions& out) {
     if (a.priority == 0) {
         // B3: the master is leaving; the highest-priority backup (shortest skew) fires first.
         masterDownAt_ = now + skewTime();
         downReason_ = Reason::MasterResigned;
+        setMasterHeard(false, out);
         return;
     }
     // B5 applies to a lower-priority master when we may preempt, and once the preempt_delay that
@@ -173,6 +174,7 @@ void VirtualRouter::advertAsBackup(const proto::Advertisement& a, TimePoint now)
         masterAdverInterval_ = advertInterval(a.intervalCs);
     masterDownAt_ = now + masterDownInterval();
     downReason_ = Reason::MasterDown;
+    setMasterHeard(true, out);
 }
 
 // RFC 9568 §6.4.3, rows M3-M5.

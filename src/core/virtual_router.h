@@ -103,6 +103,10 @@ public:
     FaultSet faults() const { return faults_; }
     // Whether the router treats its VIPs as the interface's own (BindingChanged::owner).
     bool owner() const { return owner_; }
+    // A backup that has accepted an advert from a live master since it entered Backup (and
+    // whose Master_Down_Timer has not expired while held since): what holds its sync group.
+    bool followsLiveMaster() const { return state_ == State::Backup && masterHeard_; }
+    bool held() const { return held_; } // GroupHold
 
 private:
     using Actions = std::vector<Action>;
@@ -118,8 +122,10 @@ private:
     void on(const PriorityChanged&, TimePoint now, Actions& out);
     void on(const VipsLost&, TimePoint now, Actions& out);
     void on(const Reconfigure&, TimePoint now, Actions& out);
+    void on(const GroupHold&, TimePoint now, Actions& out);
+    void setMasterHeard(bool heard, Actions& out);
 
-    void advertAsBackup(const proto::Advertisement& a, TimePoint now);
+    void advertAsBackup(const proto::Advertisement& a, TimePoint now, Actions& out);
     void advertAsMaster(const proto::Advertisement& a, const IpAddress& sender, TimePoint now,
                         Actions& out);
     void drop(proto::DropReason reason, const IpAddress& source, Actions& out);
@@ -155,6 +161,8 @@ private:
     std::optional<TimePoint> masterDownAt_;  // Master_Down_Timer
     Reason downReason_ = Reason::MasterDown; // what its expiry means (B3/B4/B5 history)
     TimePoint preemptHoldUntil_{};           // preempt_delay: B5 acts as B4 until then
+    bool masterHeard_ = false;               // followsLiveMaster()
+    bool held_ = false;                      // GroupHold
     // Master timers.
     std::optional<TimePoint> adverAt_;          // Adver_Timer
     std::optional<TimePoint> secondBurstAt_;    // announce.delay after becoming master

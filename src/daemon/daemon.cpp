@@ -243,9 +243,14 @@ void Daemon::trimSoon(TimePoint now) {
 }
 
 std::unique_ptr<Instance> Daemon::makeInstance(const config::Instance& cfg) {
-    return std::make_unique<Instance>(
+    auto made = std::make_unique<Instance>(
         cfg, scheduler_, *vipPort_, *announcePort_,
         [this](const Instance& i, const core::StateChanged& c) { stateChanged(i, c); });
+    made->setFollowingHook([this](const Instance&) {
+        if (groups_)
+            groups_->changed(io::monotonicNow());
+    });
+    return made;
 }
 
 void Daemon::startInstance(Instance& instance, TimePoint now) {

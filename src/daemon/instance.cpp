@@ -93,6 +93,10 @@ void Instance::execute(const core::Action& action, TimePoint now, bool restoring
                 log::notice("instance %s: still FAULT, causes now %s (were %s)", name().c_str(),
                             c.to.toString().c_str(), c.from.toString().c_str());
             },
+            [&](const core::FollowingChanged&) {
+                if (onFollowing_)
+                    onFollowing_(*this);
+            },
             [&](const core::RemoveStrayVips& r) { removeStray(r.vips); },
             [&](const core::Dropped& d) {
                 log::debug("instance %s: advert from %s dropped: %s", name().c_str(),

@@ -31,6 +31,12 @@ public:
     Instance(config::Instance cfg, Scheduler& scheduler, VipManager& vips, Announcer& announcer,
              StateHook onStateChange);
 
+    // Called when the router starts or stops following a live master without a transition
+    // (core::FollowingChanged): sync groups look again.
+    void setFollowingHook(std::function<void(const Instance&)> hook) {
+        onFollowing_ = std::move(hook);
+    }
+
     const std::string& name() const { return router_.instance().name; }
     const config::Instance& config() const { return router_.instance(); }
     const core::VirtualRouter& router() const { return router_; }
@@ -78,6 +84,7 @@ private:
     VipManager& vips_;
     Announcer& announcer_;
     StateHook onStateChange_;
+    std::function<void(const Instance&)> onFollowing_;
     Binding binding_;
     Scheduler::Timer protocolTimer_;
     Scheduler::Timer announceTimer_;

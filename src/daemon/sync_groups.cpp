@@ -49,7 +49,21 @@ void SyncGroups::evaluate(TimePoint now) {
         for (Instance* m : members)
             if (!m->router().faults().without({core::FaultCause::SyncGroup}).empty())
                 faulty.push_back(m->name());
+        // A member that follows a live master elsewhere: the group belongs there.
+        std::vector<std::string> following;
+        for (Instance* m : members)
+            if (m->router().followsLiveMaster())
+                following.push_back(m->name());
         for (Instance* m : members) {
+            const bool hold = std::any_of(following.begin(), following.end(),
+                                          [&](const std::string& n) { return n != m->name(); });
+            if (hold != m->router().held()) {
+                if (hold && m->router().state() == core::State::Master)
+                    log::notice("instance %s: resigns with its sync group %s (%s follows a "
+                                "master elsewhere)",
+                                m->name().c_str(), g.name.c_str(), following.front().c_str());
+                m->handle(core::GroupHold{hold}, now);
+            }
             const bool others = std::any_of(faulty.begin(), faulty.end(),
                                             [&](const std::string& n) { return n != m->name(); });
             if (others != m->router().faults().has(core::FaultCause::SyncGroup)) {

@@ -74,6 +74,7 @@ namespace {
 
 struct Renderer {
     std::string& s;
+    bool following;
     void operator()(const SendAdvert& a) { s += "send(" + std::to_string(a.priority) + ")"; }
     void operator()(const InstallVips&) { s += "install"; }
     void operator()(const RemoveVips&) { s += "remove"; }
@@ -98,6 +99,12 @@ struct Renderer {
     void operator()(const FaultCausesChanged& a) {
         s += "causes(" + causes(a.from) + ">" + causes(a.to) + ")";
     }
+    void operator()(const FollowingChanged&) {
+        if (following)
+            s += "following";
+        else if (!s.empty() && s.back() == ' ')
+            s.pop_back();
+    }
     void operator()(const RemoveStrayVips& a) {
         s += "stray(";
         for (const auto& p : a.vips)
@@ -119,12 +126,12 @@ struct Renderer {
 
 } // namespace
 
-std::string render(const std::vector<Action>& actions) {
+std::string render(const std::vector<Action>& actions, bool following) {
     std::string s;
     for (const auto& a : actions) {
         if (!s.empty())
             s += ' ';
-        std::visit(Renderer{s}, a);
+        std::visit(Renderer{s, following}, a);
     }
     return s;
 }

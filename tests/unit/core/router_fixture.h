@@ -48,7 +48,9 @@ inline AdvertBuilder advert(const char* source, uint8_t priority) {
 //   send(P) probe install remove change(+added -removed) announce(N) state(FROM>TO reason)
 //   state(FROM>FAULT reason[cause,cause]) causes(link>link,send) stray(vips) drop(reason)
 //   diff(field ours/theirs)
-std::string render(const std::vector<Action>& actions);
+// FollowingChanged (a note for sync groups, not a protocol action) shows as "following" only
+// when `following` is set.
+std::string render(const std::vector<Action>& actions, bool following = false);
 
 // The binding events: a usable link with source ourSource() (`owner`: the VIPs are the
 // interface's own), and a link that is down.
