@@ -56,6 +56,7 @@ struct Runner::Job {
     TimePoint deadline{};    // the timeout, while not reaped
     TimePoint eofDeadline{}; // reaped while the output is still open: report by then
     TimePoint killAt{};      // SIGKILL to the group, while killing
+    TimePoint probeAt{};     // killing, leader reaped: whether the group is empty yet
     int waitStatus = 0;
     bool reaped = false;   // the leader is gone
     bool reported = false; // done ran, or never will (cancelled)
@@ -84,6 +85,10 @@ void setSpawnFailure(RunOutcome& o, const SysError& e) {
 bool groupExists(pid_t pgid) {
     return kill(-pgid, 0) == 0 || errno != ESRCH;
 }
+
+// How often a group whose leader is gone is checked during the grace. Its other members may be
+// zombies for a while (until their new parent reaps them), and they count.
+constexpr Duration kGroupProbe = 20ms;
 
 } // namespace
 
@@ -231,9 +236,13 @@ void Runner::onReaped(uint64_t id, int status) {
         return;
     j->reaped = true;
     j->waitStatus = status;
-    // Nothing left to kill: the slot need not wait for the SIGKILL.
-    if (j->killing && !groupExists(j->pid))
-        j->killing = false;
+    // Nothing left to kill: the slot need not wait for the SIGKILL. While the leader lived, its
+    // pid held the group id; from now on only the other members do, so the group is checked
+    // again every kGroupProbe and, once empty, never signalled again (its id may be reused).
+    if (j->killing) {
+        j->killing = groupExists(j->pid);
+        j->probeAt = monotonicNow() + kGroupProbe;
+    }
     if (j->reported) {
         retireIfDone(*j);
         rearm();
@@ -275,9 +284,12 @@ void Runner::onTimer() {
         Job* j = find(id);
         if (!j)
             continue;
-        if (j->killing && now >= j->killAt) {
-            kill(-j->pid, SIGKILL);
-            j->killing = false;
+        if (j->killing && (now >= j->killAt || (j->reaped && now >= j->probeAt))) {
+            const bool left = !j->reaped || groupExists(j->pid);
+            if (left && now >= j->killAt)
+                kill(-j->pid, SIGKILL);
+            j->killing = left && now < j->killAt;
+            j->probeAt = now + kGroupProbe;
             retireIfDone(*j);
         } else if (j->reported) {
             continue;
@@ -347,7 +359,7 @@ void Runner::rearm() {
         consider(TimePoint{}); // at once, from the loop
     for (const auto& [id, j] : running_) {
         if (j->killing)
-            consider(j->killAt);
+            consider(j->reaped ? std::min(j->killAt, j->probeAt) : j->killAt);
         if (!j->reported)
             consider(j->reaped ? j->eofDeadline : j->deadline);
     }
