@@ -286,6 +286,11 @@ void Checks::processEnded(const std::string& name, pid_t pid) {
     RunningCheck& c = *it->second;
     log::debug("check %s: process %d ended", name.c_str(), static_cast<int>(pid));
     std::erase_if(c.watched, [&](const io::PidWatch& w) { return w.pid() == pid; });
+    // The others may be dying with it (killed with its process group, a SIGKILL pending):
+    // they no longer count.
+    if (c.matcher)
+        std::erase_if(c.watched,
+                      [&](const io::PidWatch& w) { return !c.matcher->matches(w.pid()); });
     if (!c.watched.empty())
         return;
     const TimePoint now = io::monotonicNow();

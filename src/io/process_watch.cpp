@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstddef>
 #include <limits>
 #include <string_view>
@@ -81,14 +82,26 @@ std::string_view statusField(std::string_view status, std::string_view key) {
     return {};
 }
 
-// Whether the process whose /proc directory is `dir` is alive (neither zombie nor dead) and leads
-// its thread group (a thread's id is no process's pid).
+// Whether a SIGKILL is pending in a SigPnd/ShdPnd mask (hex, bit 0 = signal 1). A killed process
+// may wait tens of ms for a CPU to run its exit on a busy host; it is as good as gone, and
+// counting it would hold a check up that long after its service was killed (a shell's child
+// between fork and exec carries the shell's name, and dies with it).
+bool killPending(std::string_view mask) {
+    uint64_t bits = 0;
+    const auto [ptr, ec] = std::from_chars(mask.data(), mask.data() + mask.size(), bits, 16);
+    return ec == std::errc() && (bits & (uint64_t{1} << (SIGKILL - 1))) != 0;
+}
+
+// Whether the process whose /proc directory is `dir` is alive (neither zombie nor dead nor
+// killed) and leads its thread group (a thread's id is no process's pid).
 bool liveLeader(int dir, pid_t pid) {
     std::string status;
     if (!readAt(dir, "status", status, 64 * 1024))
         return false;
     const std::string_view state = statusField(status, "State");
     if (state.empty() || state.front() == 'Z' || state.front() == 'X')
+        return false;
+    if (killPending(statusField(status, "ShdPnd")) || killPending(statusField(status, "SigPnd")))
         return false;
     const std::string_view tgid = statusField(status, "Tgid");
     pid_t leader = 0;
