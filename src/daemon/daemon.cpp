@@ -97,6 +97,10 @@ int Daemon::start() {
     if (const int rc = openKernel(); rc != kExitOk)
         return rc;
     openRooms();
+    if (const io::SysError* e = runner_->error()) {
+        log::error("command runner: %s", e->message().c_str()); // no deadlines for commands
+        return kExitFailure;
+    }
 
     // What an earlier run left goes before anything claims.
     std::set<std::string> interfaces;
