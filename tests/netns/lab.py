@@ -573,6 +573,16 @@ def announcements(pkts, vip=None, mac=None):
     return out
 
 
+def garp_after(pkts, vip, node, t0, what):
+    """Seconds from `t0` (wall clock, as capture timestamps) to `node`'s first gratuitous ARP /
+    unsolicited NA for `vip` at or after it; fails the test when there is none."""
+    garps = [g for g in announcements(pkts, vip, node.mac) if g[2] >= t0]
+    check(garps, f"no announcement of {vip} from {node.name} after {what}")
+    took = garps[0][2] - t0
+    print(f"{what} -> {node.name}'s first announcement: {took * 1000:.1f} ms")
+    return took
+
+
 def advert_source(node, family):
     return node.ip4 if family == "v4" else node.link_local
 

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 
-from lab import Lab, Cluster, SCRIPT_USER, param, announcements, check, wait_until
+from lab import Lab, Cluster, SCRIPT_USER, param, garp_after, check
 
 with Lab("check-process") as lab:
     mode = param("zero")
@@ -57,12 +57,8 @@ with Lab("check-process") as lab:
         t0 = stop_service(a)
         bound = ((256 - 150) * c.interval / 256 if weight == 0 else c.master_down_interval(150))
         c.wait_master(b, timeout=bound + 3, settle=0.3)
-        pkts = cap.stop()
-        garps = [g for g in announcements(pkts, c.vip, b.mac) if g[2] >= t0]
-        check(garps, "no GARP from n2")
-        took = garps[0][2] - t0
-        print(f"tracked process ended -> backup GARP: {took * 1000:.1f} ms "
-              f"(bound {(bound + 0.05) * 1000:.0f} ms; kill -9 to its end "
+        took = garp_after(cap.stop(), c.vip, b, t0, "the tracked process ending")
+        print(f"(bound {(bound + 0.05) * 1000:.0f} ms; kill -9 to its end "
               f"{(t0 - killed) * 1000:.1f} ms)")
         check(took <= bound + 0.05, f"took {took:.3f}s, bound {bound + 0.05:.3f}s")
         st = a.instance("vi")
