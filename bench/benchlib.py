@@ -6,7 +6,10 @@ What lab.py lacks and lives here instead:
   frames), giving VRRP adverts and gratuitous ARPs with their kernel timestamps;
 - keepalived with a caller-chosen command line (lab.Node.keepalived always passes -D) and
   many instances;
-- per-process RSS and CPU from /proc, including keepalived's forked VRRP child;
+- per-process RSS and CPU from /proc, including keepalived's forked VRRP child, and the CPU of
+  reaped children (cutime + cstime);
+- the kernel's process events (proc connector): the processes a daemon forks and the user they
+  switch to, counted while they come and go;
 - small statistics and table helpers.
 """
 
@@ -249,6 +252,28 @@ def cpu_ns(pid):
         return cpu_ticks(pid) * 1_000_000_000 // CLK_TCK
 
 
+def stat_fields(pid):
+    """/proc/PID/stat after the command name: fields[0] is field 3 (state)."""
+    with open(f"/proc/{pid}/stat") as f:
+        st = f.read()
+    return st[st.rindex(")") + 2:].split()
+
+
+def children_cpu_ns(pid):
+    """CPU time of pid's reaped children (and of their reaped descendants): cutime + cstime
+    (fields 16 and 17), in ns. The kernel adds a child's time when its parent waits for it; /proc
+    gives it in clock ticks (10 ms at CLK_TCK 100)."""
+    f = stat_fields(pid)
+    return (int(f[13]) + int(f[14])) * 1_000_000_000 // CLK_TCK
+
+
+def age_seconds(pid):
+    """Seconds since pid started (field 22, in clock ticks since boot)."""
+    with open("/proc/uptime") as f:
+        up = float(f.read().split()[0])
+    return up - int(stat_fields(pid)[19]) / CLK_TCK
+
+
 def rss_parts_kib(pid):
     """(VmRSS, RssAnon, RssFile) in KiB."""
     out = {"VmRSS:": 0, "RssAnon:": 0, "RssFile:": 0}
@@ -274,6 +299,94 @@ def comm(pid):
             return f.read().strip()
     except OSError:
         return "?"
+
+
+class ProcEvents:
+    """The kernel's process events (the proc connector, NETLINK_CONNECTOR / CN_IDX_PROC), read by a
+    thread: counts the processes forked by a set of parents, and how many of those children
+    switched to a given uid. Needs root. Children are short-lived (a check runs for a millisecond),
+    so /proc scans miss them; their fork and setuid events are not missed unless the socket
+    overflows, which `lost` counts. The socket is the bench's own, in the root namespace; nothing is
+    configured there."""
+
+    FORK, UID, EXIT = 0x1, 0x4, 0x80000000
+
+    def __init__(self):
+        import threading
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 11)  # NETLINK_CONNECTOR
+        try:
+            self.sock.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE
+        except OSError:
+            pass
+        self.sock.bind((0, 1))  # CN_IDX_PROC
+        self.sock.settimeout(0.2)
+        cn = struct.pack("=IIIIHH", 1, 1, 0, 0, 4, 0) + struct.pack("=I", 1)  # PROC_CN_MCAST_LISTEN
+        self.sock.send(struct.pack("=IHHII", 16 + len(cn), 3, 0, 0, 0) + cn)
+        self.lock = threading.Lock()
+        self.parents = set()
+        self.uid = None
+        self.children = {}   # pid -> [parent, switched to uid]
+        self.forks = 0
+        self.switched = 0
+        self.lost = 0
+        self._stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def watch(self, parents, uid=None):
+        """Counts from now on the children of `parents` (pids), and their switches to `uid`."""
+        with self.lock:
+            self.parents = set(parents)
+            self.uid = uid
+            self.children = {}
+            self.forks = self.switched = 0
+
+    def counts(self):
+        with self.lock:
+            return self.forks, self.switched
+
+    def _run(self):
+        while not self._stop:
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError as e:
+                if e.errno == 105:  # ENOBUFS: events dropped
+                    self.lost += 1
+                    continue
+                return
+            off = 0
+            while off + 16 <= len(data):
+                length = struct.unpack_from("=I", data, off)[0]
+                if length < 16:
+                    break
+                msg = data[off + 16:off + length]
+                off += (length + 3) & ~3
+                if len(msg) < 20 + 16 + 16:
+                    continue
+                what = struct.unpack_from("=I", msg, 20)[0]
+                a, b, c, d = struct.unpack_from("=IIII", msg, 36)
+                with self.lock:
+                    if what == self.FORK and b in self.parents and c == d:
+                        # parent_pid, parent_tgid, child_pid, child_tgid: a new process, not a thread
+                        self.forks += 1
+                        self.children[d] = [b, False]
+                        if len(self.children) > 20000:
+                            self.children.pop(next(iter(self.children)))
+                    elif what == self.UID and b in self.children:
+                        # process_pid, process_tgid, ruid, euid
+                        ch = self.children[b]
+                        if not ch[1] and self.uid is not None and c == self.uid and d == self.uid:
+                            ch[1] = True
+                            self.switched += 1
+                    elif what == self.EXIT and b in self.children:
+                        del self.children[b]
+
+    def close(self):
+        self._stop = True
+        self.thread.join(1)
+        self.sock.close()
 
 
 # --- statistics --------------------------------------------------------------------------------
