@@ -88,6 +88,7 @@ void Checks::configure(const std::vector<config::Check>& checks, const std::set<
             for (const std::string& m : c->cfg.members)
                 if (const auto it = checks_.find(m); it != checks_.end())
                     it->second->dependents.push_back(name);
+    spreadCommands();
     for (auto& [name, c] : checks_)
         if (!c->timer && c->cfg.kind != CheckKind::KOfN && c->cfg.kind != CheckKind::Interface)
             start(*c, now);
@@ -96,6 +97,19 @@ void Checks::configure(const std::vector<config::Check>& checks, const std::set<
     for (auto& [name, c] : checks_)
         if (c->cfg.kind == CheckKind::KOfN)
             followMembers(*c, now);
+}
+
+void Checks::spreadCommands() {
+    std::vector<RunningCheck*> commands;
+    for (auto& [name, c] : checks_)
+        if (c->cfg.kind == CheckKind::Exec || c->cfg.kind == CheckKind::Role)
+            commands.push_back(c.get());
+    const auto n = static_cast<int64_t>(commands.size());
+    for (int64_t k = 0; k < n; ++k) {
+        RunningCheck& c = *commands[static_cast<std::size_t>(k)];
+        if (!c.timer) // a running check keeps its rhythm
+            c.phase = c.cfg.interval * k / n;
+    }
 }
 
 void Checks::stopAll() {
@@ -130,7 +144,7 @@ void Checks::start(RunningCheck& c, TimePoint now) {
             log::error("check %s: %s", c.cfg.name.c_str(), matcher.error().message.c_str());
     }
     c.timer = std::make_unique<Scheduler::Timer>(scheduler_, [this, &c](TimePoint t) {
-        c.timer->arm(t + c.cfg.interval);
+        c.timer->arm(t + c.cfg.interval + std::exchange(c.phase, Duration::zero()));
         run(c, t);
     });
     c.timer->arm(now);
@@ -252,15 +266,22 @@ void Checks::scanProcess(RunningCheck& c, TimePoint now) {
         result(c, false, "invalid process match", "", now);
         return;
     }
+    const std::size_t alive = watchMatches(c);
+    if (alive == 0)
+        result(c, false, c.scanError.empty() ? "no process" : c.scanError, "", now);
+    else
+        result(c, true, "pid " + std::to_string(c.watched.front().pid()), "", now);
+}
+
+// A pidfd on each match not watched yet, so that the end of the last one is seen at once; one
+// that ended (or whose pid was reused) since the scan does not count.
+std::size_t Checks::watchMatches(RunningCheck& c) {
     const auto found = io::findProcesses(*c.matcher);
-    if (!found) {
-        result(c, false, found.error().message(), "", now);
-        return;
-    }
-    // A pidfd on each match not watched yet, so that the end of the last one is seen at once;
-    // one that ended (or whose pid was reused) since the scan does not count.
+    c.scanError = found ? "" : found.error().message();
+    if (!found)
+        return 0;
     const std::string name = c.cfg.name;
-    std::size_t alive = 0;
+    std::size_t opened = 0;
     for (const pid_t pid : *found) {
         if (c.watched.size() >= kMaxWatched)
             break;
@@ -268,13 +289,10 @@ void Checks::scanProcess(RunningCheck& c, TimePoint now) {
                                     [this, name, pid] { processEnded(name, pid); });
         if (w) {
             c.watched.push_back(std::move(*w));
-            ++alive;
+            ++opened;
         }
     }
-    if (alive == 0)
-        result(c, false, "no process", "", now);
-    else
-        result(c, true, "pid " + std::to_string(c.watched.front().pid()), "", now);
+    return opened;
 }
 
 // A watched process ended: if no other match runs, the check is down now (a fact, not a sample:
@@ -294,11 +312,9 @@ void Checks::processEnded(const std::string& name, pid_t pid) {
     if (!c.watched.empty())
         return;
     const TimePoint now = io::monotonicNow();
-    if (c.matcher) {
-        scanProcess(c, now); // another one may run: watch it, or count a failure
-        if (!c.watched.empty())
-            return;
-    }
+    // One that started since the last scan counts too (no run is recorded for this look).
+    if (c.matcher && watchMatches(c) > 0)
+        return;
     fact(c, core::Health::Down, "process " + std::to_string(pid) + " ended", now);
 }
 
