@@ -18,10 +18,13 @@ with Lab("check-process") as lab:
     run = lab.shared("run")
     procs = {}
 
+    def service_name(node):
+        return f"s{lab.prefix}-{node.name}"[-15:]  # comm keeps 15 bytes
+
     def start_service(node):
-        # A shell script's process name is its file name: one per node (all namespaces share
-        # the PID namespace, so a name must tell the nodes' services apart).
-        path = lab.script(f"svc-{node.name}", "#!/bin/sh\nwhile :; do sleep 0.2; done\n")
+        # A shell script's process name is its file name: one per node and per lab (all
+        # namespaces share the PID namespace, and other tests run beside this one).
+        path = lab.script(service_name(node), "#!/bin/sh\nwhile :; do sleep 0.2; done\n")
         p = subprocess.Popen([path], start_new_session=True)
         lab._record_pid(p.pid)
         with open(os.path.join(run, f"{node.name}.pid"), "w") as f:
@@ -38,7 +41,7 @@ with Lab("check-process") as lab:
         return time.time()
 
     def sections(node):
-        what = ({"process": f"svc-{node.name}"} if mode == "zero"
+        what = ({"process": service_name(node)} if mode == "zero"
                 else {"pid_file": os.path.join(run, f"{node.name}.pid")})
         return {"scripts": {"user": SCRIPT_USER},
                 "checks": [dict(name="svc", interval=0.5, fall=3, rise=2, **what)]}
