@@ -12,6 +12,7 @@ or the same LAN prefixes. Nothing is added to the root namespace.
 import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -426,6 +427,11 @@ class Lab:
         self.namespaces = []
         self.nodes = {}
         self.captures = []
+        # The lab's files (logs, configurations, captures) go too: a failure has printed its
+        # logs already (__exit__), and HAFD_TEST_KEEP=1 keeps them for a closer look.
+        if self.dir and os.environ.get("HAFD_TEST_KEEP") != "1":
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
 
     def __enter__(self):
         return self
