@@ -49,6 +49,15 @@ core::StateChanged change(core::State from, core::State to) {
     return c;
 }
 
+// A loop, the runner on it and notify queues running commands as the test's user.
+struct Rig {
+    io::Loop loop;
+    io::Runner runner{loop};
+    Commands commands{runner};
+    NotifyQueues q{commands};
+    Rig() { commands.setIdentity(me()); }
+};
+
 void run_until_idle(io::Loop& loop, const NotifyQueues& q) {
     const TimePoint end = io::monotonicNow() + 10s;
     while (q.pending() > 0 && io::monotonicNow() < end)
@@ -60,11 +69,8 @@ void calls_run_in_order_with_the_event(void**) {
     const int fd = ::mkstemp(path);
     assert_true(fd >= 0);
     ::close(fd);
-    io::Loop loop;
-    io::Runner runner(loop);
-    Commands commands(runner);
-    commands.setIdentity(me());
-    NotifyQueues q(commands);
+    Rig rig;
+    NotifyQueues& q = rig.q;
     // Each call sleeps a little: were two to run at once, their lines would swap.
     config::Command any;
     any.argv = {"/bin/sh", "-c",
@@ -78,7 +84,7 @@ void calls_run_in_order_with_the_event(void**) {
     for (std::size_t k = 1; k < std::size(states); ++k)
         q.instanceChanged(in, change(states[k - 1], states[k]), {});
     assert_int_equal(q.pending(), 5);
-    run_until_idle(loop, q);
+    run_until_idle(rig.loop, q);
     std::ifstream f(path);
     std::stringstream got;
     got << f.rdbuf();
@@ -93,11 +99,8 @@ void calls_run_in_order_with_the_event(void**) {
 }
 
 void a_full_queue_drops_its_oldest_waiting_calls(void**) {
-    io::Loop loop;
-    io::Runner runner(loop);
-    Commands commands(runner);
-    commands.setIdentity(me());
-    NotifyQueues q(commands);
+    Rig rig;
+    NotifyQueues& q = rig.q;
     config::Command any;
     any.argv = {"/bin/sleep", "5"};
     const config::Instance in = instance(any);
