@@ -70,7 +70,14 @@ struct RxMeta {
 struct Decoded {
     Advertisement advert;
     ChecksumForm checksumForm = ChecksumForm::PseudoHeader; // the form that verified
+    // The payload is the message and, after it, an auth_hmac trailer (AUTH_HMAC.md §2): exactly
+    // kAuthTrailerLength bytes more than the message. Only the instance can judge it: one
+    // without auth drops it as LengthMismatch, as keepalived does.
+    bool trailer = false;
 };
+
+// The auth_hmac trailer's length (proto/auth.h has the rest).
+inline constexpr std::size_t kAuthTrailerLength = 28;
 
 // Bytes of a VRRP message for `count` addresses.
 std::size_t messageLength(Version v, Family f, std::size_t count);
@@ -81,7 +88,9 @@ std::size_t maxAddressesPerAdvert(Version v, Family f, std::size_t mtu);
 // from the IP header, never the frame length). Checks, in order (PROTOCOL.md §3.4): header
 // present (TooShort), version and type (BadVersion: not 2 or 3, or 2 over IPv6; BadType), TTL/hop
 // limit 255 when the destination is multicast (BadTtl; unicast or hopLimit -1: not checked,
-// DESIGN.md §10), length exact (LengthMismatch), checksum in any accepted form (BadChecksum),
+// DESIGN.md §10), length exact or exactly an auth trailer more (LengthMismatch; Decoded::trailer),
+// checksum in any accepted form (BadChecksum; over the message only for IPv4, as keepalived
+// computes it, and over the whole payload, trailer included, for IPv6, as the kernel does),
 // count != 0 (ZeroCount), interval != 0 (ZeroInterval), and for v2 an auth type hafd can be
 // configured with, 0 or 1 (AuthMismatch: RFC 3768 says to discard unknown types, and no
 // instance could match one). Whether type and password match ours is the core's check.

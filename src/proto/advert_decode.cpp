@@ -68,14 +68,20 @@ Result<Decoded, DropReason> decode(std::span<const uint8_t> message, const RxMet
     if (meta.destination.isMulticast() && meta.hopLimit >= 0 && meta.hopLimit != kVrrpTtl)
         return Unexpected{DropReason::BadTtl};
 
-    // The length must be exact: no truncation, no padding, no trailer (PROTOCOL.md §6 item 11).
+    // The length must be exact: no truncation, no padding (PROTOCOL.md §6 item 11); or exactly
+    // an auth_hmac trailer more (AUTH_HMAC.md §2), which the instance judges.
     const std::size_t count = message[kCount];
-    if (message.size() != messageLength(version, family, count))
+    const std::size_t length = messageLength(version, family, count);
+    const bool trailer = message.size() == length + kAuthTrailerLength;
+    if (message.size() != length && !trailer)
         return Unexpected{DropReason::LengthMismatch};
 
-    const auto form = checksumForm(message, version, family, meta);
+    // IPv6: the kernel's checksum covers the whole payload, trailer included (AUTH_HMAC.md §5).
+    const auto form =
+        checksumForm(family == Family::V6 ? message : message.first(length), version, family, meta);
     if (!form)
         return Unexpected{DropReason::BadChecksum};
+    message = message.first(length);
 
     // RFC 9568 errata: a count of 0 and a Max Adver Int of 0 are discarded.
     if (count == 0)
@@ -89,6 +95,7 @@ Result<Decoded, DropReason> decode(std::span<const uint8_t> message, const RxMet
     Decoded d;
     Advertisement& a = d.advert;
     d.checksumForm = *form;
+    d.trailer = trailer;
     a.version = version;
     a.family = family;
     a.vrid = message[kVrid];

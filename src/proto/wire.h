@@ -20,6 +20,16 @@ inline void store16(std::span<uint8_t> bytes, std::size_t offset, uint16_t value
     bytes[offset + 1] = static_cast<uint8_t>(value & 0xff);
 }
 
+// Precondition: the span holds at least offset + 4 bytes.
+inline uint32_t load32(std::span<const uint8_t> bytes, std::size_t offset) {
+    return static_cast<uint32_t>(load16(bytes, offset)) << 16 | load16(bytes, offset + 2);
+}
+
+inline void store32(std::span<uint8_t> bytes, std::size_t offset, uint32_t value) {
+    store16(bytes, offset, static_cast<uint16_t>(value >> 16));
+    store16(bytes, offset + 2, static_cast<uint16_t>(value & 0xffff));
+}
+
 // Copies `from` into `to` at `offset`; precondition: it fits.
 inline void put(std::span<uint8_t> to, std::size_t offset, std::span<const uint8_t> from) {
     for (std::size_t i = 0; i < from.size(); ++i)
