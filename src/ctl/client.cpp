@@ -94,6 +94,17 @@ void printStatus(const Status& st) {
             }
             std::printf("    fault: %s\n", faults.c_str());
         }
+        if (i.auth) {
+            std::string keys;
+            for (const auto k : i.auth->keys)
+                keys += (keys.empty() ? "" : ",") + std::to_string(k);
+            std::printf("    auth: %s, key %u signs (keys %s), anti-replay %s",
+                        i.auth->mode.c_str(), i.auth->activeKey, keys.c_str(),
+                        i.auth->antiReplay.c_str());
+            if (i.auth->timeWindow)
+                std::printf(" within %u s", i.auth->timeWindow);
+            std::printf("\n");
+        }
         if (i.basePriority == 255 && !i.owner)
             std::printf("    owner: false (priority 255, but hafd installs the VIPs)\n");
         for (const auto& [reason, n] : i.drops)

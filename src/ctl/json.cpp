@@ -3,6 +3,25 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
+// An absent optional is null (nlohmann-json 3.11 has no mapping of its own).
+template <typename T>
+struct nlohmann::adl_serializer<std::optional<T>> {
+    static void to_json(json& j, const std::optional<T>& o) {
+        if (o)
+            j = *o;
+        else
+            j = nullptr;
+    }
+    static void from_json(const json& j, std::optional<T>& o) {
+        if (j.is_null())
+            o.reset();
+        else
+            o = j.get<T>();
+    }
+};
+
 namespace hafd::ctl {
 
 using nlohmann::json;
@@ -17,12 +36,14 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckStatus, name, kind, health,
                                                 lastOutput, runs, failures, timeouts, successes,
                                                 failuresInRow, rise, fall, interval,
                                                 lastRunSecondsAgo, changedSecondsAgo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AuthStatus, mode, activeKey, keys, antiReplay,
+                                                timeWindow)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InstanceStatus, name, interface, vrid, family,
                                                 version, mode, state, faults, owner, priority,
                                                 basePriority, advertInterval, masterAdverInterval,
                                                 masterDownInterval, source, checksumForm, vips,
                                                 vipsInstalled, lastTransitions, counters, drops,
-                                                faultsRaised, peers, tracks, waitingFor)
+                                                faultsRaised, peers, tracks, waitingFor, auth)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketStatus, interface, family, drops, received,
                                                 joined, joinFailures)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,15 @@ struct CheckStatus {
     double changedSecondsAgo = -1; // -1: never changed since start
 };
 
+// An instance's authentication (keepalived's auth_hmac): absent from an instance without.
+struct AuthStatus {
+    std::string mode;       // "enforce", "permissive", "receive-only"
+    uint32_t activeKey = 0; // the key id that signs (also in receive-only, where nothing is signed)
+    std::vector<uint32_t> keys; // every key id accepted
+    std::string antiReplay;     // "time", "monotonic"
+    uint32_t timeWindow = 0;    // seconds; 0 with monotonic
+};
+
 struct InstanceStatus {
     std::string name;
     std::string interface;
@@ -91,6 +101,7 @@ struct InstanceStatus {
     std::vector<PeerStatus> peers;
     std::vector<TrackStatus> tracks;
     std::string waitingFor; // in INIT: the tracks not known yet ("" otherwise)
+    std::optional<AuthStatus> auth;
 };
 
 struct SocketStatus {

@@ -114,6 +114,12 @@ int Daemon::start() {
         log::warning("runtime directory: %s", record.error().message().c_str());
     stale_->removeAtStart(record ? *record : std::vector<io::InstalledVip>(), interfaces);
 
+    auto keys = KeyFiles::read(config_);
+    if (!keys) {
+        log::error("%s; not starting", keys.error().message.c_str());
+        return kExitConfig;
+    }
+    keys_ = std::move(*keys);
     const TimePoint now = io::monotonicNow();
     for (const auto& cfg : config_.instances)
         instances_.push_back(makeInstance(cfg));
@@ -254,7 +260,13 @@ std::unique_ptr<Instance> Daemon::makeInstance(const config::Instance& cfg) {
         if (groups_)
             groups_->changed(io::monotonicNow());
     });
+    giveKeys(*made);
     return made;
+}
+
+void Daemon::giveKeys(Instance& instance) const {
+    const auto& auth = instance.config().auth;
+    instance.setAuth(auth ? std::optional(keys_.ring(*auth)) : std::nullopt);
 }
 
 void Daemon::startInstance(Instance& instance, TimePoint now) {

@@ -27,6 +27,7 @@
 #include "daemon/instance.h"
 #include "daemon/io_ports.h"
 #include "daemon/kernel_events.h"
+#include "daemon/key_files.h"
 #include "daemon/links.h"
 #include "daemon/notify.h"
 #include "daemon/receiver.h"
@@ -68,6 +69,8 @@ private:
     // use), outside any watcher's callback.
     void teardown();
     std::unique_ptr<Instance> makeInstance(const config::Instance& cfg);
+    // keys_ to `instance` (its settings' ring, or none).
+    void giveKeys(Instance& instance) const;
     // Startup for an instance whose binding is in (bindAll()): FAULT, said once, when its
     // interface is missing.
     void startInstance(Instance& instance, TimePoint now);
@@ -105,6 +108,7 @@ private:
 
     Options options_;
     config::Config config_;
+    KeyFiles keys_; // config_'s auth keys, read at start and on every reload
     TimePoint startedAt_{};
     io::Loop loop_;
     io::PreciseTimer hwTimer_;

@@ -47,6 +47,38 @@ void Instance::handle(const core::Event& event, TimePoint now) {
     run(router_.handle(event, now), now, std::holds_alternative<core::VipsLost>(event));
 }
 
+void Instance::receive(std::span<const uint8_t> payload, const proto::Decoded& decoded,
+                       const proto::RxMeta& meta, TimePoint now) {
+    if (auth_) {
+        if (auth_->admit(config(), payload, decoded, meta))
+            return;
+    } else if (decoded.trailer) {
+        // keepalived drops it as too long; a signing peer next to one without auth is a
+        // misconfiguration that elects two masters, so say so once.
+        if (unexpectedTrailers_++ == 0)
+            log::warning("instance %s: advert from %s carries an authentication trailer but this "
+                         "instance has no auth: dropped",
+                         name().c_str(), meta.source.toString().c_str());
+        return;
+    }
+    handle(core::AdvertReceived{decoded, meta}, now);
+}
+
+void Instance::setAuth(std::optional<proto::auth::KeyRing> keys) {
+    if (!config().auth || !keys)
+        auth_.reset();
+    else if (auth_)
+        auth_->update(config(), std::move(*keys));
+    else
+        auth_ = std::make_unique<AdvertAuth>(config(), std::move(*keys));
+}
+
+uint64_t Instance::dropsBeforeRouter(proto::DropReason reason) const {
+    if (reason == proto::DropReason::LengthMismatch)
+        return unexpectedTrailers_;
+    return auth_ ? auth_->drops(reason) : 0;
+}
+
 void Instance::onTimer(TimePoint now) {
     lastNow_ = now;
     run(router_.onTimeout(now), now);
@@ -120,13 +152,23 @@ void Instance::send(const proto::Advertisement& advert, bool probe) {
     const auto& cfg = config();
     const IpAddress& source = router_.sourceAddress();
     std::array<uint8_t, 4096> buf;
+    // Signed once per advert: every unicast peer gets the same trailer (AUTH_HMAC.md §4).
+    std::optional<std::array<uint8_t, proto::auth::kTrailerLength>> trailer;
     auto sendTo = [&](const IpAddress& destination) {
-        const std::size_t n = proto::encode(advert, cfg.checksum, source, destination, buf);
+        std::size_t n = proto::encode(advert, cfg.checksum, source, destination,
+                                      std::span(buf).first(buf.size() - proto::kAuthTrailerLength));
         if (n == 0) {
             log::error("instance %s: advert cannot be encoded (version %d, interval %u cs)",
                        name().c_str(), static_cast<int>(cfg.version), advert.intervalCs);
             advertSent(destination, -EINVAL);
             return;
+        }
+        if (auth_ && auth_->signs()) {
+            if (!trailer)
+                trailer = auth_->sign(buf, n, source);
+            else
+                std::copy(trailer->begin(), trailer->end(), buf.begin() + n);
+            n += proto::kAuthTrailerLength;
         }
         binding_.sender->send({buf.data(), n}, source, destination, egress, *this);
     };
@@ -340,6 +382,8 @@ void Instance::logTransition(const core::StateChanged& c, TimePoint now) {
                 core::stateName(c.from), core::stateName(c.to), core::reasonName(c.reason),
                 causes.c_str(), c.priority);
     record_.transition(c, now);
+    if (auth_ && (c.to == core::State::Master || c.to == core::State::Backup))
+        auth_->rearmLogs();
     if (onStateChange_)
         onStateChange_(*this, c);
 }

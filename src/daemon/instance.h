@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "core/tracking.h"
 #include "core/virtual_router.h"
+#include "daemon/advert_auth.h"
 #include "daemon/instance_record.h"
 #include "daemon/ports.h"
 #include "daemon/scheduler.h"
@@ -49,6 +50,17 @@ public:
     // Feeds one event to the router and carries out the actions it returns, then the events
     // their results make.
     void handle(const core::Event& event, TimePoint now);
+    // An advert demultiplexed to this instance (`payload`: the whole VRRP payload it was decoded
+    // from): judged by the instance's authentication before the router sees it.
+    void receive(std::span<const uint8_t> payload, const proto::Decoded& decoded,
+                 const proto::RxMeta& meta, TimePoint now);
+    // The keys of config().auth, at start and after every reload (nullopt: no auth). Settings
+    // and keys change in place: no transition, and the sequence keeps growing.
+    void setAuth(std::optional<proto::auth::KeyRing> keys);
+    const AdvertAuth* auth() const { return auth_.get(); }
+    // Adverts dropped for `reason` before the router saw them (authentication; a trailer at an
+    // instance without auth counts as length_mismatch, as keepalived counts it).
+    uint64_t dropsBeforeRouter(proto::DropReason reason) const;
     // Applies settings changed on reload in place (core::Reconfigure's precondition holds).
     void reconfigure(const config::Instance& cfg, TimePoint now);
 
@@ -98,7 +110,9 @@ private:
         std::vector<std::string> faults; // the weight-0 tracks that are down, by name
     };
     std::unique_ptr<Tracked> tracked_;
-    uint32_t vipsOn_ = 0;        // the interface the VIPs were installed on; 0: not installed
+    std::unique_ptr<AdvertAuth> auth_; // only with auth, for the same reason
+    uint64_t unexpectedTrailers_ = 0;  // signed adverts at an instance without auth
+    uint32_t vipsOn_ = 0;              // the interface the VIPs were installed on; 0: not installed
     bool installFailed_ = false; // the last install failed: nothing is announced until one works
     std::optional<std::pair<uint32_t, Prefix>> vmacSourceOn_; // Binding::vmacSource, where
     std::size_t announceOffset_ = 0;                          // VIPs of the round already sent

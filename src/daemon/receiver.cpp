@@ -41,7 +41,7 @@ void AdvertReceiver::onReadable(Socket& s) {
                            proto::dropReasonName(decoded.error()));
                 continue;
             }
-            deliver(s, *decoded, pkt.meta, pkt.arrived);
+            deliver(s, pkt.payload, *decoded, pkt.meta, pkt.arrived);
         }
         if (static_cast<std::size_t>(n) < batch.size())
             break;
@@ -52,7 +52,8 @@ void AdvertReceiver::onReadable(Socket& s) {
 // Demultiplexes by VRID among the instances on this socket: a multicast advert to the multicast
 // instance, a unicast one to the unicast instance that lists the sender as a peer (else to one
 // with that VRID, which counts it as not_a_peer or mode_mismatch).
-void AdvertReceiver::deliver(Socket& s, const proto::Decoded& decoded, const proto::RxMeta& meta,
+void AdvertReceiver::deliver(Socket& s, std::span<const uint8_t> payload,
+                             const proto::Decoded& decoded, const proto::RxMeta& meta,
                              TimePoint now) {
     const bool multicast = meta.destination.isMulticast();
     // 3: the mode matches (and a unicast instance lists the sender); 2: a unicast instance that
@@ -79,7 +80,7 @@ void AdvertReceiver::deliver(Socket& s, const proto::Decoded& decoded, const pro
                    decoded.advert.vrid, meta.source.toString().c_str());
         return;
     }
-    best->handle(core::AdvertReceived{decoded, meta}, now);
+    best->receive(payload, decoded, meta, now);
 }
 
 } // namespace hafd::daemon

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Receiving adverts: batches from a socket, decoded (proto::decode, packet-level drops counted
 // on the socket) and demultiplexed by VRID to the instance they are for (PROTOCOL.md §6 item 13),
-// whose router judges them.
+// whose authentication and then router judge them.
 #pragma once
 
 #include "daemon/binder.h"
@@ -27,8 +27,8 @@ public:
     void onReadable(Socket& socket);
 
 private:
-    void deliver(Socket& socket, const proto::Decoded& decoded, const proto::RxMeta& meta,
-                 TimePoint now);
+    void deliver(Socket& socket, std::span<const uint8_t> payload, const proto::Decoded& decoded,
+                 const proto::RxMeta& meta, TimePoint now);
 
     Scheduler& scheduler_;
     const Instances& instances_;

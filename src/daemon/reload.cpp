@@ -58,8 +58,19 @@ ctl::Verdict Daemon::reload(const char* trigger) {
         notifier_.ready(summary());
         return verdict;
     }
+    auto keys = KeyFiles::read(*loaded.config);
+    if (!keys) {
+        reloadError_ = keys.error().message;
+        verdict.details.push_back(keys.error().message);
+        verdict.message = options_.configFile + ": " + keys.error().message +
+                          "; reload rejected, the running configuration is unchanged";
+        log::error("%s", verdict.message.c_str());
+        notifier_.ready(summary());
+        return verdict;
+    }
     const auto diff = config::diff(runningConfig(), *loaded.config);
     config_ = std::move(*loaded.config);
+    keys_ = std::move(*keys);
     config_.forgetLines();
     apply(diff, now);
     reloadError_.clear();
@@ -123,6 +134,9 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
         Instance& i = *instances_.back();
         binder_->bind(i, now);
     }
+    // Every instance takes the keys just read: a key file rewritten in place counts too.
+    for (auto& i : instances_)
+        giveKeys(*i);
     bindAll(now);
     // Checks, scripts and groups of the new file; every instance re-tracked (a reconfigured
     // router takes its new base priority, and the tracks' weights apply to it again).

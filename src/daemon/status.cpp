@@ -56,7 +56,8 @@ ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now) {
     for (std::size_t i = 0; i < core::kFaultCauseCount; ++i)
         s.faultsRaised[core::faultCauseName(static_cast<core::FaultCause>(i))] = c.faultsRaised[i];
     for (std::size_t i = 0; i < proto::kDropReasonCount; ++i)
-        s.drops[proto::dropReasonName(static_cast<proto::DropReason>(i))] = c.drops[i];
+        s.drops[proto::dropReasonName(static_cast<proto::DropReason>(i))] =
+            c.drops[i] + instance.dropsBeforeRouter(static_cast<proto::DropReason>(i));
     for (const auto& p : rec.peers()) {
         ctl::PeerStatus ps;
         ps.address = p.address.toString();
@@ -68,6 +69,17 @@ ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now) {
             ps.addresses.push_back(a.toString());
         ps.lastSeenSecondsAgo = toSeconds(now - p.lastSeen);
         s.peers.push_back(std::move(ps));
+    }
+    if (const AdvertAuth* a = instance.auth()) {
+        const config::Auth& set = a->settings();
+        ctl::AuthStatus as;
+        as.mode = config::authModeName(set.mode);
+        as.activeKey = set.activeKey;
+        for (const auto& k : set.keys)
+            as.keys.push_back(k.id);
+        as.antiReplay = config::antiReplayName(set.antiReplay);
+        as.timeWindow = set.antiReplay == config::AntiReplay::Time ? set.timeWindow : 0;
+        s.auth = std::move(as);
     }
     const core::TrackEffect& e = instance.tracks();
     for (std::size_t i = 0; i < cfg.tracks.size(); ++i) {

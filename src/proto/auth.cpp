@@ -236,6 +236,14 @@ Verdict ReplayTable::admit(const IpAddress& source, uint64_t sequence, const Pol
     return Verdict::Ok;
 }
 
+void ReplayTable::setCapacity(std::size_t capacity) {
+    capacity_ = capacity == 0 ? 1 : capacity;
+    while (slots_.size() > capacity_)
+        slots_.erase(
+            std::min_element(slots_.begin(), slots_.end(),
+                             [](const Slot& a, const Slot& b) { return a.used < b.used; }));
+}
+
 const Mark* ReplayTable::mark(const IpAddress& source) const {
     for (const auto& s : slots_)
         if (s.source == source)

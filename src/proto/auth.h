@@ -48,7 +48,7 @@ struct Binding {
     IpAddress source; // its family is the advert's
 };
 
-// Realtime seconds and nanoseconds, as clock_gettime(CLOCK_REALTIME) gives them.
+// Wall-clock seconds and nanoseconds since the Unix epoch, read by the caller.
 struct WallTime {
     int64_t seconds = 0;
     long nanoseconds = 0;
@@ -154,6 +154,8 @@ public:
     const Mark* mark(const IpAddress& source) const;
     void setMark(const IpAddress& source, Mark mark);
     std::size_t size() const { return slots_.size(); }
+    // Room for `capacity` senders from now on; the least recently accepted go when it shrinks.
+    void setCapacity(std::size_t capacity);
 
 private:
     struct Slot {

@@ -39,6 +39,18 @@ const char* dropReasonName(DropReason reason) {
         return "own_advert";
     case DropReason::NotListening:
         return "not_listening";
+    case DropReason::AuthMissing:
+        return "auth_missing";
+    case DropReason::AuthMalformed:
+        return "auth_malformed";
+    case DropReason::AuthUnknownKey:
+        return "auth_unknown_key";
+    case DropReason::AuthBadHmac:
+        return "auth_bad_hmac";
+    case DropReason::AuthStale:
+        return "auth_stale";
+    case DropReason::AuthReplay:
+        return "auth_replay";
     }
     // Only reachable with a value cast from outside the enumerators.
     return "unknown";

@@ -32,10 +32,18 @@ enum class DropReason : uint8_t {
     NotAPeer,         // unicast instance: source is not one of unicast_peers
     OwnAdvert,        // our own advert looped back (source is our address)
     NotListening,     // instance in Initialize or Fault: adverts are ignored
+    // Authentication (AUTH_HMAC.md §6.2, §7): decided with the instance's keys before its router
+    // sees the advert, which then never moves a timer. keepalived's names in brackets.
+    AuthMissing,    // no trailer, mode enforce [Missing]
+    AuthMalformed,  // unknown scheme or reserved bytes not zero [Malformed]
+    AuthUnknownKey, // no key with the trailer's id [Unknown Key]
+    AuthBadHmac,    // the HMAC does not verify [Invalid HMAC]
+    AuthStale,      // time anti-replay: more than time_window from our clock [Stale]
+    AuthReplay,     // the sender's sequence did not grow [Replay]
 };
 
 inline constexpr std::size_t kDropReasonCount =
-    static_cast<std::size_t>(DropReason::NotListening) + 1;
+    static_cast<std::size_t>(DropReason::AuthReplay) + 1;
 
 // snake_case names, stable: they appear in status JSON and metrics.
 const char* dropReasonName(DropReason reason);

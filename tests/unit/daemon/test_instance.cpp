@@ -8,11 +8,13 @@
 #include "common/log.h"
 #include "ctl/json.h"
 #include "proto/advert.h"
+#include "proto/auth.h"
 
 #include "fakes.h"
 #include "unit_test.h"
 
 #include <cerrno>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
@@ -329,6 +331,158 @@ void status_survives_the_json_round_trip(void**) {
     assert_int_equal(i.drops.count("bad_checksum"), 1);
 }
 
+// --- authentication (AUTH_HMAC.md) -------------------------------------------------------------
+
+std::shared_ptr<const proto::auth::Key> testKey(uint8_t fill) {
+    auto k = proto::auth::Key::create(std::vector<uint8_t>(32, fill));
+    assert_true(k.ok());
+    return std::make_shared<const proto::auth::Key>(std::move(*k));
+}
+
+proto::auth::KeyRing testRing(uint8_t id = 1, uint8_t fill = 7) {
+    return proto::auth::KeyRing({{id, testKey(fill)}}, id);
+}
+
+config::Instance authConfig(config::AuthMode mode) {
+    auto c = baseConfig();
+    config::Auth a;
+    a.keys = {config::AuthKey{1, "/k", {}}};
+    a.activeKey = 1;
+    a.mode = mode;
+    a.timeWindow = 5;
+    c.auth = a;
+    return c;
+}
+
+// An advert from `from` for the rig's VRID, signed with `key` (id `id`) unless `id` is 0, as
+// the receiver hands it over: the payload and its decoding.
+struct Incoming {
+    std::vector<uint8_t> payload;
+    proto::RxMeta meta;
+};
+Incoming advertFrom(const char* from, uint8_t priority, uint8_t id,
+                    const proto::auth::Key* key = nullptr, int64_t seconds = 0) {
+    proto::Advertisement a;
+    a.vrid = 51;
+    a.priority = priority;
+    a.intervalCs = 10;
+    a.addresses = {*IpAddress::parse("198.51.100.10")};
+    Incoming in;
+    in.meta = {*IpAddress::parse(from), *IpAddress::parse("224.0.0.18"), 255, 2};
+    in.payload =
+        proto::encode(a, proto::ChecksumForm::PseudoHeader, in.meta.source, in.meta.destination);
+    if (id != 0) {
+        const std::size_t n = in.payload.size();
+        in.payload.resize(n + proto::auth::kTrailerLength);
+        const int64_t t = seconds != 0 ? seconds : static_cast<int64_t>(std::time(nullptr));
+        proto::auth::sign(in.payload, n, {proto::Version::V3, 51, in.meta.source}, id, *key,
+                          proto::auth::clockSequence({t, 0}));
+    }
+    return in;
+}
+
+void deliver(Rig& r, const Incoming& in) {
+    const auto d = proto::decode(in.payload, in.meta);
+    assert_true(d.ok());
+    r.instance->receive(in.payload, *d, in.meta, r.now);
+}
+
+uint64_t dropped(const Rig& r, const char* reason) {
+    return instanceStatus(*r.instance, r.now).drops.at(reason);
+}
+
+void signed_adverts_carry_one_trailer_for_every_peer(void**) {
+    auto cfg = authConfig(config::AuthMode::Enforce);
+    cfg.unicastPeers = {*IpAddress::parse("192.0.2.2"), *IpAddress::parse("192.0.2.3")};
+    Rig r(cfg);
+    const auto ring = testRing();
+    r.instance->setAuth(testRing());
+    r.becomeMaster();
+    assert_int_equal(r.sender.sent.size(), 2);
+    const auto& a = r.sender.sent[0].message;
+    const auto& b = r.sender.sent[1].message;
+    assert_int_equal(a.size(), 12 + proto::auth::kTrailerLength);
+    assert_true(std::equal(a.end() - 28, a.end(), b.end() - 28)); // one sequence, one HMAC
+    for (const auto& s : r.sender.sent) {
+        const auto d = decodeSent(s);
+        assert_true(d.trailer);
+        proto::auth::ReplayTable replay;
+        const auto msg = std::span<const uint8_t>(s.message).first(12);
+        const auto trailer = std::span<const uint8_t>(s.message).subspan(12).first<28>();
+        assert_int_equal(proto::auth::verify(msg, trailer, {proto::Version::V3, 51, s.source}, ring,
+                                             {}, std::time(nullptr), replay),
+                         proto::auth::Verdict::Ok);
+    }
+    // receive-only sends plain VRRP.
+    Rig plain(authConfig(config::AuthMode::ReceiveOnly));
+    plain.instance->setAuth(testRing());
+    plain.becomeMaster();
+    assert_false(decodeSent(plain.sender.sent.at(0)).trailer);
+}
+
+// A forged or replayed advert never reaches the router: no transition, and the master's advert
+// timer stays where it was (keepalived's master re-arms it on any packet).
+void forged_adverts_move_no_timer_and_are_counted_by_reason(void**) {
+    Rig r(authConfig(config::AuthMode::Enforce));
+    r.instance->setAuth(testRing());
+    r.becomeMaster();
+    const auto deadline = r.instance->router().nextDeadline();
+    const auto other = testKey(9);
+    deliver(r, advertFrom("192.0.2.9", 254, 0));
+    deliver(r, advertFrom("192.0.2.9", 254, 1, other.get())); // right id, wrong key
+    deliver(r, advertFrom("192.0.2.9", 254, 4, other.get())); // a key id we lack
+    deliver(r, advertFrom("192.0.2.9", 254, 1, testKey(7).get(), std::time(nullptr) - 60));
+    assert_int_equal(static_cast<int>(r.instance->router().state()),
+                     static_cast<int>(core::State::Master));
+    assert_true(r.instance->router().nextDeadline() == deadline);
+    assert_int_equal(dropped(r, "auth_missing"), 1);
+    assert_int_equal(dropped(r, "auth_bad_hmac"), 1);
+    assert_int_equal(dropped(r, "auth_unknown_key"), 1);
+    assert_int_equal(dropped(r, "auth_stale"), 1);
+    // The real thing takes over once; the same bytes again are a replay.
+    const auto genuine = advertFrom("192.0.2.9", 254, 1, testKey(7).get());
+    deliver(r, genuine);
+    assert_int_equal(static_cast<int>(r.instance->router().state()),
+                     static_cast<int>(core::State::Backup));
+    deliver(r, genuine);
+    assert_int_equal(dropped(r, "auth_replay"), 1);
+}
+
+void permissive_accepts_plain_vrrp_and_no_auth_drops_signed(void**) {
+    Rig r(authConfig(config::AuthMode::Permissive));
+    r.instance->setAuth(testRing());
+    r.becomeMaster();
+    deliver(r, advertFrom("192.0.2.9", 254, 0));
+    assert_int_equal(static_cast<int>(r.instance->router().state()),
+                     static_cast<int>(core::State::Backup));
+
+    Rig none(baseConfig());
+    none.becomeMaster();
+    deliver(none, advertFrom("192.0.2.9", 254, 1, testKey(7).get()));
+    assert_int_equal(static_cast<int>(none.instance->router().state()),
+                     static_cast<int>(core::State::Master));
+    assert_int_equal(dropped(none, "length_mismatch"), 1);
+}
+
+// Reload: a rotated key ring signs with the new active key, and the sequence goes on growing.
+void rekeyed_instance_signs_with_the_new_key_and_keeps_its_sequence(void**) {
+    Rig r(authConfig(config::AuthMode::Enforce));
+    r.instance->setAuth(testRing());
+    r.becomeMaster();
+    const auto& first = r.sender.sent.back().message;
+    const uint64_t before =
+        proto::auth::trailerSequence(std::span<const uint8_t>(first).subspan(12).first<28>());
+    r.instance->setAuth(proto::auth::KeyRing({{1, testKey(7)}, {2, testKey(8)}}, 2));
+    r.sender.sent.clear();
+    for (int i = 0; i < 20 && r.sender.sent.empty(); ++i) // announcement rounds come first
+        r.step();
+    const auto& next = r.sender.sent.at(0).message;
+    assert_int_equal(next[12 + 1], 2);
+    assert_true(proto::auth::after(
+        proto::auth::trailerSequence(std::span<const uint8_t>(next).subspan(12).first<28>()),
+        before));
+}
+
 } // namespace
 
 int main() {
@@ -343,6 +497,10 @@ int main() {
         cmocka_unit_test(probes_leave_through_the_interface_not_the_vmac),
         cmocka_unit_test(one_log_line_per_transition),
         cmocka_unit_test(status_survives_the_json_round_trip),
+        cmocka_unit_test(signed_adverts_carry_one_trailer_for_every_peer),
+        cmocka_unit_test(forged_adverts_move_no_timer_and_are_counted_by_reason),
+        cmocka_unit_test(permissive_accepts_plain_vrrp_and_no_auth_drops_signed),
+        cmocka_unit_test(rekeyed_instance_signs_with_the_new_key_and_keeps_its_sequence),
     };
     return cmocka_run_group_tests_name("daemon-instance", tests, nullptr, nullptr);
 }

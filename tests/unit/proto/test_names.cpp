@@ -40,6 +40,12 @@ static void drop_reason_names_are_the_documented_ones(void**) {
     assert_string_equal(dropReasonName(DropReason::ZeroInterval), "zero_interval");
     assert_string_equal(dropReasonName(DropReason::AuthMismatch), "auth_mismatch");
     assert_string_equal(dropReasonName(DropReason::NotListening), "not_listening");
+    assert_string_equal(dropReasonName(DropReason::AuthMissing), "auth_missing");
+    assert_string_equal(dropReasonName(DropReason::AuthMalformed), "auth_malformed");
+    assert_string_equal(dropReasonName(DropReason::AuthUnknownKey), "auth_unknown_key");
+    assert_string_equal(dropReasonName(DropReason::AuthBadHmac), "auth_bad_hmac");
+    assert_string_equal(dropReasonName(DropReason::AuthStale), "auth_stale");
+    assert_string_equal(dropReasonName(DropReason::AuthReplay), "auth_replay");
     assert_string_equal(dropReasonName(static_cast<DropReason>(200)), "unknown");
 }
 
