@@ -268,6 +268,8 @@ struct Instance {
     // (core::BindingChanged::owner).
     bool isOwner() const { return priority == 255; }
     bool isUnicast() const { return !unicastPeers.empty(); }
+    // Whether its adverts carry an auth trailer (auth set, not receive-only).
+    bool signsAdverts() const { return auth && auth->mode != AuthMode::ReceiveOnly; }
 
     // Every setting of the instance table the same; `lines`, `file`, `ownAuth` and every
     // Where are not settings: moving an instance in the file is not a change.

@@ -36,7 +36,8 @@ InstanceChange changeOf(const Instance& a, const Instance& b) {
 }
 
 std::set<IpAddress> advertised(const Instance& i) {
-    const std::size_t fit = proto::maxAddressesPerAdvert(i.version, i.family, kAdvertMtu);
+    const std::size_t fit = proto::maxAddressesPerAdvert(
+        i.version, i.family, kAdvertMtu, i.signsAdverts() ? proto::kAuthTrailerLength : 0);
     std::set<IpAddress> out;
     for (std::size_t k = 0; k < i.addresses.size() && k < fit; ++k)
         out.insert(i.addresses[k].address);

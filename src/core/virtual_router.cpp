@@ -15,7 +15,9 @@ namespace {
 
 // The VIPs one advert can carry within `mtu`, in configured order (DESIGN.md §3).
 std::vector<IpAddress> advertisedAddresses(const config::Instance& instance, std::size_t mtu) {
-    const std::size_t fit = proto::maxAddressesPerAdvert(instance.version, instance.family, mtu);
+    const std::size_t fit =
+        proto::maxAddressesPerAdvert(instance.version, instance.family, mtu,
+                                     instance.signsAdverts() ? proto::kAuthTrailerLength : 0);
     std::vector<IpAddress> out;
     for (std::size_t i = 0; i < instance.addresses.size() && i < fit; ++i)
         out.push_back(instance.addresses[i].address);

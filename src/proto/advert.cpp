@@ -29,11 +29,11 @@ std::size_t messageLength(Version v, Family f, std::size_t count) {
     return kHeaderLength + count * addressLength(f) + (v == Version::V2 ? kV2AuthDataLength : 0);
 }
 
-std::size_t maxAddressesPerAdvert(Version v, Family f, std::size_t mtu) {
+std::size_t maxAddressesPerAdvert(Version v, Family f, std::size_t mtu, std::size_t trailer) {
     if (v == Version::V2 && f != Family::V4)
         return 0; // RFC 3768: VRRPv2 is IPv4 only
     const std::size_t ipHeader = f == Family::V4 ? 20 : 40;
-    const std::size_t fixed = ipHeader + messageLength(v, f, 0);
+    const std::size_t fixed = ipHeader + messageLength(v, f, 0) + trailer;
     if (mtu <= fixed)
         return 0;
     return std::min<std::size_t>((mtu - fixed) / addressLength(f), 255);

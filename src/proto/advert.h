@@ -81,8 +81,9 @@ inline constexpr std::size_t kAuthTrailerLength = 28;
 
 // Bytes of a VRRP message for `count` addresses.
 std::size_t messageLength(Version v, Family f, std::size_t count);
-// How many addresses fit in one advert within `mtu` (IP header included); at most 255.
-std::size_t maxAddressesPerAdvert(Version v, Family f, std::size_t mtu);
+// How many addresses fit in one advert within `mtu` (IP header included, and `trailer` bytes
+// after the message: kAuthTrailerLength when it is signed); at most 255.
+std::size_t maxAddressesPerAdvert(Version v, Family f, std::size_t mtu, std::size_t trailer = 0);
 
 // Decodes and validates a VRRP message (the IP payload; `message.size()` is the payload length
 // from the IP header, never the frame length). Checks, in order (PROTOCOL.md §3.4): header

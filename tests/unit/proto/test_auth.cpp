@@ -311,6 +311,13 @@ static void keys_must_be_32_to_64_bytes(void**) {
     assert_false(Key::create(Bytes(65, 1)).ok());
 }
 
+// The MTU budget counts the trailer when adverts are signed (keepalived does the same).
+static void signed_adverts_fit_fewer_ipv6_addresses(void**) {
+    assert_int_equal(maxAddressesPerAdvert(Version::V3, Family::V6, 1500), 90);
+    assert_int_equal(maxAddressesPerAdvert(Version::V3, Family::V6, 1500, kTrailerLength), 89);
+    assert_int_equal(maxAddressesPerAdvert(Version::V3, Family::V4, 100, kTrailerLength), 11);
+}
+
 // A trailer-sized tail of zeros decodes as a trailer, which authenticate() calls malformed.
 static void zero_padding_of_trailer_size_is_malformed(void**) {
     Bytes packet = hex("3133c80100644402c0000264");
@@ -390,6 +397,7 @@ int main() {
         cmocka_unit_test(receiver_marks_expire_in_time_mode_only),
         cmocka_unit_test(replay_table_keeps_four_senders_and_only_the_authenticated),
         cmocka_unit_test(keys_must_be_32_to_64_bytes),
+        cmocka_unit_test(signed_adverts_fit_fewer_ipv6_addresses),
         cmocka_unit_test(zero_padding_of_trailer_size_is_malformed),
         cmocka_unit_test(keepalived_captures_decode_verify_and_sign_again_byte_for_byte),
     };
