@@ -87,12 +87,14 @@ def conf_value(v):
     raise TypeError(v)
 
 
-def hafd_conf(instances, checks=None, groups=None, scripts=None):
+def hafd_conf(instances, checks=None, groups=None, scripts=None, auth=None):
     """libconfig text for a list of instance dicts (setting name -> value), with optional
-    top-level `checks` and `groups` (lists of dicts) and `scripts` (a dict)."""
+    top-level `checks` and `groups` (lists of dicts), `scripts` and `auth` (dicts)."""
     out = []
     if scripts is not None:
         out.append(f"scripts = {conf_value(scripts)};")
+    if auth is not None:
+        out.append(f"auth = {conf_value(auth)};")
     if checks:
         out.append("checks = (")
         out.append(",\n".join("  " + conf_value(c) for c in checks))
@@ -267,12 +269,12 @@ class Node:
     def status(self):
         return self.ctl({"command": "status"})
 
-    def reload(self, instances=None, conf=None):
-        """Rewrites the configuration (if given) and runs `hafctl reload`; returns (exit status,
-        output)."""
+    def reload(self, instances=None, conf=None, **sections):
+        """Rewrites the configuration (if given; `sections` as for hafd()) and runs `hafctl
+        reload`; returns (exit status, output)."""
         if instances is not None or conf is not None:
             with open(self.conf_path, "w") as f:
-                f.write(conf if conf is not None else hafd_conf(instances))
+                f.write(conf if conf is not None else hafd_conf(instances, **sections))
         r = subprocess.run([HAFD, "ctl", "--runtime-dir", self.runtime, "reload"],
                            capture_output=True, text=True, timeout=30)
         return r.returncode, r.stdout + r.stderr
@@ -372,6 +374,17 @@ class Lab:
         os.chmod(path, mode)
         return path
 
+    def key(self, name, key_hex):
+        """A key file for `auth` (root's, mode 0600, "hex:" and the digits); returns its path."""
+        d = os.path.join(self.dir, "keys")
+        os.makedirs(d, mode=0o700, exist_ok=True)
+        path = os.path.join(d, name)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(f"hex:{key_hex}\n")
+        os.chmod(path, 0o600)
+        return path
+
     def shared(self, name):
         """A directory SCRIPT_USER may write to (for what test commands record)."""
         self.script("x", "")  # makes the scripts directory
@@ -457,6 +470,16 @@ def param(default="v4"):
 
 # VIPs per family. IPv6 lists a link-local VIP first, as RFC 9568 §5.2.9 asks.
 VIPS = {"v4": ["198.51.100.10"], "v6": ["fe80::51", "2001:db8::51"]}
+
+# auth keys for the tests (AUTH_HMAC.md §13.1: K1, K2).
+K1 = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+K2 = "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+
+
+def auth_section(lab, keys=((1, K1),), active=1, **settings):
+    """An `auth` group: key files written for `keys` (id, hex), `active` signing."""
+    return {"keys": [{"id": i, "file": lab.key(f"k{i}", k)} for i, k in keys],
+            "active_key": active, **settings}
 
 
 class Cluster:
@@ -547,7 +570,7 @@ def vrrp_of(pkt):
     if len(payload) < 8:
         return None
     return {"src": src, "version": payload[0] >> 4, "vrid": payload[1], "prio": payload[2],
-            "count": payload[3], "time": float(pkt.time), "mac": pkt.src}
+            "count": payload[3], "time": float(pkt.time), "mac": pkt.src, "payload": payload}
 
 
 def announcement_of(pkt):
