@@ -11,23 +11,6 @@
 
 namespace hafd::config {
 
-namespace {
-
-// A file must never promise security the daemon does not deliver: until adverts and heartbeats
-// are signed and verified, "enforce" (the default) would be such a promise.
-void refuseEnforce(const Section& s, const Auth& auth, Reporter& report) {
-    if (!s.ok("mode") || auth.mode != AuthMode::Enforce)
-        return;
-    const bool written = s.present("mode");
-    reportAt(report, s, Diagnostic::Severity::Error, "mode",
-             std::string(written ? "\"enforce\"" : "\"enforce\" (the default)") +
-                 " cannot be honoured yet: this release neither signs nor verifies adverts; " +
-                 (written ? "use" : "set mode =") +
-                 " \"permissive\" or \"receive-only\" until it does");
-}
-
-} // namespace
-
 AuthDraft buildAuth(const Node* group, const std::string& path, Reporter& report) {
     AuthDraft d;
     if (group == nullptr)
@@ -97,7 +80,6 @@ AuthDraft buildAuth(const Node* group, const std::string& path, Reporter& report
         }
     }
 
-    refuseEnforce(s, auth, report);
     if (s.present("time_window") && s.ok("time_window")) {
         const double w = s.seconds("time_window");
         if (!isWhole(w))

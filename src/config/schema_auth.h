@@ -60,8 +60,7 @@ inline constexpr Key kAuth[] = {
         .oneOf(kModeChoices)
         .about("enforce: sign, and drop what is unsigned or fails; permissive: sign, accept "
                "unsigned; receive-only: do not sign, accept unsigned. What carries a trailer "
-               "is always verified. This release refuses enforce: it neither signs nor "
-               "verifies yet.")
+               "is always verified.")
         .field<&Auth::mode>(),
     Key("anti_replay", Type::String)
         .byDefault("time")

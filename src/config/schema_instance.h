@@ -270,8 +270,7 @@ inline constexpr Key kInstance[] = {
             if (!i.ownAuth)
                 return "";
             return i.auth ? printGroup(kAuth, &*i.auth, indent) : "{ enabled = false; }";
-        }>()
-        .inactive(),
+        }>(),
     Key("track", Type::GroupList)
         .holding(kTrack)
         .alias(kTrackAliases)

@@ -323,8 +323,7 @@ inline constexpr Key kRoot[] = {
         .alias(kAuthAliases)
         .about("Authentication of adverts and heartbeats (keepalived's auth_hmac), for "
                "every instance without its own.")
-        .field<&Config::auth>()
-        .inactive(),
+        .field<&Config::auth>(),
     Key("cluster", Type::Group)
         .holding(kCluster)
         .about("Cluster heartbeats, quorum and the split-brain rules.")

@@ -226,8 +226,7 @@ void auth_choices_are_config_names(void**) {
 // The sections' table defaults are the ones config.h's types start with.
 void section_defaults_match_the_types(void**) {
     const LoadResult r = loadString(
-        "auth = { keys = ( { id = 1; file = \"/k\"; } ); active_key = 1;\n"
-        "         mode = \"permissive\"; };\n"
+        "auth = { keys = ( { id = 1; file = \"/k\"; } ); active_key = 1; };\n"
         "cluster = { nodes = ( { name = \"a\"; address = \"192.0.2.1\"; },\n"
         "                      { name = \"b\"; address = \"192.0.2.2\"; },\n"
         "                      { name = \"q\"; address = \"192.0.2.3\"; witness = true; } );\n"
@@ -246,7 +245,6 @@ void section_defaults_match_the_types(void**) {
     Auth auth;
     auth.keys.push_back({1, "/k", {}});
     auth.activeKey = 1;
-    auth.mode = AuthMode::Permissive; // the default, enforce, is refused for now
     assert_true(c.auth == auth);
     Cluster cluster;
     cluster.nodes = c.cluster->nodes;
@@ -324,8 +322,8 @@ void every_loadable_file_describes_itself(void**) {
 }
 
 // A setting whose row is inactive earns a warning where it is set: one for the setting, none for
-// the settings inside it, none for a group turned off with enabled = false. Only the top level
-// and an instance have such rows.
+// the settings inside it. Only the top level and an instance have such rows. auth, at both, is
+// active: signing and verifying are what it configures.
 void inactive_settings_warn_where_they_are_set(void**) {
     const LoadResult r = loadFile(test::dataPath("good/sections.conf"));
     std::set<std::string> warned;
@@ -346,7 +344,10 @@ void inactive_settings_warn_where_they_are_set(void**) {
         if (found == k.active)
             fail_msg("instances.%s: %s", k.name.data(), k.active ? "warned, but active" : "none");
     }
-    assert_false(warned.contains("instances[\"legacy\"].auth")); // auth = { enabled = false; }
+    assert_true(findKey(rootKeys(), "auth")->active);
+    assert_true(findKey(instanceKeys(), "auth")->active);
+    assert_false(warned.contains("auth"));
+    assert_false(warned.contains("instances[\"db\"].auth"));
     for (const SettingInfo& s : describeSchema()) {
         const std::size_t dots =
             static_cast<std::size_t>(std::count(s.path.begin(), s.path.end(), '.'));
@@ -356,6 +357,7 @@ void inactive_settings_warn_where_they_are_set(void**) {
     }
     assert_true(formatSchema().find("cluster\n    group; not active in this release\n") !=
                 std::string::npos);
+    assert_true(formatSchema().find("\nauth\n    group\n") != std::string::npos);
 }
 
 void required_settings_have_no_default(void**) {

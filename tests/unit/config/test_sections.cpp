@@ -156,12 +156,40 @@ void instance_auth_is_resolved(void**) {
     assert_true(legacy.v2AuthType == proto::V2AuthType::SimplePassword);
 
     const Config v2 = loadGood("auth_v2.conf");
+    assert_true(v2.auth->mode == AuthMode::Enforce); // the default
+    assert_true(v2.instances[0].auth->mode == AuthMode::Enforce);
     assert_int_equal(v2.auth->timeWindow, 0);              // derived where it is used
     assert_int_equal(v2.instances[0].auth->timeWindow, 9); // 3 x 3 s
     assert_int_equal(v2.instances[1].auth->timeWindow, 5); // 3 x 0 whole seconds, at least 5
     assert_int_equal(defaultTimeWindow(40950ms), 120);
     assert_int_equal(defaultTimeWindow(1s), 5);
     assert_int_equal(defaultTimeWindow(2s), 6);
+}
+
+// Every mode is accepted, "enforce" included, whether written or taken as the default, at the
+// top level and in an instance (AUTH_HMAC.md §7).
+void every_auth_mode_is_accepted(void**) {
+    const Config c = loadGood("auth_modes.conf");
+    assert_true(c.auth->mode == AuthMode::Enforce); // written
+    const Instance& a = *c.instance("a");
+    assert_true(a.ownAuth);
+    assert_true(a.auth->mode == AuthMode::Enforce); // the default
+    assert_int_equal(a.auth->activeKey, 2);
+    assert_true(c.instance("b")->auth->mode == AuthMode::ReceiveOnly);
+    assert_true(c.instance("c")->auth->mode == AuthMode::Permissive);
+    assert_true(c.instance("d")->ownAuth);
+    assert_false(c.instance("d")->auth.has_value());
+    // Nothing but the group: every default, enforce among them.
+    const LoadResult r = loadString(
+        "auth = { keys = ( { id = 1; file = \"/etc/hafd/key1\"; } ); active_key = 1; };\n"
+        "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51;\n"
+        "                addresses = [ \"192.0.2.10\" ]; } );\n",
+        "enforce.conf");
+    for (const Diagnostic& d : r.diagnostics)
+        print_message("%s\n", d.toString().c_str());
+    assert_true(r.ok());
+    assert_true(r.diagnostics.empty());
+    assert_true(r.config->instances[0].auth->mode == AuthMode::Enforce);
 }
 
 void a_witness_needs_no_instances(void**) {
@@ -173,29 +201,29 @@ void a_witness_needs_no_instances(void**) {
 }
 
 // Host facts are reported at the setting that names them (sections.conf's lines, below its
-// five '# expect:' lines).
+// three '# expect:' lines).
 void settings_remember_where_they_are(void**) {
     const Config c = loadGood("sections.conf");
     const std::string file = test::dataPath("good/sections.conf");
     const Where& key = c.auth->keys[1].where;
     assert_string_equal(key.file.c_str(), file.c_str());
-    assert_int_equal(key.line, 13);
+    assert_int_equal(key.line, 11);
     assert_string_equal(key.setting.c_str(), "auth.keys[2].file");
-    assert_int_equal(c.scripts.userWhere.line, 9);
+    assert_int_equal(c.scripts.userWhere.line, 7);
     assert_string_equal(c.scripts.userWhere.setting.c_str(), "scripts.user");
-    assert_int_equal(c.node.where.line, 8);
+    assert_int_equal(c.node.where.line, 6);
     assert_string_equal(c.fence->command.where.setting.c_str(), "fence.command");
-    assert_int_equal(c.fence->command.where.line, 30);
+    assert_int_equal(c.fence->command.where.line, 28);
     assert_string_equal(c.cluster->quorumHook->command.where.setting.c_str(),
                         "cluster.quorum_hook.command");
     assert_string_equal(c.check("redis")->exec.where.setting.c_str(), "checks[\"redis\"].exec");
-    assert_int_equal(c.check("redis")->exec.where.line, 42);
+    assert_int_equal(c.check("redis")->exec.where.line, 40);
     assert_string_equal(c.check("uplink")->where.setting.c_str(), "checks[\"uplink\"]");
     const Instance& web = *c.instance("web");
     assert_string_equal(web.notify->fault.where.setting.c_str(), "instances[\"web\"].notify.fault");
-    assert_int_equal(web.notify->fault.where.line, 57);
+    assert_int_equal(web.notify->fault.where.line, 55);
     assert_string_equal(web.tracks[6].where.setting.c_str(), "instances[\"web\"].track[7]");
-    assert_int_equal(web.tracks[6].where.line, 54);
+    assert_int_equal(web.tracks[6].where.line, 52);
     assert_string_equal(c.instance("db")->auth->keys[0].where.setting.c_str(),
                         "instances[\"db\"].auth.keys[1].file");
     assert_string_equal(c.groups[0].notify.any.where.setting.c_str(),
@@ -256,6 +284,7 @@ int main() {
         cmocka_unit_test(checks_are_read_with_their_kind),
         cmocka_unit_test(tracks_notify_and_groups_are_read),
         cmocka_unit_test(instance_auth_is_resolved),
+        cmocka_unit_test(every_auth_mode_is_accepted),
         cmocka_unit_test(a_witness_needs_no_instances),
         cmocka_unit_test(settings_remember_where_they_are),
         cmocka_unit_test(tcp_targets_parse),
