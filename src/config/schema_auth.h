@@ -75,7 +75,7 @@ inline constexpr Key kAuth[] = {
         .rangeIs("1..300 whole seconds")
         .about("The clock skew anti_replay = \"time\" tolerates. The default takes an "
                "instance's advert_interval (for heartbeats, cluster.heartbeat) in whole "
-               "seconds.")
+               "seconds, and is at most 300.")
         .field<&Auth::timeWindow>()
         // 0 is derived where it is used; monotonic anti-replay has no window.
         .shownWhen<[](const Auth& a) {

@@ -164,6 +164,8 @@ void instance_auth_is_resolved(void**) {
     assert_int_equal(defaultTimeWindow(40950ms), 120);
     assert_int_equal(defaultTimeWindow(1s), 5);
     assert_int_equal(defaultTimeWindow(2s), 6);
+    assert_int_equal(defaultTimeWindow(100s), 300); // VRRPv2 goes to 255 s; 300 at most
+    assert_int_equal(defaultTimeWindow(255s), 300);
 }
 
 // Every mode is accepted, "enforce" included, whether written or taken as the default, at the
