@@ -103,6 +103,15 @@ void key_files_must_be_private(void**) {
                         ("cannot read \"" + missing + "\": No such file or directory").c_str());
     assert_string_equal(keyFileProblem(gDir + "/keys", owners()).c_str(),
                         ("\"" + gDir + "/keys\" is not a regular file").c_str());
+    // Root could still read these, but only by overriding the permissions.
+    const std::string writeOnly = file("keys/k200", kKeyHex, 0200);
+    assert_string_equal(keyFileProblem(writeOnly, owners()).c_str(),
+                        ("\"" + writeOnly +
+                         "\" is not readable by its owner (mode 0200): a key file must be "
+                         "readable by its owner only (0600 or 0400)")
+                            .c_str());
+    assert_true(keyFileProblem(file("keys/k000", kKeyHex, 0000), owners()).find("(mode 0000)") !=
+                std::string::npos);
 }
 
 void key_file_owned_by_another_user(void**) {
