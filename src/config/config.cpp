@@ -44,9 +44,10 @@ const AuthKey* Auth::key(uint8_t id) const {
 }
 
 unsigned defaultTimeWindow(Duration interval) {
-    // AUTH_HMAC.md §9: keepalived's max(3 * advert_int, 5), advert_int in whole seconds.
+    // AUTH_HMAC.md §6.3, §9: keepalived's max(3 * advert_int, 5), advert_int in whole seconds,
+    // capped at the 300 s a written time_window may reach (a VRRPv2 interval goes to 255 s).
     const auto whole = static_cast<unsigned>(interval.count() / 1'000'000);
-    return std::max(3 * whole, 5U);
+    return std::min(std::max(3 * whole, 5U), 300U);
 }
 
 const ClusterNode* Cluster::find(const std::string& name) const {

@@ -101,7 +101,7 @@ struct Auth {
     bool operator==(const Auth& o) const { return sameFields(authKeys(), this, &o); }
 };
 
-// keepalived's default window: max(3 × the interval in whole seconds, 5).
+// keepalived's default window: max(3 × the interval in whole seconds, 5), at most 300.
 unsigned defaultTimeWindow(Duration interval);
 
 // `cluster`: heartbeats, quorum and the claim rule of DESIGN.md §4.

@@ -87,10 +87,12 @@ std::vector<std::string> peerVisibleChanges(const Instance& running, const Insta
         out.emplace_back("advert_interval");
     if (running.v2AuthType != next.v2AuthType || running.v2Password != next.v2Password)
         out.emplace_back("v2_password");
+    // What peers see is which key signs, if any: receive-only sends the same plain adverts as
+    // no auth at all, so the first step of a rollout (none -> receive-only) changes nothing.
     auto signer = [](const Instance& i) -> int {
         return i.auth && i.auth->mode != AuthMode::ReceiveOnly ? i.auth->activeKey : 0;
     };
-    if (running.auth.has_value() != next.auth.has_value() || signer(running) != signer(next))
+    if (signer(running) != signer(next))
         out.emplace_back("auth");
     return out;
 }

@@ -50,7 +50,8 @@ ConfigDiff diff(const Config& running, const Config& next);
 // (DESIGN.md §10: "Changing a VIP list one node at a time makes keepalived peers drop our
 // adverts"): "addresses" when the advertised address set differs (keepalived compares it),
 // "advert_interval" with VRRPv2 (RFC 3768 peers drop another interval), "v2_password", and
-// "auth" when signing starts, stops or moves to another key id. Empty when none.
+// "auth" when signing starts, stops or moves to another key id (receive-only does not sign).
+// Empty when none.
 std::vector<std::string> peerVisibleChanges(const Instance& running, const Instance& next);
 
 } // namespace hafd::config

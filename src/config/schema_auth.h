@@ -65,9 +65,9 @@ inline constexpr Key kAuth[] = {
     Key("anti_replay", Type::String)
         .byDefault("time")
         .oneOf(kAntiReplayChoices)
-        .about("time: sequence numbers start from the clock, and packets older than "
-               "time_window are dropped; monotonic: a counter, for nodes without a trusted "
-               "clock.")
+        .about("time: sequence numbers are the sender's clock, and packets further than "
+               "time_window from this node's clock are dropped; monotonic: no window, for "
+               "nodes whose clocks do not agree. Either way a sender's numbers must grow.")
         .field<&Auth::antiReplay>(),
     Key("time_window", Type::Seconds)
         .byFormula("max(3 * interval, 5)")
@@ -75,7 +75,7 @@ inline constexpr Key kAuth[] = {
         .rangeIs("1..300 whole seconds")
         .about("The clock skew anti_replay = \"time\" tolerates. The default takes an "
                "instance's advert_interval (for heartbeats, cluster.heartbeat) in whole "
-               "seconds.")
+               "seconds, and is at most 300.")
         .field<&Auth::timeWindow>()
         // 0 is derived where it is used; monotonic anti-replay has no window.
         .shownWhen<[](const Auth& a) {

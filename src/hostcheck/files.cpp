@@ -159,6 +159,11 @@ std::string keyFileProblem(const std::string& path, const Owners& owners) {
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
         return quoted(path) + " is accessible by group or others (mode " + octal(st.st_mode) +
                "): a key file must be readable by its owner only (0600 or 0400)";
+    // Root reads it anyway, but only by overriding the permissions, which a daemon that keeps
+    // no more capabilities than it needs cannot do.
+    if ((st.st_mode & S_IRUSR) == 0)
+        return quoted(path) + " is not readable by its owner (mode " + octal(st.st_mode) +
+               "): a key file must be readable by its owner only (0600 or 0400)";
     if (!owners.trusts(st.st_uid))
         return quoted(path) + " is owned by uid " + std::to_string(st.st_uid) +
                ", not root: its owner can read the key";

@@ -40,8 +40,8 @@ Result<RunAs> resolveRunAs(const std::string& user, const std::string& group);
 std::string programProblem(const std::string& path, const RunAs* runAs, const Owners& owners,
                            bool* tamperable = nullptr);
 
-// A key file: it exists, is a regular file owned by a trusted owner, neither group nor others
-// have any access, and it holds a 32..64-byte key (keyFromText()).
+// A key file: it exists, is a regular file owned by a trusted owner, readable by its owner,
+// neither group nor others have any access, and it holds a 32..64-byte key (keyFromText()).
 std::string keyFileProblem(const std::string& path, const Owners& owners);
 
 // The key a key file's contents hold: "hex:" and hex digits (either case; spaces and tabs

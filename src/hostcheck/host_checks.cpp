@@ -100,15 +100,17 @@ void programs(const Config& c, Diagnostic::Severity severity, const Owners& owne
     }
 }
 
-void keys(const Config& c, Diagnostic::Severity severity, const Owners& owners,
-          std::vector<Diagnostic>& out) {
+// Key files: always errors. Auth is a promise of security: a key others can read or replace
+// breaks it, and a key the daemon cannot use leaves nothing to sign or verify with, so even a
+// check on another host must not pass such a file.
+void keys(const Config& c, const Owners& owners, std::vector<Diagnostic>& out) {
     std::set<std::string> seen; // a file shared by several auth groups is reported once
     auto check = [&](const config::Auth& a) {
         for (const config::AuthKey& k : a.keys) {
             if (!seen.insert(k.file).second)
                 continue;
             if (const std::string p = keyFileProblem(k.file, owners); !p.empty())
-                out.push_back(at(k.where, severity, p));
+                out.push_back(at(k.where, Diagnostic::Severity::Error, p));
         }
     };
     if (c.auth)
@@ -160,7 +162,7 @@ std::vector<Diagnostic> checkHost(const Config& config, Diagnostic::Severity sev
     interfaces(config, out);
     clusterName(config, severity, out);
     programs(config, severity, owners, out);
-    keys(config, severity, owners, out);
+    keys(config, owners, out);
     // The main file first, then included ones by name; by line within each.
     std::stable_sort(out.begin(), out.end(), [&](const Diagnostic& a, const Diagnostic& b) {
         const bool am = a.file == config.file;

@@ -7,6 +7,8 @@
 // The caller picks how serious a failed fact is: hafd --check-config passes Warning, so that a
 // file can be checked on a build host; the daemon passes Error at start (and on reload). A
 // missing interface stays a warning either way: the instance waits in FAULT until it appears.
+// A program others could change and every key file problem are errors either way: they are
+// holes in what the file promises, not pieces missing on this host.
 #pragma once
 
 #include "config/config.h"

@@ -30,12 +30,29 @@ for f in "$data"/bad/*.conf; do
         fail=1
     fi
 done
-for f in "$data"/good/*.conf; do
-    if ! "$hafd" --check-config -f "$f" >"$tmp/out" 2>&1; then
-        echo "FAIL $f: rejected:"
-        cat "$tmp/out"
-        fail=1
+# Good files name their key files under /etc/hafd/, which this host may lack, and a key file
+# problem is an error even here (hafd.conf(5)): they are checked as copies whose key files
+# exist, mode 0600. As root those are root's, as in production; as another user, they are
+# that user's, and a copy may be rejected only for its keys' owner.
+mkdir "$tmp/keys"
+cp -R "$data/good" "$tmp/good"
+key=hex:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+for f in "$tmp"/good/*.conf; do
+    for k in $(grep -o '[^_]file = "/etc/hafd/[^"]*"' "$f" | sed -e 's|.*/||' -e 's|"$||'); do
+        [ -e "$tmp/keys/$k" ] || { echo "$key" >"$tmp/keys/$k"; chmod 0600 "$tmp/keys/$k"; }
+    done
+    sed -i "s|\([^_]file = \"\)/etc/hafd/|\1$tmp/keys/|g" "$f"
+done
+uid=$(id -u)
+for f in "$tmp"/good/*.conf; do
+    "$hafd" --check-config -f "$f" >"$tmp/out" 2>&1 && continue
+    if [ "$uid" -ne 0 ] && ! grep -v -e ': warning: ' -e 'configuration rejected' "$tmp/out" |
+        grep -v -e "\"$tmp/keys/[^\"]*\" is owned by uid $uid, not root" | grep -q .; then
+        continue
     fi
+    echo "FAIL $data/good/$(basename "$f"): rejected:"
+    cat "$tmp/out"
+    fail=1
 done
 "$hafd" --check-config -f "$data/good/minimal.conf" --bogus >/dev/null 2>&1
 [ $? -eq 2 ] || { echo "FAIL: an unknown option does not exit 2"; fail=1; }

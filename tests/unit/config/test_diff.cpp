@@ -303,7 +303,13 @@ void peer_visible_changes(void**) {
     assert_true(peerVisibleChanges(web, after(web, [](Instance& i) {
                                        i.auth->mode = AuthMode::ReceiveOnly;
                                    })) == (Names{"auth"}));
-    // Adding a key, or going from enforce to permissive, changes nothing on the wire.
+    // Adding a key, or going from enforce to permissive, changes nothing on the wire; nor does
+    // adding or removing a receive-only auth (the rollout's first step and its undoing).
+    const Instance plain = after(web, [](Instance& i) { i.auth.reset(); });
+    const Instance receiving =
+        after(web, [](Instance& i) { i.auth->mode = AuthMode::ReceiveOnly; });
+    assert_true(peerVisibleChanges(plain, receiving).empty());
+    assert_true(peerVisibleChanges(receiving, plain).empty());
     const Instance enforcing = after(web, [](Instance& i) { i.auth->mode = AuthMode::Enforce; });
     assert_true(peerVisibleChanges(enforcing, after(enforcing,
                                                     [](Instance& i) {

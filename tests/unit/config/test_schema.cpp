@@ -120,8 +120,12 @@ void man_page_documents_every_setting(void**) {
         if (!s.defaultValue.empty() && body.find("default " + s.defaultValue) == std::string::npos)
             fail_msg("man/hafd.conf.5: %s should say 'default %s'", s.path.c_str(),
                      s.defaultValue.c_str());
-        if (!s.active && body.find("Not active in this release") == std::string::npos)
+        const bool saysInactive = body.find("Not active in this release") != std::string::npos;
+        if (!s.active && !saysInactive)
             fail_msg("man/hafd.conf.5: %s should say 'Not active in this release'", s.path.c_str());
+        if (s.active && saysInactive)
+            fail_msg("man/hafd.conf.5: %s is active, yet says 'Not active in this release'",
+                     s.path.c_str());
     }
     for (const auto& [path, entry] : entries)
         if (!known.contains(path))

@@ -103,6 +103,15 @@ void key_files_must_be_private(void**) {
                         ("cannot read \"" + missing + "\": No such file or directory").c_str());
     assert_string_equal(keyFileProblem(gDir + "/keys", owners()).c_str(),
                         ("\"" + gDir + "/keys\" is not a regular file").c_str());
+    // Root could still read these, but only by overriding the permissions.
+    const std::string writeOnly = file("keys/k200", kKeyHex, 0200);
+    assert_string_equal(keyFileProblem(writeOnly, owners()).c_str(),
+                        ("\"" + writeOnly +
+                         "\" is not readable by its owner (mode 0200): a key file must be "
+                         "readable by its owner only (0600 or 0400)")
+                            .c_str());
+    assert_true(keyFileProblem(file("keys/k000", kKeyHex, 0000), owners()).find("(mode 0000)") !=
+                std::string::npos);
 }
 
 void key_file_owned_by_another_user(void**) {
@@ -240,7 +249,8 @@ void users_and_groups_must_exist(void**) {
 }
 
 // checkHost() on a loaded file: each fact at its setting's line, with the severity the caller
-// chose, except interfaces, which are always warnings.
+// chose, except interfaces, which are always warnings, and key files and programs others could
+// change, which are always errors.
 void check_host_names_each_fact_at_its_setting(void**) {
     const std::string good = script("run/good", 0755);
     const std::string plain = script("run/plain", 0644);
@@ -283,7 +293,8 @@ instances = (
         const std::string e = severity == Diagnostic::Severity::Error ? "" : "warning: ";
         const std::vector<std::string> expected = {
             "host.conf:1: " + e + "scripts.user: no user \"hafd-no-such-user\" on this host",
-            "host.conf:3: " + e + "auth.keys[2].file: \"" + openKey +
+            // A key file problem is an error even where host facts are warnings.
+            "host.conf:3: auth.keys[2].file: \"" + openKey +
                 "\" is accessible by group or others (mode 0644): a key file must be readable "
                 "by its owner only (0600 or 0400)",
             "host.conf:4: " + e + "fence.command[1]: \"" + plain +
