@@ -113,10 +113,19 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
                                      [&](const auto& i) { return i->name() == c.name; });
         if (!next || it == instances_.end())
             continue;
-        for (const auto& what : config::peerVisibleChanges((*it)->config(), *next))
-            log::warning("instance %s: %s changed: peers that do not carry the same change "
-                         "(keepalived compares it) drop our adverts until they do",
-                         c.name.c_str(), what.c_str());
+        for (const auto& what : config::peerVisibleChanges((*it)->config(), *next)) {
+            if (what == "auth") { // harmless where every peer holds the key
+                const std::string signing =
+                    next->signsAdverts()
+                        ? "signed with key " + std::to_string(next->auth->activeKey) +
+                              ": a peer without that key (or without auth) drops them"
+                        : "unsigned: a peer in enforce mode drops them";
+                log::notice("instance %s: adverts now %s", c.name.c_str(), signing.c_str());
+            } else
+                log::warning("instance %s: %s changed: peers that do not carry the same change "
+                             "(keepalived compares it) drop our adverts until they do",
+                             c.name.c_str(), what.c_str());
+        }
         log::notice("instance %s: reloaded in place (%s)", c.name.c_str(),
                     joined(c.settings).c_str());
         (*it)->reconfigure(*next, now);

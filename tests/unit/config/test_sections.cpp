@@ -194,32 +194,6 @@ void every_auth_mode_is_accepted(void**) {
     assert_true(r.config->instances[0].auth->mode == AuthMode::Enforce);
 }
 
-// Every mode is accepted, "enforce" included, whether written or taken as the default, at the
-// top level and in an instance (AUTH_HMAC.md §7).
-void every_auth_mode_is_accepted(void**) {
-    const Config c = loadGood("auth_modes.conf");
-    assert_true(c.auth->mode == AuthMode::Enforce); // written
-    const Instance& a = *c.instance("a");
-    assert_true(a.ownAuth);
-    assert_true(a.auth->mode == AuthMode::Enforce); // the default
-    assert_int_equal(a.auth->activeKey, 2);
-    assert_true(c.instance("b")->auth->mode == AuthMode::ReceiveOnly);
-    assert_true(c.instance("c")->auth->mode == AuthMode::Permissive);
-    assert_true(c.instance("d")->ownAuth);
-    assert_false(c.instance("d")->auth.has_value());
-    // Nothing but the group: every default, enforce among them.
-    const LoadResult r = loadString(
-        "auth = { keys = ( { id = 1; file = \"/etc/hafd/key1\"; } ); active_key = 1; };\n"
-        "instances = ( { name = \"web\"; interface = \"eth0\"; vrid = 51;\n"
-        "                addresses = [ \"192.0.2.10\" ]; } );\n",
-        "enforce.conf");
-    for (const Diagnostic& d : r.diagnostics)
-        print_message("%s\n", d.toString().c_str());
-    assert_true(r.ok());
-    assert_true(r.diagnostics.empty());
-    assert_true(r.config->instances[0].auth->mode == AuthMode::Enforce);
-}
-
 void a_witness_needs_no_instances(void**) {
     const Config c = loadGood("witness.conf");
     assert_true(c.instances.empty());
