@@ -23,6 +23,17 @@ IpAddress nodeAddress(Family family, std::size_t index) {
     return IpAddress(Family::V6, b);
 }
 
+std::shared_ptr<const proto::auth::Key> lanKey() {
+    const std::vector<uint8_t> bytes(32, 0x5a);
+    auto k = proto::auth::Key::create(bytes);
+    if (!k)
+        std::abort();
+    return std::make_shared<const proto::auth::Key>(std::move(*k));
+}
+
+// The virtual clock's epoch on the wall clock: a Tuesday in 2027.
+constexpr int64_t kWallEpoch = 1'800'000'000;
+
 IpAddress vip(Family family) {
     return *IpAddress::parse(family == Family::V4 ? "192.0.2.100" : "fe80::52");
 }
@@ -35,7 +46,38 @@ std::string seconds(Duration d) {
     return buf;
 }
 
-Lan::Lan(LanOptions options) : options_(options), rng_(options.seed) {}
+Lan::Lan(LanOptions options) : keys_({{1, lanKey()}}, 1), options_(options), rng_(options.seed) {}
+
+proto::auth::WallTime Lan::wallClock() const {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now_.time_since_epoch());
+    return {kWallEpoch + ns.count() / 1'000'000'000, static_cast<long>(ns.count() % 1'000'000'000)};
+}
+
+bool Lan::admitted(std::size_t i, const std::vector<uint8_t>& bytes, const proto::Decoded& decoded,
+                   const proto::RxMeta& meta) {
+    Node& n = nodes_[i];
+    if (!n.spec.auth)
+        return !decoded.trailer; // a signed advert is too long for a node without auth
+    if (!decoded.trailer) {
+        ++n.authDrops;
+        return false;
+    }
+    const std::size_t length = bytes.size() - proto::auth::kTrailerLength;
+    const auto v = proto::auth::verify(
+        std::span<const uint8_t>(bytes).first(length),
+        std::span<const uint8_t>(bytes).subspan(length).first<proto::auth::kTrailerLength>(),
+        {n.instance.version, n.instance.vrid, meta.source}, keys_, {}, wallClock().seconds,
+        n.replay);
+    if (v != proto::auth::Verdict::Ok)
+        ++n.authDrops;
+    return v == proto::auth::Verdict::Ok;
+}
+
+void Lan::replayLast(std::size_t from) {
+    for (std::size_t to = 0; to < nodes_.size(); ++to)
+        if (to != from && nodes_[to].alive && connected(from, to) && !nodes_[from].lastSent.empty())
+            wire_.push(InFlight{now_ + options_.latency, seq_++, from, to, nodes_[from].lastSent});
+}
 
 std::size_t Lan::add(const NodeSpec& spec) {
     const std::size_t i = nodes_.size();
@@ -206,6 +248,13 @@ std::optional<core::AdvertSent> Lan::send(std::size_t from, const proto::Adverti
         return result;
     }
     ++encoded_;
+    if (n.spec.auth) {
+        const std::size_t length = bytes.size();
+        bytes.resize(length + proto::auth::kTrailerLength);
+        proto::auth::sign(bytes, length, {n.instance.version, n.instance.vrid, n.address}, 1,
+                          keys_.active(), n.sequencer.next(wallClock(), {}));
+    }
+    n.lastSent = bytes;
     for (std::size_t to = 0; to < nodes_.size(); ++to) {
         if (to == from || !nodes_[to].alive || !connected(from, to))
             continue;
@@ -241,6 +290,8 @@ void Lan::deliver(const InFlight& p) {
         ++unknownVrid_;
         return;
     }
+    if (!admitted(p.to, p.bytes, *decoded, meta))
+        return;
     execute(p.to, n.router->handle(core::AdvertReceived{decoded.value(), meta}, now_));
 }
 

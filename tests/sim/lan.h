@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "core/virtual_router.h"
+#include "proto/auth.h"
 
 #include <cstdint>
 #include <functional>
@@ -28,6 +29,10 @@ struct NodeSpec {
     proto::Version version = proto::Version::V3;
     proto::ChecksumForm checksum = proto::ChecksumForm::PseudoHeader;
     std::string v2Password; // VRRPv2 simple password; empty: none
+    // auth_hmac with the LAN's one key, enforce, time anti-replay (window 5 s): adverts are signed
+    // with the real proto/auth code on the virtual clock, and received ones verified before the
+    // router sees them, as the daemon does (daemon/advert_auth.h).
+    bool auth = false;
 };
 
 struct LanOptions {
@@ -74,6 +79,9 @@ public:
     // Nodes in different groups hear nothing from each other; heal() joins them again.
     void partition(const std::vector<std::vector<std::size_t>>& groups);
     void heal();
+    // An attacker replays node `from`'s last advert, byte for byte from its address, to every
+    // node it can reach (node `from` may be dead by now).
+    void replayLast(std::size_t from);
     void setLoss(double loss) { options_.loss = loss; }
     void setJitter(Duration jitter) { options_.jitter = jitter; }
 
@@ -112,6 +120,8 @@ public:
     uint64_t decodeFailures() const { return decodeFailures_; }
     uint64_t encodeFailures() const { return encodeFailures_; }
     uint64_t unknownVrid() const { return unknownVrid_; } // decoded, for no router here
+    // Adverts node i's authentication dropped (unsigned, failed or replayed).
+    uint64_t authDrops(std::size_t i) const { return nodes_[i].authDrops; }
 
 private:
     struct Node {
@@ -127,7 +137,16 @@ private:
         int group = 0;
         uint64_t becameMaster = 0;
         std::vector<core::PeerDifference> differences;
+        proto::auth::Sequencer sequencer;
+        proto::auth::ReplayTable replay;
+        uint64_t authDrops = 0;
+        std::vector<uint8_t> lastSent;
     };
+    // Node i's verdict on an advert: whether its router may see it.
+    bool admitted(std::size_t i, const std::vector<uint8_t>& bytes, const proto::Decoded& decoded,
+                  const proto::RxMeta& meta);
+    proto::auth::WallTime wallClock() const;
+    proto::auth::KeyRing keys_;
     struct InFlight {
         TimePoint at;
         uint64_t seq;

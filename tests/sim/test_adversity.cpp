@@ -3,7 +3,8 @@
 // missing every advert for Master_Down_Interval, i.e. three in a row at 1 s (the skew is below
 // one interval). The scenarios check that the measured false-failover rate matches that model,
 // that every transient dual master resolves quickly (M4 / RFC 9568 M5), and that delivery
-// jitter below the bound MDI - interval never causes a failover.
+// jitter below the bound MDI - interval never causes a failover. And a replaying attacker, which
+// flaps plain VRRP and moves nothing once adverts are authenticated.
 #include "scenario.h"
 
 #include <cmath>
@@ -146,6 +147,45 @@ static void jitter_at_one_second_adverts(void**) {
     assertCodecClean(lan);
 }
 
+// After the master (200) crashed and the backup (100) took over, an attacker replays the dead
+// master's last advert every 0.5 s. Plain VRRP believes it: each replay sends the new master
+// back to BACKUP and the VIP goes until the Master_Down_Interval runs out. With auth the replays
+// are dropped (replayed, then stale) and nothing moves; election and failover are unchanged.
+static void replayed_adverts_flap_plain_vrrp_but_not_authenticated(void**) {
+    for (const bool auth : {false, true}) {
+        Lan lan;
+        for (const uint8_t priority : {200, 100}) {
+            NodeSpec spec;
+            spec.priority = priority;
+            spec.interval = 100ms;
+            spec.auth = auth;
+            lan.add(spec);
+        }
+        lan.start(0);
+        lan.start(1);
+        lan.run(2s);
+        assert_true(lan.soleHolder() == std::optional<std::size_t>(0));
+        lan.crash(0);
+        assert_true(
+            lan.runUntil([&] { return lan.soleHolder() == std::optional<std::size_t>(1); }, 2s)
+                .has_value());
+        const std::size_t before = lan.transitions().size();
+        for (int k = 0; k < 20; ++k) { // 10 s: replays fresh, then older than the 5 s window
+            lan.replayLast(0);
+            lan.run(500ms);
+        }
+        const std::size_t moved = lan.transitions().size() - before;
+        if (auth) {
+            assert_int_equal(moved, 0);
+            assert_int_equal(lan.authDrops(1), 20);
+            assert_true(lan.soleHolder() == std::optional<std::size_t>(1));
+        } else {
+            assert_int_equal(moved, 40); // MASTER -> BACKUP -> MASTER for every replay
+        }
+        assert_int_equal(lan.decodeFailures(), 0);
+    }
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loss_30_percent_false_takeovers_match_model),
@@ -153,6 +193,7 @@ int main() {
         cmocka_unit_test(jitter_below_bound_causes_no_failover),
         cmocka_unit_test(jitter_beyond_bound_causes_failovers_that_resolve),
         cmocka_unit_test(jitter_at_one_second_adverts),
+        cmocka_unit_test(replayed_adverts_flap_plain_vrrp_but_not_authenticated),
     };
     return cmocka_run_group_tests_name("sim-adversity", tests, nullptr, nullptr);
 }
