@@ -61,19 +61,22 @@ std::optional<DropReason> AdvertAuth::admit(const config::Instance& cfg,
                                             std::span<const uint8_t> payload,
                                             const proto::Decoded& decoded,
                                             const proto::RxMeta& meta) {
-    const std::string from = meta.source.toString();
+    // The sender's address as text, for the drop messages only (an accepted advert builds none).
+    const auto from = [&] {
+        return meta.source.toString();
+    };
     if (!decoded.trailer) {
         if (settings_.mode != config::AuthMode::Enforce)
             return std::nullopt; // permissive and receive-only accept plain VRRP
         return drop(DropReason::AuthMissing, kMissing,
-                    "missing authentication trailer from " + from +
+                    "missing authentication trailer from " + from() +
                         " (a peer without auth, or keepalived older than 2.4.2?)");
     }
     // A unicast instance keeps marks for its peers only: anyone else is dropped before the HMAC.
     if (cfg.isUnicast() && std::find(cfg.unicastPeers.begin(), cfg.unicastPeers.end(),
                                      meta.source) == cfg.unicastPeers.end())
         return drop(DropReason::NotAPeer, kNotAPeer,
-                    "unicast source address " + from + " not a unicast peer");
+                    "unicast source address " + from() + " not a unicast peer");
 
     const std::size_t length = payload.size() - auth::kTrailerLength;
     const auto message = payload.first(length);
@@ -91,18 +94,18 @@ std::optional<DropReason> AdvertAuth::admit(const config::Instance& cfg,
         break;
     case auth::Verdict::Malformed:
         return drop(DropReason::AuthMalformed, kMalformed,
-                    "malformed authentication trailer from " + from);
+                    "malformed authentication trailer from " + from());
     case auth::Verdict::UnknownKey:
         return drop(DropReason::AuthUnknownKey, kUnknownKey,
                     "unknown authentication key id " + std::to_string(trailer[1]) + " from " +
-                        from);
+                        from());
     case auth::Verdict::BadHmac:
         return drop(DropReason::AuthBadHmac, kBadHmac,
-                    "invalid authentication HMAC from " + from + " (key id " +
+                    "invalid authentication HMAC from " + from() + " (key id " +
                         std::to_string(trailer[1]) + ")");
     case auth::Verdict::Stale:
         return drop(DropReason::AuthStale, kStale,
-                    "stale authentication trailer from " + from + ", clock skew " +
+                    "stale authentication trailer from " + from() + ", clock skew " +
                         std::to_string(skew()) + " sec exceeds window " +
                         std::to_string(policy.window) + " sec");
     case auth::Verdict::Replay:
@@ -111,7 +114,7 @@ std::optional<DropReason> AdvertAuth::admit(const config::Instance& cfg,
     if (replay_.admit(meta.source, auth::trailerSequence(trailer), policy, now) !=
         auth::Verdict::Ok)
         return drop(DropReason::AuthReplay, kReplay,
-                    "replayed authentication trailer from " + from);
+                    "replayed authentication trailer from " + from());
     if (meta.source != lastAccepted_) {
         lastAccepted_ = meta.source;
         logged_.reset();
@@ -122,7 +125,7 @@ std::optional<DropReason> AdvertAuth::admit(const config::Instance& cfg,
         logged_.set(kSkew);
         log::warning("instance %s: authentication clock skew %d sec from %s approaching window "
                      "%u sec",
-                     name_.c_str(), skew(), from.c_str(), policy.window);
+                     name_.c_str(), skew(), from().c_str(), policy.window);
     }
     return std::nullopt;
 }
