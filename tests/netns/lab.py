@@ -482,6 +482,17 @@ def auth_section(lab, keys=((1, K1),), active=1, **settings):
             "active_key": active, **settings}
 
 
+# The reasons an instance with auth drops an advert for (hafctl status: instances[].drops).
+AUTH_DROPS = ("auth_missing", "auth_malformed", "auth_unknown_key", "auth_bad_hmac", "auth_stale",
+              "auth_replay")
+
+
+def auth_drops(node, instance="vi"):
+    """{reason: count} of AUTH_DROPS for `instance` on `node`."""
+    d = node.instance(instance)["drops"]
+    return {r: d.get(r, 0) for r in AUTH_DROPS}
+
+
 class Cluster:
     """N hafd nodes on one LAN running one instance ("vi", VRID 51) of one family."""
 
