@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
 """Forges VRRPv3 adverts with or without keepalived's auth_hmac trailer, from inside a test
-namespace (run with `ip netns exec`), as an attacker on the LAN would.
+namespace (run with `ip netns exec`; it refuses to run outside a named one), as an attacker on
+the LAN would.
 
 Usage: forge.py FAMILY SOURCE VRID PRIORITY VIPS KIND [key=HEX] [key_id=N] [flip=MASK]
                 [payload=HEX] [count=N] [rate=PPS]
-FAMILY: v4 | v6. SOURCE: the IP source address (any address of the test LAN: spoofing one is
-the point). VIPS: comma-separated. KIND:
+FAMILY: v4 | v6. SOURCE: the IP source address, any of the test LAN (spoofing one is the point;
+anything outside lab.py's 192.0.2.0/24, 2001:db8::/64 and fe80::/64 is refused). VIPS:
+comma-separated. KIND:
   unsigned  a plain VRRPv3 advert (no trailer);
   signed    with the trailer, signed with key=HEX as key id key_id=N (a wrong key: pass another);
   flipped   signed for PRIORITY ^ flip (default 0x01), then that bit flipped so that PRIORITY goes
@@ -25,8 +27,10 @@ the kernel computes it) the whole payload, trailer included.
 """
 import hashlib
 import hmac
+import ipaddress
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -34,6 +38,7 @@ ETH_P_IP, ETH_P_IPV6 = 0x0800, 0x86DD
 GROUP = {"v4": ("224.0.0.18", b"\x01\x00\x5e\x00\x00\x12"),
          "v6": ("ff02::12", b"\x33\x33\x00\x00\x00\x12")}
 INTERVAL_CS = 10  # 0.1 s, as the tests' instances
+LAN = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "2001:db8::/64", "fe80::/64")]
 
 
 def af(fam):
@@ -121,6 +126,11 @@ def main():
     fam, src, vrid, prio, vips, kind = sys.argv[1:7]
     vrid, prio, vips = int(vrid), int(prio), vips.split(",")
     opts = dict(a.split("=", 1) for a in sys.argv[7:])
+    ns = subprocess.run(["ip", "netns", "identify"], capture_output=True, text=True).stdout.strip()
+    if not ns:
+        sys.exit("forge.py: not in a named network namespace")
+    if not any(ipaddress.ip_address(src) in n for n in LAN):
+        sys.exit(f"forge.py: {src} is not a test LAN address")
     if kind not in ("unsigned", "signed", "flipped", "replay"):
         sys.exit(f"forge.py: unknown kind {kind}")
     count, rate = int(opts.get("count", "1")), float(opts.get("rate", "50"))
