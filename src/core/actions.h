@@ -85,8 +85,17 @@ struct PeerDifference {
 };
 const char* fieldName(PeerDifference::Field f); // "version", "interval", …
 
+// Run the fence command before claiming (DESIGN.md §4): the master we last heard, at `master`
+// (its advert source; unspecified when only heartbeats named it), is to be cut off. The outcome
+// comes back as FenceDone{id}; a newer RunFence or a claim no longer pending makes it moot.
+struct RunFence {
+    uint64_t id = 0;
+    IpAddress master;
+};
+
 using Action =
     std::variant<SendAdvert, SendProbe, InstallVips, RemoveVips, ChangeVips, Announce, StateChanged,
-                 FaultCausesChanged, FollowingChanged, RemoveStrayVips, Dropped, PeerDifference>;
+                 FaultCausesChanged, FollowingChanged, RemoveStrayVips, Dropped, PeerDifference,
+                 RunFence>;
 
 } // namespace hafd::core

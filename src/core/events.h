@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/address.h"
+#include "common/time.h"
 #include "config/config.h"
 #include "core/fault.h"
 #include "proto/advert.h"
@@ -82,6 +83,30 @@ struct PriorityChanged {
 // Someone else removed VIPs this router holds as Master (netlink monitor).
 struct VipsLost {};
 
+// The split-brain rules of DESIGN.md §4 for this router, from `cluster` and `fence` (send before
+// Startup, and again when a reload changes them). Off (the default): plain VRRP claims.
+struct ClaimRules {
+    bool on = false;         // a cluster is configured
+    Duration wait{};         // lease + margin: how long after last hearing the master a claim waits
+    bool fence = false;      // a fence command runs before a claim that follows a failure
+    Duration fenceRetry = 1s;      // after the first failed fence; doubles on each failure ...
+    Duration fenceRetryMax = 60s;  // ... up to this
+    bool operator==(const ClaimRules&) const = default;
+};
+struct RulesChanged {
+    ClaimRules rules;
+};
+
+// A cluster heartbeat from a node that says it is master of this router's VRID: the master is
+// alive even if its adverts do not reach us, which the claim rule counts as hearing it.
+struct MasterHeard {};
+
+// The outcome of RunFence `id` (outcomes of an older run are ignored).
+struct FenceDone {
+    uint64_t id = 0;
+    bool ok = false;
+};
+
 // The instance's settings changed on reload, in ways that apply in place (DESIGN.md §10 reload
 // identity): priority, preempt, preempt_delay, timers, VIP list, unicast peers, checksum form,
 // announce settings. Precondition: the identity is unchanged — VRID, interface, family, version,
@@ -93,6 +118,7 @@ struct Reconfigure {
 
 using Event =
     std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged, AdvertSent,
-                 VipsInstalled, StrayVips, PriorityChanged, VipsLost, Reconfigure, GroupHold>;
+                 VipsInstalled, StrayVips, PriorityChanged, VipsLost, Reconfigure, GroupHold,
+                 RulesChanged, MasterHeard, FenceDone>;
 
 } // namespace hafd::core

@@ -14,10 +14,9 @@ void VirtualRouter::on(const GroupHold& e, TimePoint now, Actions& out) {
     held_ = e.on;
     if (held_) {
         if (state_ == State::Master) {
-            // Resign as at shutdown (priority 0 first, so the peer claims after Skew_Time),
-            // then wait in Backup.
-            sendAdvert(0, out);
-            enterBackup(Reason::SyncGroup, now, advertisementInterval(), out);
+            // Resign as at shutdown (priority 0, so the peer claims after Skew_Time), then
+            // wait in Backup.
+            enterBackup(Reason::SyncGroup, now, advertisementInterval(), out, true);
         }
         return;
     }

@@ -19,9 +19,13 @@ std::vector<Action> VirtualRouter::onTimeout(TimePoint now) {
     case State::Backup:
         // B2: no advert for Master_Down_Interval (or Skew_Time after a priority-0 advert, or a
         // lower-priority master we preempt).
-        if (masterDownAt_ && now >= *masterDownAt_) {
+        if (claimPending_) {
+            // A held claim (claim.cpp): its wait or its fence retry is due.
+            if (claimAt_ && now >= *claimAt_ && !held_)
+                tryClaim(now, out);
+        } else if (masterDownAt_ && now >= *masterDownAt_) {
             if (!held_) {
-                enterMaster(downReason_, now, out);
+                tryClaim(now, out);
             } else {
                 // The group holds us: no claim. The master we followed is gone, which the
                 // group learns; the timer runs on so that a later release finds it expired.
@@ -72,7 +76,7 @@ std::optional<TimePoint> VirtualRouter::nextDeadline() const {
     case State::Fault:
         return earliest({vipsClearAt_, probeAt_});
     case State::Backup:
-        return masterDownAt_;
+        return claimPending_ ? (held_ ? std::nullopt : claimAt_) : masterDownAt_;
     case State::Master:
         break;
     }
@@ -83,6 +87,7 @@ std::optional<TimePoint> VirtualRouter::nextDeadline() const {
 // master (if any) hears us and drops them first; then the VIPs; then the announcements.
 void VirtualRouter::enterMaster(Reason reason, TimePoint now, Actions& out) {
     masterDownAt_.reset();
+    cancelClaim();
     // RFC 9568 §6.4.3 / keepalived K11: a master sends at its own Advertisement_Interval; the
     // learned value matters only to a backup and starts afresh next time.
     masterAdverInterval_ = advertisementInterval();
@@ -105,11 +110,15 @@ void VirtualRouter::enterMaster(Reason reason, TimePoint now, Actions& out) {
 // Entry to Backup (I2, M4, leaving Fault): Master_Down_Timer = Master_Down_Interval computed from
 // `masterAdverInterval` (I2: our own; M4: the new master's), and the preempt_delay window opens.
 void VirtualRouter::enterBackup(Reason reason, TimePoint now, Duration masterAdverInterval,
-                                Actions& out) {
+                                Actions& out, bool resign) {
     if (state_ == State::Master)
-        leaveMaster(false, out); // M4: cancel the Adver_Timer, release the VIPs
+        leaveMaster(resign, out); // M4: cancel the Adver_Timer, release the VIPs
     masterAdverInterval_ = masterAdverInterval;
     masterDownAt_ = now + masterDownInterval();
+    // The claim rule counts from now: a node that was not listening (start, Fault) or has just
+    // yielded to a new master cannot know when a master was last alive.
+    cancelClaim();
+    heardMaster(now);
     downReason_ = Reason::MasterDown;
     preemptHoldUntil_ = now + instance_.preemptDelay;
     // M4: the advert that made us yield came from a live master.
@@ -124,6 +133,7 @@ void VirtualRouter::enterFault(Actions& out) {
     if (state_ == State::Master)
         leaveMaster((faults_ & kSilencingFaults).empty(), out);
     masterDownAt_.reset();
+    cancelClaim();
     changeState(State::Fault, Reason::Fault, out);
 }
 
@@ -132,6 +142,7 @@ void VirtualRouter::enterInitialize(Reason reason, Actions& out) {
     if (state_ == State::Master)
         leaveMaster((faults_ & kSilencingFaults).empty(), out);
     masterDownAt_.reset();
+    cancelClaim();
     vipsClearAt_.reset();
     probeAt_.reset();
     changeState(State::Initialize, reason, out);
@@ -140,9 +151,14 @@ void VirtualRouter::enterInitialize(Reason reason, Actions& out) {
 // Exit from Master: optionally the priority-0 advert (RFC 9568 §6.4.3 M1: backups then take
 // over after Skew_Time instead of Master_Down_Interval), then the VIPs go, then the timers.
 void VirtualRouter::leaveMaster(bool resign, Actions& out) {
+    // With the claim rule on, a graceful release lets a backup claim without waiting (claim.cpp),
+    // so the VIPs go before the priority-0 advert says they have: never two holders.
+    const bool vipsFirst = rules_.on;
+    if (!owner_ && vipsFirst)
+        out.emplace_back(RemoveVips{});
     if (resign)
         sendAdvert(0, out);
-    if (!owner_)
+    if (!owner_ && !vipsFirst)
         out.emplace_back(RemoveVips{});
     adverAt_.reset();
     secondBurstAt_.reset();

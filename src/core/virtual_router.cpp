@@ -148,13 +148,24 @@ void VirtualRouter::on(const AdvertReceived& e, TimePoint now, Actions& out) {
     if (a.priority == 0)
         ++counters_.priorityZeroIn;
     if (state_ == State::Backup)
-        advertAsBackup(a, now, out);
+        advertAsBackup(a, source, now, out);
     else
         advertAsMaster(a, source, now, out);
 }
 
 // RFC 9568 §6.4.2, rows B3-B5, with preempt_delay (DESIGN.md §10).
-void VirtualRouter::advertAsBackup(const proto::Advertisement& a, TimePoint now, Actions& out) {
+void VirtualRouter::advertAsBackup(const proto::Advertisement& a, const IpAddress& sender,
+                                   TimePoint now, Actions& out) {
+    // A master that speaks again while a claim is held (claim.cpp) cancels the claim; the rows
+    // below take it from there, with the timer running.
+    if (claimPending_) {
+        cancelClaim();
+        masterDownAt_ = now + masterDownInterval();
+    }
+    if (a.priority != 0) {
+        heardMaster(now); // the claim rule counts from a live master's last advert
+        lastMaster_ = sender;
+    }
     if (a.priority == 0) {
         // B3: the master is leaving; the highest-priority backup (shortest skew) fires first.
         masterDownAt_ = now + skewTime();

@@ -108,6 +108,17 @@ public:
     bool followsLiveMaster() const { return state_ == State::Backup && masterHeard_; }
     bool held() const { return held_; } // GroupHold
 
+    // The claim rule (DESIGN.md §4, claim.cpp): where a backup whose Master_Down_Timer expired
+    // stands. Idle: no claim pending (or plain VRRP).
+    enum class ClaimStage : uint8_t { Idle, Waiting, Fencing, FenceFailed };
+    struct Claim {
+        ClaimStage stage = ClaimStage::Idle;
+        std::optional<TimePoint> until; // Waiting: the claim may go; FenceFailed: the next try
+        unsigned fenceFailures = 0;     // in a row, for this pending claim
+    };
+    Claim claim() const;
+    const ClaimRules& claimRules() const { return rules_; }
+
 private:
     using Actions = std::vector<Action>;
 
@@ -123,16 +134,27 @@ private:
     void on(const VipsLost&, TimePoint now, Actions& out);
     void on(const Reconfigure&, TimePoint now, Actions& out);
     void on(const GroupHold&, TimePoint now, Actions& out);
+    void on(const RulesChanged&, TimePoint now, Actions& out);
+    void on(const MasterHeard&, TimePoint now, Actions& out);
+    void on(const FenceDone&, TimePoint now, Actions& out);
+    // Master_Down_Timer expired (or a pending claim's timer): claim, or hold the claim until
+    // the rule allows it (claim.cpp).
+    void tryClaim(TimePoint now, Actions& out);
+    void cancelClaim();
+    void heardMaster(TimePoint now) { lastHeard_ = now; }
     void setMasterHeard(bool heard, Actions& out);
 
-    void advertAsBackup(const proto::Advertisement& a, TimePoint now, Actions& out);
+    void advertAsBackup(const proto::Advertisement& a, const IpAddress& sender, TimePoint now,
+                        Actions& out);
     void advertAsMaster(const proto::Advertisement& a, const IpAddress& sender, TimePoint now,
                         Actions& out);
     void drop(proto::DropReason reason, const IpAddress& source, Actions& out);
 
     // Transitions: exit actions of the old state, entry actions of the new one, StateChanged.
     void enterMaster(Reason reason, TimePoint now, Actions& out);
-    void enterBackup(Reason reason, TimePoint now, Duration masterAdverInterval, Actions& out);
+    // `resign`: a master leaving sends priority 0 (leaveMaster()).
+    void enterBackup(Reason reason, TimePoint now, Duration masterAdverInterval, Actions& out,
+                     bool resign = false);
     void enterFault(Actions& out);
     // Faults (faults.cpp): replaces the set; enters or leaves Fault as needed.
     void setFaults(FaultSet next, TimePoint now, Actions& out);
@@ -175,6 +197,17 @@ private:
     std::optional<TimePoint> vipsClearAt_; // the vips cause's hold-down ends
     unsigned vipFaults_ = 0;               // consecutive vips faults (the hold-down doubles)
     std::optional<TimePoint> probeAt_;     // next SendProbe while the send cause is present
+
+    // The claim rule (claim.cpp).
+    ClaimRules rules_;
+    TimePoint lastHeard_{};              // the master, by advert or heartbeat (or entering Backup)
+    IpAddress lastMaster_;               // the source of the last master advert accepted
+    bool claimPending_ = false;          // Master_Down expired, the claim is held
+    bool fenced_ = false;                // the fence allowed this pending claim
+    bool fencing_ = false;               // RunFence{fenceId_} is out
+    uint64_t fenceId_ = 0;               // the latest RunFence
+    unsigned fenceFailures_ = 0;         // in a row, for this pending claim
+    std::optional<TimePoint> claimAt_;   // Waiting: lastHeard_ + wait; FenceFailed: the retry
 
     PeerWatch peers_;
     Counters counters_;

@@ -119,6 +119,10 @@ struct Renderer {
     void operator()(const Dropped& a) {
         s += std::string("drop(") + proto::dropReasonName(a.reason) + ")";
     }
+    void operator()(const RunFence& a) {
+        s += "fence(" + std::to_string(a.id) + " " +
+             (a.master.isUnspecified() ? std::string("?") : a.master.toString()) + ")";
+    }
     void operator()(const PeerDifference& a) {
         s += std::string("diff(") + fieldName(a.field) + " " + a.ours + "/" + a.theirs + ")";
     }

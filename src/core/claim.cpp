@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// The claim rule of DESIGN.md §4: with a cluster configured, a backup whose Master_Down_Timer
+// expired after a master failure claims only once at least `lease + margin` (ClaimRules::wait)
+// has passed since it last heard that master, by advert or heartbeat, and, with a fence
+// command, once the fence has run and exited 0. Quorum is a fault cause (faults.cpp): without it
+// the router is in FAULT and never gets here. A graceful release (priority 0: the old master has
+// removed its VIPs first) and preemption of a live lower-priority master need neither the wait
+// nor the fence.
+#include "core/virtual_router.h"
+
+#include <algorithm>
+
+namespace hafd::core {
+
+void VirtualRouter::on(const RulesChanged& e, TimePoint now, Actions& out) {
+    const bool wasOn = rules_.on;
+    rules_ = e.rules;
+    if (!rules_.on) {
+        // Plain VRRP from now on: a held claim goes ahead.
+        if (claimPending_) {
+            cancelClaim();
+            if (state_ == State::Backup && !held_)
+                enterMaster(downReason_, now, out);
+        }
+        return;
+    }
+    if (!wasOn)
+        lastHeard_ = now; // what happened before the rules applied is unknown
+    if (claimPending_)
+        tryClaim(now, out); // a shorter wait or a fence removed: re-judge
+}
+
+void VirtualRouter::on(const MasterHeard&, TimePoint now, Actions&) {
+    heardMaster(now);
+}
+
+void VirtualRouter::on(const FenceDone& e, TimePoint now, Actions& out) {
+    if (!fencing_ || e.id != fenceId_)
+        return; // an older run, or no claim pending any more
+    fencing_ = false;
+    if (e.ok) {
+        fenced_ = true;
+        fenceFailures_ = 0;
+        tryClaim(now, out);
+        return;
+    }
+    // Stay backup; try again later, the wait doubling with each failure.
+    ++fenceFailures_;
+    Duration retry = rules_.fenceRetry;
+    for (unsigned i = 1; i < fenceFailures_ && retry < rules_.fenceRetryMax; ++i)
+        retry *= 2;
+    claimAt_ = now + std::min(retry, rules_.fenceRetryMax);
+}
+
+void VirtualRouter::tryClaim(TimePoint now, Actions& out) {
+    if (held_) {
+        // A sync group holds us (sync_hold.cpp): no claim; the timer runs on.
+        cancelClaim();
+        masterDownAt_ = now + masterDownInterval();
+        return;
+    }
+    const bool graceful =
+        downReason_ == Reason::MasterResigned || downReason_ == Reason::Preempt;
+    if (!rules_.on || graceful) {
+        cancelClaim();
+        enterMaster(downReason_, now, out);
+        return;
+    }
+    claimPending_ = true;
+    masterDownAt_.reset();
+    const TimePoint allowed = lastHeard_ + rules_.wait;
+    if (now < allowed) {
+        claimAt_ = allowed;
+        return;
+    }
+    if (rules_.fence && !fenced_) {
+        if (fencing_)
+            return; // its outcome decides
+        if (claimAt_ && now < *claimAt_)
+            return; // a failed fence's retry is not due yet
+        claimAt_.reset();
+        fencing_ = true;
+        out.emplace_back(RunFence{++fenceId_, lastMaster_});
+        return;
+    }
+    cancelClaim();
+    enterMaster(downReason_, now, out);
+}
+
+void VirtualRouter::cancelClaim() {
+    claimPending_ = false;
+    fenced_ = false;
+    fencing_ = false; // a running fence's outcome is ignored from now on
+    fenceFailures_ = 0;
+    claimAt_.reset();
+}
+
+VirtualRouter::Claim VirtualRouter::claim() const {
+    Claim c;
+    if (!claimPending_ || state_ != State::Backup)
+        return c;
+    c.fenceFailures = fenceFailures_;
+    if (fencing_)
+        c.stage = ClaimStage::Fencing;
+    else if (fenceFailures_ > 0)
+        c.stage = ClaimStage::FenceFailed;
+    else
+        c.stage = ClaimStage::Waiting;
+    c.until = claimAt_;
+    return c;
+}
+
+} // namespace hafd::core

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+// The claim rule (core/claim.cpp, DESIGN.md §4): with a cluster, a backup claims after a master
+// failure only lease + margin after it last heard the master (adverts or heartbeats) and, with
+// a fence, once the fence exited 0; a graceful release needs neither; a leaving master removes
+// its VIPs before its priority-0 advert.
+#include "router_fixture.h"
+#include "unit_test.h"
+
+using namespace hafd;
+using namespace hafd::core;
+using namespace hafd::core::test;
+
+namespace {
+
+constexpr Duration kWait = 3s; // lease 2 + margin 1
+
+ClaimRules rules(bool fence = false) {
+    ClaimRules r;
+    r.on = true;
+    r.wait = kWait;
+    r.fence = fence;
+    r.fenceRetry = 1s;
+    r.fenceRetryMax = 3s;
+    return r;
+}
+
+std::string step(VirtualRouter& r, const Event& e, TimePoint now) {
+    return render(r.handle(e, now));
+}
+std::string tick(VirtualRouter& r, TimePoint now) {
+    return render(r.onTimeout(now));
+}
+
+// A backup under `rules` at kT0 that heard the master 192.0.2.10 at kT0.
+VirtualRouter following(const ClaimRules& rs) {
+    VirtualRouter r = started(instance(100));
+    step(r, RulesChanged{rs}, kT0);
+    step(r, advert("192.0.2.10", 150).event(), kT0);
+    return r;
+}
+
+void plain_vrrp_claims_at_master_down(void**) {
+    VirtualRouter r = started(instance(100));
+    step(r, advert("192.0.2.10", 150).event(), kT0);
+    const TimePoint t = kT0 + r.masterDownInterval();
+    assert_string_equal(tick(r, t).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+}
+
+void a_claim_waits_lease_and_margin_after_the_master_was_heard(void**) {
+    VirtualRouter r = following(rules());
+    TimePoint t = kT0 + r.masterDownInterval();
+    assert_string_equal(tick(r, t).c_str(), ""); // Master_Down expired: held
+    assert_true(r.state() == State::Backup);
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Waiting);
+    assert_int_equal(us(*r.nextDeadline() - kT0), us(kWait));
+    t = kT0 + kWait - 1us;
+    assert_string_equal(tick(r, t).c_str(), "");
+    t = kT0 + kWait;
+    assert_string_equal(tick(r, t).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Idle);
+}
+
+// Heartbeats that say the master is alive push the claim back, even without adverts.
+void a_heartbeat_from_the_master_pushes_the_claim_back(void**) {
+    VirtualRouter r = following(rules());
+    TimePoint t = kT0 + r.masterDownInterval();
+    tick(r, t);
+    step(r, MasterHeard{}, kT0 + 2s);
+    assert_int_equal(us(*r.nextDeadline() - kT0), us(2s + kWait));
+    assert_string_equal(tick(r, kT0 + kWait).c_str(), "");
+    assert_string_equal(tick(r, kT0 + 2s + kWait).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+}
+
+// A master that speaks again cancels the held claim: the timer runs as in any backup.
+void an_advert_cancels_a_held_claim(void**) {
+    VirtualRouter r = following(rules());
+    TimePoint t = kT0 + r.masterDownInterval();
+    tick(r, t);
+    t += 100ms;
+    assert_string_equal(step(r, advert("192.0.2.10", 150).event(), t).c_str(), "");
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Idle);
+    assert_int_equal(us(*r.nextDeadline() - t), us(r.masterDownInterval()));
+}
+
+// Priority 0: the master released first (below); the claim needs neither the wait nor a fence.
+void a_graceful_release_is_claimed_after_skew_time(void**) {
+    VirtualRouter r = following(rules(true));
+    const TimePoint t = kT0 + 10ms;
+    step(r, advert("192.0.2.10", 0).event(), t);
+    assert_string_equal(tick(r, t + r.skewTime()).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_resigned)");
+}
+
+void the_fence_runs_before_the_claim_and_must_succeed(void**) {
+    VirtualRouter r = following(rules(true));
+    TimePoint t = kT0 + kWait;
+    tick(r, kT0 + r.masterDownInterval());
+    assert_string_equal(tick(r, t).c_str(), "fence(1 192.0.2.10)");
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Fencing);
+    assert_false(r.nextDeadline().has_value()); // the outcome decides
+    t += 500ms;
+    assert_string_equal(step(r, FenceDone{1, false}, t).c_str(), "");
+    assert_true(r.state() == State::Backup);
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::FenceFailed);
+    assert_int_equal(r.claim().fenceFailures, 1);
+    assert_int_equal(us(*r.nextDeadline() - t), us(1s));
+    t += 1s;
+    assert_string_equal(tick(r, t).c_str(), "fence(2 192.0.2.10)");
+    // The first run's late outcome counts for nothing.
+    assert_string_equal(step(r, FenceDone{1, true}, t).c_str(), "");
+    assert_string_equal(step(r, FenceDone{2, false}, t).c_str(), "");
+    assert_int_equal(us(*r.nextDeadline() - t), us(2s)); // doubled
+    t += 2s;
+    assert_string_equal(tick(r, t).c_str(), "fence(3 192.0.2.10)");
+    assert_string_equal(step(r, FenceDone{3, false}, t).c_str(), "");
+    assert_int_equal(us(*r.nextDeadline() - t), us(3s)); // at most fenceRetryMax
+    t += 3s;
+    assert_string_equal(tick(r, t).c_str(), "fence(4 192.0.2.10)");
+    assert_string_equal(step(r, FenceDone{4, true}, t).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+}
+
+// A master back while the fence runs: the claim is off and the outcome is ignored.
+void a_master_back_during_the_fence_cancels_it(void**) {
+    VirtualRouter r = following(rules(true));
+    tick(r, kT0 + r.masterDownInterval());
+    TimePoint t = kT0 + kWait;
+    assert_string_equal(tick(r, t).c_str(), "fence(1 192.0.2.10)");
+    step(r, advert("192.0.2.10", 150).event(), t);
+    assert_string_equal(step(r, FenceDone{1, true}, t).c_str(), "");
+    assert_true(r.state() == State::Backup);
+}
+
+// With the rules on, a leaving master's VIPs go before its priority-0 advert says so.
+void a_leaving_master_removes_its_vips_before_priority_zero(void**) {
+    TimePoint at;
+    VirtualRouter r = master(instance(100), at);
+    step(r, RulesChanged{rules()}, at);
+    assert_string_equal(step(r, FaultChanged{FaultCause::Quorum, true}, at).c_str(),
+                        "remove send(0) state(MASTER>FAULT fault[quorum])");
+    VirtualRouter plain = master(instance(100), at);
+    assert_string_equal(step(plain, Shutdown{}, at).c_str(),
+                        "send(0) remove state(MASTER>INIT shutdown)");
+}
+
+// Entering Backup (start, leaving FAULT) counts as having heard a master then.
+void a_backup_that_was_not_listening_waits_too(void**) {
+    VirtualRouter r = started(instance(100));
+    step(r, RulesChanged{rules()}, kT0);
+    step(r, FaultChanged{FaultCause::Quorum, true}, kT0);
+    const TimePoint back = kT0 + 10s;
+    step(r, FaultChanged{FaultCause::Quorum, false}, back);
+    assert_true(r.state() == State::Backup);
+    assert_string_equal(tick(r, back + r.masterDownInterval()).c_str(), "");
+    assert_string_equal(tick(r, back + kWait).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+}
+
+// Rules turned off on reload: a held claim goes ahead.
+void rules_turned_off_release_a_held_claim(void**) {
+    VirtualRouter r = following(rules());
+    const TimePoint t = kT0 + r.masterDownInterval();
+    tick(r, t);
+    assert_string_equal(step(r, RulesChanged{}, t).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+}
+
+} // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plain_vrrp_claims_at_master_down),
+        cmocka_unit_test(a_claim_waits_lease_and_margin_after_the_master_was_heard),
+        cmocka_unit_test(a_heartbeat_from_the_master_pushes_the_claim_back),
+        cmocka_unit_test(an_advert_cancels_a_held_claim),
+        cmocka_unit_test(a_graceful_release_is_claimed_after_skew_time),
+        cmocka_unit_test(the_fence_runs_before_the_claim_and_must_succeed),
+        cmocka_unit_test(a_master_back_during_the_fence_cancels_it),
+        cmocka_unit_test(a_leaving_master_removes_its_vips_before_priority_zero),
+        cmocka_unit_test(a_backup_that_was_not_listening_waits_too),
+        cmocka_unit_test(rules_turned_off_release_a_held_claim),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
