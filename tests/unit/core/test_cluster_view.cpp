@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+// The cluster view and its quorum (core/cluster_view.h): a strict majority of the votes heard
+// within lease, ours included; a quorum hook is one more vote that must be given; a leaving
+// node stops voting at once; out-of-order heartbeats are ignored.
+#include "core/cluster_view.h"
+#include "unit_test.h"
+
+using namespace hafd;
+using namespace hafd::core;
+
+namespace {
+
+constexpr TimePoint kT0 = TimePoint{} + 1000s;
+
+IpAddress ip(const char* text) {
+    return *IpAddress::parse(text);
+}
+
+config::Cluster cluster(std::size_t nodes, bool hook = false) {
+    config::Cluster c;
+    for (std::size_t i = 0; i < nodes; ++i) {
+        config::ClusterNode n;
+        n.name = "n" + std::to_string(i + 1);
+        n.address = ip(("192.0.2." + std::to_string(i + 1)).c_str());
+        c.nodes.push_back(n);
+    }
+    c.lease = 2s;
+    if (hook)
+        c.quorumHook = config::QuorumHook{};
+    return c;
+}
+
+proto::heartbeat::Heartbeat hb(const char* name, uint64_t counter, uint64_t start = 7) {
+    proto::heartbeat::Heartbeat h;
+    h.name = name;
+    h.counter = counter;
+    h.startId = start;
+    return h;
+}
+
+void a_majority_within_the_lease_is_quorum(void**) {
+    ClusterView v(cluster(3), "n1");
+    assert_int_equal(v.votes(), 3);
+    assert_int_equal(v.needed(), 2);
+    assert_false(v.quorum(kT0)); // only our own vote
+    assert_true(v.heard(1, hb("n2", 1), kT0));
+    assert_true(v.quorum(kT0));
+    assert_int_equal(v.votesHeard(kT0), 2);
+    // The vote lasts exactly one lease.
+    assert_true(v.quorum(kT0 + 2s - 1us));
+    assert_false(v.quorum(kT0 + 2s));
+    assert_true(*v.nextChange(kT0) == kT0 + 2s);
+}
+
+void four_nodes_need_three(void**) {
+    ClusterView v(cluster(4), "n1");
+    v.heard(1, hb("n2", 1), kT0);
+    assert_false(v.quorum(kT0));
+    v.heard(2, hb("n3", 1), kT0);
+    assert_true(v.quorum(kT0));
+}
+
+// Two nodes and a hook: the survivor of either node's loss keeps quorum with the hook's vote,
+// and nobody has quorum while the hook fails.
+void a_hook_is_a_vote_that_must_be_given(void**) {
+    ClusterView v(cluster(2, true), "n1");
+    assert_int_equal(v.votes(), 3);
+    assert_false(v.quorum(kT0));
+    v.heard(1, hb("n2", 1), kT0);
+    assert_false(v.quorum(kT0)); // 2 of 3 votes, but the hook has not said yes
+    v.hookAnswer(true, kT0, 3s);
+    assert_true(v.quorum(kT0));
+    assert_true(v.quorum(kT0 + 2s + 1ms)); // n2 expired: ours and the hook's
+    assert_false(v.quorum(kT0 + 3s));      // the answer is too old
+    v.hookAnswer(false, kT0 + 1s, 3s);
+    assert_false(v.quorum(kT0 + 1s));
+}
+
+void a_leaving_node_stops_voting_at_once(void**) {
+    ClusterView v(cluster(3), "n1");
+    v.heard(1, hb("n2", 1), kT0);
+    auto bye = hb("n2", 2);
+    bye.leaving = true;
+    v.heard(1, bye, kT0 + 100ms);
+    assert_false(v.quorum(kT0 + 100ms));
+}
+
+void out_of_order_heartbeats_are_ignored_and_restarts_counted(void**) {
+    ClusterView v(cluster(3), "n1");
+    assert_true(v.heard(1, hb("n2", 5), kT0));
+    assert_false(v.heard(1, hb("n2", 5), kT0 + 1s));
+    assert_false(v.heard(1, hb("n2", 4), kT0 + 1s));
+    assert_true(*v.nodes()[1].lastHeard == kT0);
+    assert_int_equal(v.nodes()[1].outOfOrder, 2);
+    assert_true(v.heard(1, hb("n2", 1, 8), kT0 + 1s)); // a new start
+    assert_int_equal(v.nodes()[1].restarts, 1);
+}
+
+void the_master_of_a_vrid_is_the_node_that_says_so(void**) {
+    ClusterView v(cluster(3), "n1");
+    auto h = hb("n2", 1);
+    proto::heartbeat::InstanceEntry e;
+    e.vrid = 51;
+    e.state = 2;
+    h.instances.push_back(e);
+    v.heard(1, h, kT0);
+    assert_non_null(v.masterOf(Family::V4, 51, kT0));
+    assert_string_equal(v.masterOf(Family::V4, 51, kT0)->name.c_str(), "n2");
+    assert_null(v.masterOf(Family::V6, 51, kT0));
+    assert_null(v.masterOf(Family::V4, 52, kT0));
+    assert_null(v.masterOf(Family::V4, 51, kT0 + 2s)); // not heard within the lease
+}
+
+void differences_name_the_field(void**) {
+    proto::heartbeat::InstanceEntry a;
+    a.vrid = 51;
+    a.intervalCs = 10;
+    a.vipCount = 1;
+    a.vipDigest = 1;
+    proto::heartbeat::InstanceEntry b = a;
+    assert_int_equal(ClusterView::compare("n2", a, b).size(), 0);
+    b.intervalCs = 100;
+    b.vipDigest = 2;
+    const auto d = ClusterView::compare("n2", a, b);
+    assert_int_equal(d.size(), 2);
+    assert_string_equal(d[0].field.c_str(), "interval");
+    assert_string_equal(d[0].ours.c_str(), "0.10 s");
+    assert_string_equal(d[0].theirs.c_str(), "1.00 s");
+    assert_string_equal(d[1].field.c_str(), "addresses");
+}
+
+// A reload keeps what was heard of the nodes that stay.
+void a_reload_keeps_what_was_heard(void**) {
+    ClusterView v(cluster(3), "n1");
+    v.heard(1, hb("n2", 1), kT0);
+    v.reconfigure(cluster(4), "n1");
+    assert_int_equal(v.nodes().size(), 4);
+    assert_true(v.nodes()[1].lastHeard.has_value());
+    assert_false(v.quorum(kT0)); // 2 of 4
+}
+
+} // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_majority_within_the_lease_is_quorum),
+        cmocka_unit_test(four_nodes_need_three),
+        cmocka_unit_test(a_hook_is_a_vote_that_must_be_given),
+        cmocka_unit_test(a_leaving_node_stops_voting_at_once),
+        cmocka_unit_test(out_of_order_heartbeats_are_ignored_and_restarts_counted),
+        cmocka_unit_test(the_master_of_a_vrid_is_the_node_that_says_so),
+        cmocka_unit_test(differences_name_the_field),
+        cmocka_unit_test(a_reload_keeps_what_was_heard),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
