@@ -38,6 +38,12 @@ LoadResult check(const Document& doc) {
     globals.auth = buildAuth(root.ok("auth") ? root.find("auth") : nullptr, "auth", report);
     globals.cluster = buildCluster(root, report);
     std::optional<Fence> fence = buildFence(root, report);
+    // The fence runs before a claim the cluster's rule holds back: without a cluster there is
+    // no such claim, and a fence that never runs must not look configured.
+    if (root.ok("fence") && root.present("fence") && !root.present("cluster"))
+        report.error(*root.find("fence"), "fence",
+                     "needs a cluster section: the fence runs before a claim held by the "
+                     "cluster's claim rule, and without a cluster plain VRRP claims at once");
     std::vector<CheckDraft> checks = buildChecks(root, report);
 
     std::vector<Draft> drafts;

@@ -311,8 +311,7 @@ inline constexpr Key kRoot[] = {
         .holding(kNode)
         .alias(kNodeAliases)
         .about("This node.")
-        .field<&Config::node>()
-        .inactive(),
+        .field<&Config::node>(),
     Key("scripts", Type::Group)
         .holding(kScripts)
         .alias(kScriptsAliases)
@@ -327,13 +326,11 @@ inline constexpr Key kRoot[] = {
     Key("cluster", Type::Group)
         .holding(kCluster)
         .about("Cluster heartbeats, quorum and the split-brain rules.")
-        .field<&Config::cluster>()
-        .inactive(),
+        .field<&Config::cluster>(),
     Key("fence", Type::Group)
         .holding(kFence)
         .about("A fence command run before claiming after a master failure.")
-        .field<&Config::fence>()
-        .inactive(),
+        .field<&Config::fence>(),
     Key("checks", Type::GroupList)
         .holding(kCheck)
         .alias(kChecksAliases)

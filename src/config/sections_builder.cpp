@@ -99,10 +99,11 @@ void readNodes(const Section& s, Reporter& report, Cluster& c, ClusterDraft& d) 
         else if (entries.size() == list.children.size() && witnesses == c.nodes.size())
             report.error(list, "cluster.nodes",
                          "every node is a witness: none can hold the addresses");
-        else if (list.children.size() == 2)
-            report.warning(list, "cluster.nodes",
-                           "2 nodes: a strict majority is both, so when either fails the "
-                           "other loses quorum and releases its addresses; add a witness");
+        else if (list.children.size() == 2 && !s.present("quorum_hook"))
+            report.error(list, "cluster.nodes",
+                         "2 nodes and no quorum_hook: a strict majority of 2 is both, so when "
+                         "either fails the other loses quorum and releases the addresses; add "
+                         "a witness node (a third hafd that only votes) or a quorum_hook");
     }
 }
 
