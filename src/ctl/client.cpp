@@ -71,6 +71,36 @@ std::string joined(const std::vector<std::string>& v) {
     return s.empty() ? "-" : s;
 }
 
+// The cluster view: quorum, then one line per node and its instances.
+void printCluster(const ClusterStatus& c) {
+    std::printf("cluster: node %s, quorum %s (%u of %u votes heard, %u needed)%s%s%s\n",
+                c.node.c_str(), c.quorum ? "yes" : "NO", c.heard, c.votes, c.needed,
+                c.hook.empty() ? "" : ", hook ", c.hook.c_str(),
+                c.authenticated ? ", heartbeats signed" : ", heartbeats NOT signed");
+    if (!c.socketError.empty())
+        std::printf("    heartbeat socket: %s\n", c.socketError.c_str());
+    std::printf("%-16s %-26s %-8s %-10s %s\n", "NODE", "ADDRESS", "VOTES", "HEARD", "INSTANCES");
+    for (const auto& n : c.nodes) {
+        char heard[32] = "never";
+        if (n.self)
+            std::snprintf(heard, sizeof heard, "self");
+        else if (n.lastHeardSecondsAgo >= 0)
+            std::snprintf(heard, sizeof heard, "%.1fs ago", n.lastHeardSecondsAgo);
+        std::string inst;
+        for (const auto& i : n.instances)
+            inst += (inst.empty() ? "" : ", ") + i.family + "/" + std::to_string(i.vrid) + " " +
+                    i.state + " " + std::to_string(i.priority);
+        std::printf("%-16s %-26s %-8s %-10s %s\n",
+                    (n.name + (n.witness ? " (w)" : "")).c_str(), n.address.c_str(),
+                    n.votes ? "yes" : "no", heard, inst.empty() ? "-" : inst.c_str());
+        for (const auto& d : n.differences)
+            std::printf("    differs: %s\n", d.c_str());
+    }
+    for (const auto& [reason, n] : c.drops)
+        std::printf("    heartbeats dropped %-16s %llu\n", reason.c_str(),
+                    static_cast<unsigned long long>(n));
+}
+
 void printStatus(const Status& st) {
     std::printf("hafd %s, pid %lld, up %.0fs\n", st.version.c_str(), static_cast<long long>(st.pid),
                 st.uptime);
@@ -103,6 +133,16 @@ void printStatus(const Status& st) {
                         i.auth->antiReplay.c_str());
             if (i.auth->timeWindow)
                 std::printf(" within %u s", i.auth->timeWindow);
+            std::printf("\n");
+        }
+        if (i.claim) {
+            std::printf("    claim: %s", i.claim->stage.c_str());
+            if (i.claim->inSeconds >= 0)
+                std::printf(" (%.1f s to go)", i.claim->inSeconds);
+            if (i.claim->fenceFailures)
+                std::printf(", %u fence failure(s)", i.claim->fenceFailures);
+            if (!i.claim->lastFence.empty())
+                std::printf(", last fence: %s", i.claim->lastFence.c_str());
             std::printf("\n");
         }
         if (i.basePriority == 255 && !i.owner)
@@ -143,6 +183,8 @@ void printStatus(const Status& st) {
                     static_cast<unsigned long long>(c.failures),
                     static_cast<unsigned long long>(c.timeouts), last.c_str());
     }
+    if (st.cluster)
+        printCluster(*st.cluster);
     for (const auto& s : st.sockets)
         for (const auto& [reason, n] : s.drops)
             if (n)

@@ -38,16 +38,28 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckStatus, name, kind, health,
                                                 lastRunSecondsAgo, changedSecondsAgo)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AuthStatus, mode, activeKey, keys, antiReplay,
                                                 timeWindow)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClaimStatus, stage, inSeconds, fenceFailures,
+                                                lastFence)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InstanceStatus, name, interface, vrid, family,
                                                 version, mode, state, faults, owner, priority,
                                                 basePriority, advertInterval, masterAdverInterval,
                                                 masterDownInterval, source, checksumForm, vips,
                                                 vipsInstalled, lastTransitions, counters, drops,
-                                                faultsRaised, peers, tracks, waitingFor, auth)
+                                                faultsRaised, peers, tracks, waitingFor, auth,
+                                                claim)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketStatus, interface, family, drops, received,
                                                 joined, joinFailures)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterInstance, family, vrid, state, priority,
+                                                basePriority)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterNodeStatus, name, address, self, witness,
+                                                votes, lastHeardSecondsAgo, startId, heartbeats,
+                                                restarts, quorum, instances, differences)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterStatus, node, quorum, votes, heard, needed,
+                                                hook, lease, margin, heartbeat, authenticated,
+                                                nodes, drops, sent, sendFailures, received,
+                                                socketError)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,
-                                                checks, notify)
+                                                checks, notify, cluster)
 
 std::optional<Request> parseRequest(const std::string& line, std::string& error) {
     const json j = json::parse(line, nullptr, false);

@@ -71,6 +71,15 @@ struct AuthStatus {
     uint32_t timeWindow = 0;    // seconds; 0 with monotonic
 };
 
+// The claim rule (DESIGN.md §4) at an instance whose Master_Down_Timer expired: absent when no
+// claim is held.
+struct ClaimStatus {
+    std::string stage;        // "waiting" (lease + margin), "fencing", "fence_failed"
+    double inSeconds = -1;    // when the wait ends or the fence is retried; -1: not timed
+    uint32_t fenceFailures = 0;
+    std::string lastFence;    // the last fence run's outcome: "ok", "exit 1", "timed out ..."
+};
+
 struct InstanceStatus {
     std::string name;
     std::string interface;
@@ -102,6 +111,7 @@ struct InstanceStatus {
     std::vector<TrackStatus> tracks;
     std::string waitingFor; // in INIT: the tracks not known yet ("" otherwise)
     std::optional<AuthStatus> auth;
+    std::optional<ClaimStatus> claim;
 };
 
 struct SocketStatus {
@@ -113,6 +123,52 @@ struct SocketStatus {
     uint64_t joinFailures = 0;
 };
 
+// One instance of a cluster node, as its heartbeats say.
+struct ClusterInstance {
+    std::string family;
+    uint32_t vrid = 0;
+    std::string state;
+    uint32_t priority = 0;
+    uint32_t basePriority = 0;
+};
+
+// One node of `cluster.nodes` as this node hears it.
+struct ClusterNodeStatus {
+    std::string name;
+    std::string address;
+    bool self = false;
+    bool witness = false;
+    bool votes = false;             // its vote counts now (heard within lease; ours always)
+    double lastHeardSecondsAgo = -1; // -1: never heard
+    std::string startId;            // hex
+    uint64_t heartbeats = 0;
+    uint64_t restarts = 0;
+    bool quorum = false; // what it says of itself
+    std::vector<ClusterInstance> instances;
+    // Settings of its instances that differ from ours for the same VRID:
+    // "ipv4 VRID 51: interval 0.10 s here, 1.00 s there".
+    std::vector<std::string> differences;
+};
+
+struct ClusterStatus {
+    std::string node; // this node's name
+    bool quorum = false;
+    uint32_t votes = 0;  // all votes
+    uint32_t heard = 0;  // heard now, ours included
+    uint32_t needed = 0; // a strict majority
+    std::string hook;    // "", "ok", "failed", "no answer yet"; the hook's last outcome after it
+    double lease = 0;
+    double margin = 0;
+    double heartbeat = 0;
+    bool authenticated = false;
+    std::vector<ClusterNodeStatus> nodes;
+    CounterMap drops; // heartbeats dropped, by reason
+    uint64_t sent = 0;
+    uint64_t sendFailures = 0;
+    uint64_t received = 0;
+    std::string socketError; // why heartbeats cannot be sent or received ("" when they can)
+};
+
 struct Status {
     std::string version;
     int64_t pid = 0;
@@ -121,6 +177,7 @@ struct Status {
     std::vector<SocketStatus> sockets;
     std::vector<CheckStatus> checks;
     CounterMap notify; // started, failed, dropped, pending
+    std::optional<ClusterStatus> cluster;
 };
 
 } // namespace hafd::ctl

@@ -13,17 +13,6 @@ namespace {
 using proto::DropReason;
 namespace auth = proto::auth;
 
-auth::WallTime wallNow() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return {static_cast<int64_t>(ts.tv_sec), ts.tv_nsec};
-}
-
-auth::Policy policyOf(const config::Auth& a) {
-    return {a.antiReplay == config::AntiReplay::Time ? auth::AntiReplay::Time
-                                                     : auth::AntiReplay::Monotonic,
-            a.timeWindow == 0 ? 5u : a.timeWindow};
-}
 
 // keepalived keeps 4 senders per multicast instance and one per unicast peer.
 std::size_t sendersKept(const config::Instance& cfg) {
@@ -37,6 +26,18 @@ std::size_t counterOf(DropReason r) {
 }
 
 } // namespace
+
+auth::WallTime wallNow() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return {static_cast<int64_t>(ts.tv_sec), ts.tv_nsec};
+}
+
+auth::Policy policyOf(const config::Auth& a) {
+    return {a.antiReplay == config::AntiReplay::Time ? auth::AntiReplay::Time
+                                                     : auth::AntiReplay::Monotonic,
+            a.timeWindow == 0 ? 5u : a.timeWindow};
+}
 
 AdvertAuth::AdvertAuth(const config::Instance& cfg, proto::auth::KeyRing keys)
     : name_(cfg.name), settings_(*cfg.auth), keys_(std::move(keys)), replay_(sendersKept(cfg)) {}

@@ -19,6 +19,11 @@
 
 namespace hafd::daemon {
 
+// CLOCK_REALTIME, for auth sequences and freshness (adverts and heartbeats).
+proto::auth::WallTime wallNow();
+// The receive policy of `auth` (its anti-replay mode and window; 5 s when the window is unset).
+proto::auth::Policy policyOf(const config::Auth& auth);
+
 class AdvertAuth {
 public:
     // Precondition: cfg.auth is set; `keys` holds its keys.

@@ -56,6 +56,7 @@ int Daemon::run() {
 
 void Daemon::teardown() {
     control_.reset();
+    closeCluster();
     closeHealth();
     drain_.reset();
     instances_.clear(); // they hold scheduler timers and pointers to the sockets
@@ -121,6 +122,7 @@ int Daemon::start() {
     }
     keys_ = std::move(*keys);
     const TimePoint now = io::monotonicNow();
+    configureCluster(now);
     for (const auto& cfg : config_.instances)
         instances_.push_back(makeInstance(cfg));
     bindAll(now); // the binding goes in before Startup (core/virtual_router.h)
@@ -261,6 +263,7 @@ std::unique_ptr<Instance> Daemon::makeInstance(const config::Instance& cfg) {
             groups_->changed(io::monotonicNow());
     });
     giveKeys(*made);
+    primeCluster(*made, io::monotonicNow());
     return made;
 }
 
@@ -293,6 +296,8 @@ void Daemon::shutdown() {
     // DESIGN.md §6: masters send priority 0 and release their VIPs at once.
     for (auto& i : instances_)
         i->handle(core::Shutdown{}, now);
+    if (cluster_)
+        cluster_->leave(); // peers stop counting this node's vote
     groups_->settle(now); // the groups' STOP joins the notify queues before the wait
     drain_.emplace(scheduler_, [this] {
         binder_->removeAllVmacs();
@@ -356,6 +361,7 @@ ctl::Status Daemon::status() {
     // Every channel of this daemon's binder is a Socket (openRooms() makes them).
     for (const auto& [key, channel] : binder_->channels())
         st.sockets.push_back(socketStatus(static_cast<const Socket&>(*channel)));
+    clusterStatus(st, now);
     return st;
 }
 

@@ -23,7 +23,9 @@
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "daemon/control.h"
+#include "daemon/cluster.h"
 #include "daemon/control_commands.h"
+#include "daemon/fence.h"
 #include "daemon/instance.h"
 #include "daemon/io_ports.h"
 #include "daemon/kernel_events.h"
@@ -83,6 +85,13 @@ private:
     void startTracked(Instance& instance, TimePoint now);
     void stateChanged(const Instance& instance, const core::StateChanged& change);
     void closeHealth();
+
+    // Split-brain protection (split_brain.cpp): the cluster room and the fence follow
+    // config_.cluster (start, reload); an instance is primed before its Startup.
+    void configureCluster(TimePoint now);
+    void primeCluster(Instance& instance, TimePoint now);
+    void closeCluster();
+    void clusterStatus(ctl::Status& st, TimePoint now) const;
     // Binds every instance anew and rebuilds the indexes that follow the bindings.
     void bindAll(TimePoint now);
     void trimSoon(TimePoint now);
@@ -133,6 +142,8 @@ private:
     std::unique_ptr<Checks> checks_;
     std::unique_ptr<Tracker> tracker_;
     std::unique_ptr<SyncGroups> groups_;
+    std::unique_ptr<Cluster> cluster_;
+    std::unique_ptr<Fencer> fencer_;
     std::unique_ptr<ControlServer> control_;
     ControlCommands commands_{*this};
     SystemdNotifier notifier_;

@@ -135,6 +135,10 @@ void Instance::execute(const core::Action& action, TimePoint now, bool restoring
                            d.source.toString().c_str(), proto::dropReasonName(d.reason));
             },
             [&](const core::PeerDifference& d) { logPeerDifference(d); },
+            [&](const core::RunFence& f) {
+                if (onFence_)
+                    onFence_(*this, f);
+            },
         },
         action);
 }

@@ -38,6 +38,11 @@ public:
         onFollowing_ = std::move(hook);
     }
 
+    // Called for core::RunFence (daemon/fence.h runs the command; FenceDone comes back).
+    void setFenceHook(std::function<void(const Instance&, const core::RunFence&)> hook) {
+        onFence_ = std::move(hook);
+    }
+
     const std::string& name() const { return router_.instance().name; }
     const config::Instance& config() const { return router_.instance(); }
     const core::VirtualRouter& router() const { return router_; }
@@ -97,6 +102,7 @@ private:
     Announcer& announcer_;
     StateHook onStateChange_;
     std::function<void(const Instance&)> onFollowing_;
+    std::function<void(const Instance&, const core::RunFence&)> onFence_;
     Binding binding_;
     Scheduler::Timer protocolTimer_;
     Scheduler::Timer announceTimer_;

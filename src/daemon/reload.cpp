@@ -104,6 +104,7 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
     };
     for (const auto& name : diff.removed)
         drop(name, "removed by reload");
+    configureCluster(now);
     for (const auto& c : diff.recreated)
         drop(c.name, ("replaced by reload (" + joined(c.identity) + " changed)").c_str());
 

@@ -24,8 +24,8 @@
 // reserved 0, the 64-bit sequence, and the first 16 bytes of HMAC-SHA256 over
 //   "hafd-heartbeat" (14 bytes) | the sender's address (4 or 16 bytes) | the message |
 //   the trailer with its HMAC field zero.
-// A receiver with keys drops a heartbeat without a trailer; one without keys drops one with a
-// trailer (it cannot judge it). The anti-replay rules are those of adverts (auth::ReplayTable).
+// A receiver in auth mode enforce drops a heartbeat without a trailer; one without keys drops
+// one with a trailer (it cannot judge it). The anti-replay rules are those of adverts (auth::ReplayTable).
 #pragma once
 
 #include "common/address.h"
@@ -105,9 +105,11 @@ Result<Heartbeat> decode(std::span<const uint8_t> bytes);
 std::vector<uint8_t> sign(std::span<const uint8_t> message, const IpAddress& source, uint8_t keyId,
                           const auth::Key& key, uint64_t sequence);
 
-// A received datagram checked and parsed: with `keys`, the trailer is verified (format,
-// freshness, key, HMAC, then `replay`, in that order, as for adverts); without, a trailer is
-// refused. The replay mark moves only for a heartbeat that passes everything else.
+// A received datagram checked and parsed: with `keys`, a trailer is verified (format,
+// freshness, key, HMAC, then `replay`, in that order, as for adverts) and a heartbeat without
+// one is accepted unless `requireTrailer` (auth modes: enforce requires, permissive and
+// receive-only accept plain heartbeats); without keys, a trailer is refused. The replay mark
+// moves only for a heartbeat that passes everything else.
 struct Received {
     bool ok = false;
     Drop drop = Drop::Malformed; // when !ok
@@ -115,7 +117,7 @@ struct Received {
     std::string detail;          // when !ok and Malformed: what was wrong
 };
 Received receive(std::span<const uint8_t> datagram, const IpAddress& source,
-                 const auth::KeyRing* keys, const auth::Policy& policy, int64_t nowSeconds,
-                 auth::ReplayTable& replay);
+                 const auth::KeyRing* keys, bool requireTrailer, const auth::Policy& policy,
+                 int64_t nowSeconds, auth::ReplayTable& replay);
 
 } // namespace hafd::proto::heartbeat
