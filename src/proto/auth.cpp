@@ -42,20 +42,24 @@ std::array<uint8_t, kPseudoHeaderLength> pseudoHeader(const Binding& b) {
     return ph;
 }
 
-// The HMAC over what §4 lists; `trailerHead` is the trailer's first 12 bytes.
-std::array<uint8_t, kMacLength> macOf(const Key& key, std::span<const uint8_t> message,
-                                      std::span<const uint8_t> trailerHead,
-                                      const Binding& binding) {
-    const auto ph = pseudoHeader(binding);
-    const std::span<const uint8_t> parts[] = {
-        ph,
-        message.first(kChecksumOffset),
-        kZeroChecksum,
-        message.subspan(kChecksumOffset + kZeroChecksum.size()),
-        trailerHead,
-        kZeroMac,
-    };
-    return key.mac(parts);
+// What §4 puts ahead of the trailer for an advert; the spans point into `ph` and `message`.
+std::array<std::span<const uint8_t>, 4>
+advertCovered(const std::array<uint8_t, kPseudoHeaderLength>& ph,
+              std::span<const uint8_t> message) {
+    return {ph, message.first(kChecksumOffset), kZeroChecksum,
+            message.subspan(kChecksumOffset + kZeroChecksum.size())};
+}
+
+// The HMAC over `covered`, then `trailerHead` (the trailer's first 12 bytes) and a zero HMAC.
+std::array<uint8_t, kMacLength> macOf(const Key& key, Covered covered,
+                                      std::span<const uint8_t> trailerHead) {
+    if (covered.size() > kMaxCoveredParts)
+        return {};
+    std::array<std::span<const uint8_t>, kMaxCoveredParts + 2> parts{};
+    std::copy(covered.begin(), covered.end(), parts.begin());
+    parts[covered.size()] = trailerHead;
+    parts[covered.size() + 1] = kZeroMac;
+    return key.mac(std::span(parts).first(covered.size() + 2));
 }
 
 int32_t secondsApart(int64_t now, uint32_t then) {
@@ -166,18 +170,24 @@ uint64_t Sequencer::next(WallTime now, const Policy& policy) {
     return last_;
 }
 
-void sign(std::span<uint8_t> packet, std::size_t messageLength, const Binding& binding,
-          uint8_t keyId, const Key& key, uint64_t sequence) {
-    const auto message = packet.first(messageLength);
-    const auto trailer = packet.subspan(messageLength, kTrailerLength);
+void signTrailer(std::span<uint8_t, kTrailerLength> trailer, Covered covered, uint8_t keyId,
+                 const Key& key, uint64_t sequence) {
     trailer[kExtType] = kSchemeHmacSha256;
     trailer[kKeyId] = keyId;
     trailer[kReserved] = 0;
     trailer[kReserved + 1] = 0;
     wire::store32(trailer, kSequence, static_cast<uint32_t>(sequence >> 32));
     wire::store32(trailer, kSequence + 4, static_cast<uint32_t>(sequence));
-    const auto mac = macOf(key, message, trailer.first(kMac), binding);
+    const auto mac = macOf(key, covered, std::span<const uint8_t>(trailer).first(kMac));
     std::copy(mac.begin(), mac.end(), trailer.begin() + kMac);
+}
+
+void sign(std::span<uint8_t> packet, std::size_t messageLength, const Binding& binding,
+          uint8_t keyId, const Key& key, uint64_t sequence) {
+    const auto ph = pseudoHeader(binding);
+    const auto covered = advertCovered(ph, packet.first(messageLength));
+    signTrailer(packet.subspan(messageLength).first<kTrailerLength>(), covered, keyId, key,
+                sequence);
 }
 
 // --- receiver -----------------------------------------------------------------------------------
@@ -187,11 +197,8 @@ uint64_t trailerSequence(std::span<const uint8_t, kTrailerLength> trailer) {
            wire::load32(trailer, kSequence + 4);
 }
 
-Verdict authenticate(std::span<const uint8_t> message,
-                     std::span<const uint8_t, kTrailerLength> trailer, const Binding& binding,
+Verdict checkTrailer(Covered covered, std::span<const uint8_t, kTrailerLength> trailer,
                      const KeyRing& keys, const Policy& policy, int64_t nowSeconds) {
-    if (message.size() < kChecksumOffset + 2)
-        return Verdict::Malformed;
     if (trailer[kExtType] != kSchemeHmacSha256 || trailer[kReserved] != 0 ||
         trailer[kReserved + 1] != 0)
         return Verdict::Malformed;
@@ -202,10 +209,19 @@ Verdict authenticate(std::span<const uint8_t> message,
     const Key* key = keys.find(trailer[kKeyId]);
     if (!key)
         return Verdict::UnknownKey;
-    const auto mac = macOf(*key, message, trailer.first(kMac), binding);
+    const auto mac = macOf(*key, covered, trailer.first(kMac));
     if (CRYPTO_memcmp(mac.data(), trailer.data() + kMac, kMacLength) != 0)
         return Verdict::BadHmac;
     return Verdict::Ok;
+}
+
+Verdict authenticate(std::span<const uint8_t> message,
+                     std::span<const uint8_t, kTrailerLength> trailer, const Binding& binding,
+                     const KeyRing& keys, const Policy& policy, int64_t nowSeconds) {
+    if (message.size() < kChecksumOffset + 2)
+        return Verdict::Malformed;
+    const auto ph = pseudoHeader(binding);
+    return checkTrailer(advertCovered(ph, message), trailer, keys, policy, nowSeconds);
 }
 
 ReplayTable::Slot& ReplayTable::slot(const IpAddress& source) {

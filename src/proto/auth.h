@@ -119,6 +119,27 @@ private:
     bool any_ = false;
 };
 
+// --- the trailer for any message ---------------------------------------------------------------
+// Adverts and cluster heartbeats (proto/heartbeat.h) share the trailer and its checks; only what
+// the HMAC covers ahead of the trailer differs. `covered` lists it as parts, in order (at most
+// kMaxCoveredParts): for an advert the pseudo-header and the message with its checksum read as
+// zero. The HMAC input is always `covered`, the trailer's first 12 bytes, then 16 zero bytes.
+inline constexpr std::size_t kMaxCoveredParts = 6;
+using Covered = std::span<const std::span<const uint8_t>>;
+
+// Fills `trailer` (§3): ext_type 1, `keyId`, reserved 0, `sequence`, the HMAC. More parts than
+// kMaxCoveredParts is outside the contract: the HMAC is then left zero, so nothing verifies.
+void signTrailer(std::span<uint8_t, kTrailerLength> trailer, Covered covered, uint8_t keyId,
+                 const Key& key, uint64_t sequence);
+
+// §6.2 items 1-4 for a trailer after any message: format, freshness (time mode, against
+// `nowSeconds`), key id, HMAC in constant time. Grants no trust and changes no state.
+Verdict checkTrailer(Covered covered, std::span<const uint8_t, kTrailerLength> trailer,
+                     const KeyRing& keys, const Policy& policy, int64_t nowSeconds);
+
+// --- adverts
+// --------------------------------------------------------------------------------------
+
 // Appends the trailer: `packet` holds the VRRP message in its first `messageLength` bytes and
 // has room for kTrailerLength more. The checksum field may already be set: it is not covered.
 void sign(std::span<uint8_t> packet, std::size_t messageLength, const Binding& binding,
