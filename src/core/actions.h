@@ -93,9 +93,8 @@ struct RunFence {
     IpAddress master;
 };
 
-using Action =
-    std::variant<SendAdvert, SendProbe, InstallVips, RemoveVips, ChangeVips, Announce, StateChanged,
-                 FaultCausesChanged, FollowingChanged, RemoveStrayVips, Dropped, PeerDifference,
-                 RunFence>;
+using Action = std::variant<SendAdvert, SendProbe, InstallVips, RemoveVips, ChangeVips, Announce,
+                            StateChanged, FaultCausesChanged, FollowingChanged, RemoveStrayVips,
+                            Dropped, PeerDifference, RunFence>;
 
 } // namespace hafd::core

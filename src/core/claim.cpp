@@ -32,6 +32,9 @@ void VirtualRouter::on(const RulesChanged& e, TimePoint now, Actions& out) {
 
 void VirtualRouter::on(const MasterHeard&, TimePoint now, Actions&) {
     heardMaster(now);
+    // A held claim that waits for lease + margin waits from now on.
+    if (claimPending_ && !fencing_ && fenceFailures_ == 0 && rules_.on)
+        claimAt_ = lastHeard_ + rules_.wait;
 }
 
 void VirtualRouter::on(const FenceDone& e, TimePoint now, Actions& out) {
@@ -59,8 +62,7 @@ void VirtualRouter::tryClaim(TimePoint now, Actions& out) {
         masterDownAt_ = now + masterDownInterval();
         return;
     }
-    const bool graceful =
-        downReason_ == Reason::MasterResigned || downReason_ == Reason::Preempt;
+    const bool graceful = downReason_ == Reason::MasterResigned || downReason_ == Reason::Preempt;
     if (!rules_.on || graceful) {
         cancelClaim();
         enterMaster(downReason_, now, out);

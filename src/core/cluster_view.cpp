@@ -154,9 +154,9 @@ const NodeView* ClusterView::masterOf(Family family, uint8_t vrid, TimePoint now
     return best;
 }
 
-std::vector<SettingDifference>
-ClusterView::compare(const std::string& node, const proto::heartbeat::InstanceEntry& ours,
-                     const proto::heartbeat::InstanceEntry& theirs) {
+std::vector<SettingDifference> ClusterView::compare(const std::string& node,
+                                                    const proto::heartbeat::InstanceEntry& ours,
+                                                    const proto::heartbeat::InstanceEntry& theirs) {
     std::vector<SettingDifference> out;
     const auto add = [&](const char* field, std::string a, std::string b) {
         out.push_back({node, ours.family, ours.vrid, field, std::move(a), std::move(b)});

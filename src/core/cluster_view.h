@@ -65,7 +65,7 @@ public:
     void hookAnswer(bool ok, TimePoint now, Duration validity);
 
     bool quorum(TimePoint now) const;
-    unsigned votes() const;                  // all votes: nodes, plus one for a hook
+    unsigned votes() const;                   // all votes: nodes, plus one for a hook
     unsigned votesHeard(TimePoint now) const; // ours, nodes heard within lease, the hook's
     unsigned needed() const { return votes() / 2 + 1; }
     bool hook() const { return hook_; }
@@ -84,9 +84,9 @@ public:
     const NodeView* masterOf(Family family, uint8_t vrid, TimePoint now) const;
 
     // How `theirs` differs from `ours` (the same family and VRID): one entry per field.
-    static std::vector<SettingDifference>
-    compare(const std::string& node, const proto::heartbeat::InstanceEntry& ours,
-            const proto::heartbeat::InstanceEntry& theirs);
+    static std::vector<SettingDifference> compare(const std::string& node,
+                                                  const proto::heartbeat::InstanceEntry& ours,
+                                                  const proto::heartbeat::InstanceEntry& theirs);
 
 private:
     bool fresh(const NodeView& n, TimePoint now) const;

@@ -86,11 +86,11 @@ struct VipsLost {};
 // The split-brain rules of DESIGN.md §4 for this router, from `cluster` and `fence` (send before
 // Startup, and again when a reload changes them). Off (the default): plain VRRP claims.
 struct ClaimRules {
-    bool on = false;         // a cluster is configured
-    Duration wait{};         // lease + margin: how long after last hearing the master a claim waits
-    bool fence = false;      // a fence command runs before a claim that follows a failure
-    Duration fenceRetry = 1s;      // after the first failed fence; doubles on each failure ...
-    Duration fenceRetryMax = 60s;  // ... up to this
+    bool on = false;    // a cluster is configured
+    Duration wait{};    // lease + margin: how long after last hearing the master a claim waits
+    bool fence = false; // a fence command runs before a claim that follows a failure
+    Duration fenceRetry = 1s;     // after the first failed fence; doubles on each failure ...
+    Duration fenceRetryMax = 60s; // ... up to this
     bool operator==(const ClaimRules&) const = default;
 };
 struct RulesChanged {
@@ -116,9 +116,8 @@ struct Reconfigure {
     config::Instance instance;
 };
 
-using Event =
-    std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged, AdvertSent,
-                 VipsInstalled, StrayVips, PriorityChanged, VipsLost, Reconfigure, GroupHold,
-                 RulesChanged, MasterHeard, FenceDone>;
+using Event = std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged,
+                           AdvertSent, VipsInstalled, StrayVips, PriorityChanged, VipsLost,
+                           Reconfigure, GroupHold, RulesChanged, MasterHeard, FenceDone>;
 
 } // namespace hafd::core

@@ -200,14 +200,14 @@ private:
 
     // The claim rule (claim.cpp).
     ClaimRules rules_;
-    TimePoint lastHeard_{};              // the master, by advert or heartbeat (or entering Backup)
-    IpAddress lastMaster_;               // the source of the last master advert accepted
-    bool claimPending_ = false;          // Master_Down expired, the claim is held
-    bool fenced_ = false;                // the fence allowed this pending claim
-    bool fencing_ = false;               // RunFence{fenceId_} is out
-    uint64_t fenceId_ = 0;               // the latest RunFence
-    unsigned fenceFailures_ = 0;         // in a row, for this pending claim
-    std::optional<TimePoint> claimAt_;   // Waiting: lastHeard_ + wait; FenceFailed: the retry
+    TimePoint lastHeard_{};            // the master, by advert or heartbeat (or entering Backup)
+    IpAddress lastMaster_;             // the source of the last master advert accepted
+    bool claimPending_ = false;        // Master_Down expired, the claim is held
+    bool fenced_ = false;              // the fence allowed this pending claim
+    bool fencing_ = false;             // RunFence{fenceId_} is out
+    uint64_t fenceId_ = 0;             // the latest RunFence
+    unsigned fenceFailures_ = 0;       // in a row, for this pending claim
+    std::optional<TimePoint> claimAt_; // Waiting: lastHeard_ + wait; FenceFailed: the retry
 
     PeerWatch peers_;
     Counters counters_;

@@ -90,9 +90,9 @@ void printCluster(const ClusterStatus& c) {
         for (const auto& i : n.instances)
             inst += (inst.empty() ? "" : ", ") + i.family + "/" + std::to_string(i.vrid) + " " +
                     i.state + " " + std::to_string(i.priority);
-        std::printf("%-16s %-26s %-8s %-10s %s\n",
-                    (n.name + (n.witness ? " (w)" : "")).c_str(), n.address.c_str(),
-                    n.votes ? "yes" : "no", heard, inst.empty() ? "-" : inst.c_str());
+        std::printf("%-16s %-26s %-8s %-10s %s\n", (n.name + (n.witness ? " (w)" : "")).c_str(),
+                    n.address.c_str(), n.votes ? "yes" : "no", heard,
+                    inst.empty() ? "-" : inst.c_str());
         for (const auto& d : n.differences)
             std::printf("    differs: %s\n", d.c_str());
     }

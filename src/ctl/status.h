@@ -74,10 +74,10 @@ struct AuthStatus {
 // The claim rule (DESIGN.md §4) at an instance whose Master_Down_Timer expired: absent when no
 // claim is held.
 struct ClaimStatus {
-    std::string stage;        // "waiting" (lease + margin), "fencing", "fence_failed"
-    double inSeconds = -1;    // when the wait ends or the fence is retried; -1: not timed
+    std::string stage;     // "waiting" (lease + margin), "fencing", "fence_failed"
+    double inSeconds = -1; // when the wait ends or the fence is retried; -1: not timed
     uint32_t fenceFailures = 0;
-    std::string lastFence;    // the last fence run's outcome: "ok", "exit 1", "timed out ..."
+    std::string lastFence; // the last fence run's outcome: "ok", "exit 1", "timed out ..."
 };
 
 struct InstanceStatus {
@@ -138,9 +138,9 @@ struct ClusterNodeStatus {
     std::string address;
     bool self = false;
     bool witness = false;
-    bool votes = false;             // its vote counts now (heard within lease; ours always)
+    bool votes = false;              // its vote counts now (heard within lease; ours always)
     double lastHeardSecondsAgo = -1; // -1: never heard
-    std::string startId;            // hex
+    std::string startId;             // hex
     uint64_t heartbeats = 0;
     uint64_t restarts = 0;
     bool quorum = false; // what it says of itself

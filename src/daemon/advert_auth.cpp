@@ -13,7 +13,6 @@ namespace {
 using proto::DropReason;
 namespace auth = proto::auth;
 
-
 // keepalived keeps 4 senders per multicast instance and one per unicast peer.
 std::size_t sendersKept(const config::Instance& cfg) {
     return std::max<std::size_t>(4, cfg.unicastPeers.size());

@@ -102,15 +102,16 @@ void Cluster::open(TimePoint now) {
     }
     socket_ = std::move(*s);
     socketError_.clear();
-    watcher_ = io::IoWatcher(loop_, socket_->fd(), io::IoWatcher::Read, [this](int) { onReadable(); });
+    watcher_ =
+        io::IoWatcher(loop_, socket_->fd(), io::IoWatcher::Read, [this](int) { onReadable(); });
     log::info("cluster: node %s, heartbeats on %s port %u to %zu other node(s)", self_.c_str(),
               local.toString().c_str(), config_.port, view_.nodes().size() - 1);
 }
 
 void Cluster::reconfigure(const config::Config& config, TimePoint now) {
-    const bool reopen = config.cluster->port != config_.port ||
-                        config.cluster->find(self_) == nullptr ||
-                        config.cluster->find(self_)->address != view_.nodes()[view_.selfIndex()].address;
+    const bool reopen =
+        config.cluster->port != config_.port || config.cluster->find(self_) == nullptr ||
+        config.cluster->find(self_)->address != view_.nodes()[view_.selfIndex()].address;
     const bool hadHook = config_.quorumHook.has_value();
     config_ = *config.cluster;
     fence_ = config.fence;
@@ -130,8 +131,8 @@ void Cluster::reconfigure(const config::Config& config, TimePoint now) {
         hookRun_ = 0;
         hookOutcome_.clear();
     }
-    sendTimer_.arm(std::min(sendTimer_.armed() ? sendTimer_.deadline() : now,
-                            now + config_.heartbeat));
+    sendTimer_.arm(
+        std::min(sendTimer_.armed() ? sendTimer_.deadline() : now, now + config_.heartbeat));
     for (auto& i : instances_)
         i->handle(core::RulesChanged{rules()}, now);
     evaluate(now);
@@ -190,15 +191,14 @@ void Cluster::handle(std::span<const uint8_t> datagram, const IpAddress& source,
         return dropped(hb::Drop::UnknownNode, "not the address of another node of cluster.nodes");
     const bool require = auth_ && auth_->mode == config::AuthMode::Enforce;
     const proto::auth::Policy policy = auth_ ? policyOf(*auth_) : proto::auth::Policy{};
-    const hb::Received r = hb::receive(datagram, source, keys_ ? &*keys_ : nullptr, require,
-                                       policy, wallNow().seconds, replay_);
+    const hb::Received r = hb::receive(datagram, source, keys_ ? &*keys_ : nullptr, require, policy,
+                                       wallNow().seconds, replay_);
     if (!r.ok)
         return dropped(r.drop, r.detail);
     const core::NodeView& node = view_.nodes()[*index];
     if (r.heartbeat.name != node.name)
-        return dropped(hb::Drop::UnknownNode, "it says it is \"" + r.heartbeat.name +
-                                                  "\", but " + source.toString() + " is \"" +
-                                                  node.name + "\"");
+        return dropped(hb::Drop::UnknownNode, "it says it is \"" + r.heartbeat.name + "\", but " +
+                                                  source.toString() + " is \"" + node.name + "\"");
     const uint64_t restarts = node.restarts;
     const bool first = node.heartbeats == 0;
     if (!view_.heard(*index, r.heartbeat, now))
@@ -227,7 +227,8 @@ void Cluster::compare(std::size_t index, TimePoint) {
         for (const hb::InstanceEntry& theirs : node.instances) {
             if (theirs.family != ours.family || theirs.vrid != ours.vrid)
                 continue;
-            for (const core::SettingDifference& d : core::ClusterView::compare(node.name, ours, theirs))
+            for (const core::SettingDifference& d :
+                 core::ClusterView::compare(node.name, ours, theirs))
                 now.insert(std::string(familyText(d.family)) + " VRID " + std::to_string(d.vrid) +
                            ": " + d.field + " " + d.ours + " here, " + d.theirs + " there");
         }
@@ -251,9 +252,9 @@ void Cluster::evaluate(TimePoint now) {
     if (q != quorum_)
         log::notice("cluster: quorum %s: %u of %u votes heard, %u needed%s", q ? "gained" : "lost",
                     view_.votesHeard(now), view_.votes(), view_.needed(),
-                    view_.hook() ? (view_.hookOk(now).value_or(false) ? " (hook ok)"
-                                                                      : " (hook not ok)")
-                                 : "");
+                    view_.hook()
+                        ? (view_.hookOk(now).value_or(false) ? " (hook ok)" : " (hook not ok)")
+                        : "");
     quorum_ = q;
     const bool fault = !q && now >= graceUntil_;
     if (fault != quorumFault_) {
@@ -307,9 +308,8 @@ void Cluster::send(TimePoint now, bool leaving) {
         }
         ++sendFailures_;
         if (rc != lastSendError_)
-            log::warning("cluster: heartbeat to %s (%s) failed: %s",
-                         view_.nodes()[n].name.c_str(), view_.nodes()[n].address.toString().c_str(),
-                         std::strerror(-rc));
+            log::warning("cluster: heartbeat to %s (%s) failed: %s", view_.nodes()[n].name.c_str(),
+                         view_.nodes()[n].address.toString().c_str(), std::strerror(-rc));
         lastSendError_ = rc;
     }
 }
@@ -326,8 +326,7 @@ void Cluster::runHook(TimePoint now) {
     if (hookRun_ != 0)
         return; // the previous run is still under way (its timeout is below the interval)
     hookRun_ = commands_.run(
-        hook.command, hook.timeout, {"HAFD_NODE=" + self_},
-        [this](const io::RunOutcome& o) {
+        hook.command, hook.timeout, {"HAFD_NODE=" + self_}, [this](const io::RunOutcome& o) {
             hookRun_ = 0;
             const TimePoint t = io::monotonicNow();
             const std::string outcome = o.ok() ? "ok" : o.describe();
@@ -335,7 +334,8 @@ void Cluster::runHook(TimePoint now) {
                 log::notice("cluster: quorum hook: %s", outcome.c_str());
             hookOutcome_ = outcome;
             if (config_.quorumHook)
-                view_.hookAnswer(o.ok(), t, config_.quorumHook->interval + config_.quorumHook->timeout);
+                view_.hookAnswer(o.ok(), t,
+                                 config_.quorumHook->interval + config_.quorumHook->timeout);
             evaluate(t);
         });
 }

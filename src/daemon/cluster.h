@@ -84,8 +84,8 @@ private:
     uint64_t hookRun_ = 0; // the runner id of the hook run under way (0: none)
     std::string hookOutcome_;
     bool quorum_ = false;
-    bool quorumFault_ = false;  // what the instances were told
-    TimePoint graceUntil_{};    // no quorum is a fault from then on (or once quorum was had)
+    bool quorumFault_ = false; // what the instances were told
+    TimePoint graceUntil_{};   // no quorum is a fault from then on (or once quorum was had)
     uint64_t startId_ = 0;
     uint64_t counter_ = 0;
     proto::auth::Sequencer sequencer_;

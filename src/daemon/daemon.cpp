@@ -298,7 +298,7 @@ void Daemon::shutdown() {
         i->handle(core::Shutdown{}, now);
     if (cluster_)
         cluster_->leave(); // peers stop counting this node's vote
-    groups_->settle(now); // the groups' STOP joins the notify queues before the wait
+    groups_->settle(now);  // the groups' STOP joins the notify queues before the wait
     drain_.emplace(scheduler_, [this] {
         binder_->removeAllVmacs();
         loop_.stop();

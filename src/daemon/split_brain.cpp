@@ -26,7 +26,8 @@ void Daemon::configureCluster(TimePoint now) {
         config_.auth ? std::optional(keys_.ring(*config_.auth)) : std::nullopt;
     if (!cluster_) {
         const std::string self = hostcheck::nodeName(config_);
-        cluster_ = std::make_unique<Cluster>(loop_, scheduler_, instances_, *scripts_, config_, self);
+        cluster_ =
+            std::make_unique<Cluster>(loop_, scheduler_, instances_, *scripts_, config_, self);
         cluster_->setKeys(keys);
         fencer_ = std::make_unique<Fencer>(*scripts_, instances_, *cluster_, self);
         fencer_->setConfig(config_.fence);

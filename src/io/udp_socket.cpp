@@ -49,8 +49,7 @@ SysResult<UdpSocket> UdpSocket::open(const IpAddress& local, uint16_t port) {
     return UdpSocket(std::move(fd), local, port);
 }
 
-int UdpSocket::sendTo(const IpAddress& destination, uint16_t port,
-                      std::span<const uint8_t> bytes) {
+int UdpSocket::sendTo(const IpAddress& destination, uint16_t port, std::span<const uint8_t> bytes) {
     sockaddr_storage sa;
     const socklen_t len = toSockaddr(destination, port, sa);
     const ssize_t n = ::sendto(fd_.get(), bytes.data(), bytes.size(), MSG_DONTWAIT,

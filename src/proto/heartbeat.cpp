@@ -283,28 +283,29 @@ std::vector<uint8_t> sign(std::span<const uint8_t> message, const IpAddress& sou
 }
 
 Received receive(std::span<const uint8_t> datagram, const IpAddress& source,
-                 const auth::KeyRing* keys, const auth::Policy& policy, int64_t nowSeconds,
-                 auth::ReplayTable& replay) {
+                 const auth::KeyRing* keys, bool requireTrailer, const auth::Policy& policy,
+                 int64_t nowSeconds, auth::ReplayTable& replay) {
     // The message's own length field tells where a trailer would start.
     const auto length = declaredLength(datagram);
     if (!length)
         return dropped(Drop::Malformed, length.error().message);
     const std::size_t signedLength = *length + auth::kTrailerLength;
-    if (keys && datagram.size() == *length)
+    const bool plain = datagram.size() == *length;
+    if (keys && plain && requireTrailer)
         return dropped(Drop::Missing);
     if (!keys && datagram.size() == signedLength)
         return dropped(Drop::Unexpected);
-    const std::size_t expected = keys ? signedLength : *length;
-    if (datagram.size() != expected)
+    if (!plain && datagram.size() != signedLength)
         return dropped(Drop::Malformed, "length field says " + std::to_string(*length) +
-                                            " bytes, so " + (keys ? "a signed " : "an unsigned ") +
-                                            "heartbeat is " + std::to_string(expected) +
+                                            " bytes, so a heartbeat is " + std::to_string(*length) +
+                                            " or, signed, " + std::to_string(signedLength) +
                                             "; the datagram has " +
                                             std::to_string(datagram.size()));
+    const bool verify = keys && !plain;
 
     const auto message = datagram.first(*length);
     uint64_t sequence = 0;
-    if (keys) {
+    if (verify) {
         const auto trailer = datagram.last<auth::kTrailerLength>();
         // Authenticated before the body is parsed: a forger's bytes reach no more than the
         // header checks above.
@@ -333,7 +334,7 @@ Received receive(std::span<const uint8_t> datagram, const IpAddress& source,
     if (!hb)
         return dropped(Drop::Malformed, hb.error().message);
     // Last, so that the mark moves only for a heartbeat that passed everything else.
-    if (keys && replay.admit(source, sequence, policy, nowSeconds) != auth::Verdict::Ok)
+    if (verify && replay.admit(source, sequence, policy, nowSeconds) != auth::Verdict::Ok)
         return dropped(Drop::Replay);
 
     Received r;

@@ -202,8 +202,7 @@ void a_witness_needs_no_instances(void**) {
     assert_true(c.cluster->lease == 1s);
 }
 
-// Host facts are reported at the setting that names them (sections.conf's lines, below its
-// three '# expect:' lines).
+// Host facts are reported at the setting that names them (sections.conf's lines).
 void settings_remember_where_they_are(void**) {
     const Config c = loadGood("sections.conf");
     const std::string file = test::dataPath("good/sections.conf");

@@ -12,7 +12,7 @@ using namespace hafd::core::test;
 
 namespace {
 
-constexpr Duration kWait = 3s; // lease 2 + margin 1
+constexpr Duration kWait = 5s; // lease 4 + margin 1: longer than Master_Down_Interval (3.6 s)
 
 ClaimRules rules(bool fence = false) {
     ClaimRules r;
@@ -67,10 +67,10 @@ void a_heartbeat_from_the_master_pushes_the_claim_back(void**) {
     VirtualRouter r = following(rules());
     TimePoint t = kT0 + r.masterDownInterval();
     tick(r, t);
-    step(r, MasterHeard{}, kT0 + 2s);
-    assert_int_equal(us(*r.nextDeadline() - kT0), us(2s + kWait));
+    step(r, MasterHeard{}, kT0 + 4s);
+    assert_int_equal(us(*r.nextDeadline() - kT0), us(4s + kWait));
     assert_string_equal(tick(r, kT0 + kWait).c_str(), "");
-    assert_string_equal(tick(r, kT0 + 2s + kWait).c_str(),
+    assert_string_equal(tick(r, kT0 + 4s + kWait).c_str(),
                         "send(100) install announce(5) state(BACKUP>MASTER master_down)");
 }
 

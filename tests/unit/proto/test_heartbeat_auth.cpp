@@ -60,7 +60,7 @@ Received once(const Bytes& datagram, const IpAddress& source = kSource,
               const auth::KeyRing* keys = &k1(), const auth::Policy& policy = kMonotonic,
               int64_t now = kVectorSeconds) {
     auth::ReplayTable fresh;
-    return receive(datagram, source, keys, policy, now, fresh);
+    return receive(datagram, source, keys, true, policy, now, fresh);
 }
 
 void assertDrop(const Received& r, Drop expected, const char* what) {
@@ -138,14 +138,14 @@ static void every_altered_byte_is_dropped(void**) {
                 expected = Drop::Malformed;
             else if (i == m + 1)
                 expected = Drop::UnknownKey;
-            const Received r = receive(d, kSource, &k1(), kMonotonic, kVectorSeconds, replay);
+            const Received r = receive(d, kSource, &k1(), true, kMonotonic, kVectorSeconds, replay);
             const std::string what = "byte " + std::to_string(i) + " ^ " + std::to_string(flip);
             assertDrop(r, expected, what.c_str());
         }
     }
     // No forged datagram left a mark: the genuine one is still accepted.
     assert_null(replay.mark(kSource));
-    assert_true(receive(good, kSource, &k1(), kMonotonic, kVectorSeconds, replay).ok);
+    assert_true(receive(good, kSource, &k1(), true, kMonotonic, kVectorSeconds, replay).ok);
 }
 
 static void another_source_address_or_key_is_a_bad_hmac(void**) {
@@ -185,40 +185,46 @@ static void the_same_sequence_twice_is_a_replay(void**) {
     const Bytes d = vectorDatagram();
     for (const auth::Policy& p : {kMonotonic, kTime}) {
         auth::ReplayTable table;
-        assert_true(receive(d, kSource, &k1(), p, kVectorSeconds, table).ok);
-        assertDrop(receive(d, kSource, &k1(), p, kVectorSeconds, table), Drop::Replay, "again");
+        assert_true(receive(d, kSource, &k1(), true, p, kVectorSeconds, table).ok);
+        assertDrop(receive(d, kSource, &k1(), true, p, kVectorSeconds, table), Drop::Replay,
+                   "again");
         // An older sequence, validly signed, is a replay too; a newer one is fine.
         const Bytes older = signedHeartbeat(kSource, heartbeat_test::kSequence - 1);
-        assertDrop(receive(older, kSource, &k1(), p, kVectorSeconds, table), Drop::Replay, "older");
+        assertDrop(receive(older, kSource, &k1(), true, p, kVectorSeconds, table), Drop::Replay,
+                   "older");
         const Bytes newer = signedHeartbeat(kSource, heartbeat_test::kSequence + 1);
-        assert_true(receive(newer, kSource, &k1(), p, kVectorSeconds, table).ok);
+        assert_true(receive(newer, kSource, &k1(), true, p, kVectorSeconds, table).ok);
     }
     // Marks are per sender: another node's copy with the same sequence is its own.
     const Bytes fromB = signedHeartbeat(ip("192.0.2.2"), heartbeat_test::kSequence);
-    assert_true(receive(d, kSource, &k1(), kMonotonic, kVectorSeconds, replay).ok);
-    assert_true(receive(fromB, ip("192.0.2.2"), &k1(), kMonotonic, kVectorSeconds, replay).ok);
+    assert_true(receive(d, kSource, &k1(), true, kMonotonic, kVectorSeconds, replay).ok);
+    assert_true(
+        receive(fromB, ip("192.0.2.2"), &k1(), true, kMonotonic, kVectorSeconds, replay).ok);
 }
 
 static void forged_or_malformed_heartbeats_do_not_move_the_replay_mark(void**) {
     auth::ReplayTable replay;
     const uint64_t s = heartbeat_test::kSequence;
-    assert_true(receive(signedHeartbeat(kSource, s), kSource, &k1(), kMonotonic, 0, replay).ok);
+    assert_true(
+        receive(signedHeartbeat(kSource, s), kSource, &k1(), true, kMonotonic, 0, replay).ok);
     // A far-ahead sequence under a key we do not hold: had it moved the mark, s + 1 below
     // would be a replay.
     const auth::KeyRing attacker = ring({{1, heartbeat_test::kK2}}, 1);
     Heartbeat hb;
     hb.name = "node-b";
     const Bytes forged = heartbeat::sign(encode(hb), kSource, 1, attacker.active(), s + 1000);
-    assertDrop(receive(forged, kSource, &k1(), kMonotonic, 0, replay), Drop::BadHmac, "forged");
+    assertDrop(receive(forged, kSource, &k1(), true, kMonotonic, 0, replay), Drop::BadHmac,
+               "forged");
     // Validly signed but malformed (VRID 0): the HMAC passes, the body does not.
     hb.instances.push_back({Family::V4, 0, 1, 100, 100, 3, 100, 1, 0});
     const Bytes body = encode(hb);
     const Bytes bad = heartbeat::sign(body, kSource, 1, k1().active(), s + 2000);
-    const Received r = receive(bad, kSource, &k1(), kMonotonic, 0, replay);
+    const Received r = receive(bad, kSource, &k1(), true, kMonotonic, 0, replay);
     assertDrop(r, Drop::Malformed, "signed, VRID 0");
     assert_true(r.detail.find("VRID 0") != std::string::npos);
     assert_int_equal(replay.mark(kSource)->sequence, s);
-    assert_true(receive(signedHeartbeat(kSource, s + 1), kSource, &k1(), kMonotonic, 0, replay).ok);
+    assert_true(
+        receive(signedHeartbeat(kSource, s + 1), kSource, &k1(), true, kMonotonic, 0, replay).ok);
     assert_int_equal(replay.mark(kSource)->sequence, s + 1);
 }
 
@@ -229,7 +235,7 @@ static void keys_configured_and_no_trailer_is_auth_missing(void**) {
     d.pop_back();
     const Received r = once(d);
     assertDrop(r, Drop::Malformed, "trailer one byte short");
-    assert_true(r.detail.find("signed heartbeat is 81") != std::string::npos);
+    assert_true(r.detail.find("signed, 81") != std::string::npos);
     d = vectorMessage();
     d.push_back(0);
     assertDrop(once(d), Drop::Malformed, "one byte after the message");
@@ -244,31 +250,47 @@ static void keys_configured_and_no_trailer_is_auth_missing(void**) {
     assert_true(other.detail.find("trailer") != std::string::npos);
 }
 
+// Modes permissive and receive-only (requireTrailer false): a plain heartbeat is accepted and
+// marks nothing; a signed one is still verified, and a bad one still dropped.
+static void a_receiver_that_does_not_require_a_trailer_accepts_plain_heartbeats(void**) {
+    auth::ReplayTable replay;
+    const Received plain = receive(vectorMessage(), kSource, &k1(), false, kMonotonic, 0, replay);
+    assert_true(plain.ok);
+    assert_int_equal(replay.size(), 0);
+    assert_true(receive(vectorDatagram(), kSource, &k1(), false, kMonotonic, 0, replay).ok);
+    assertDrop(receive(vectorDatagram(), kSource, &k1(), false, kMonotonic, 0, replay),
+               Drop::Replay, "the same signed heartbeat again");
+    Bytes d = vectorDatagram();
+    d[5] ^= 1;
+    assertDrop(receive(d, kSource, &k1(), false, kMonotonic, 0, replay), Drop::BadHmac,
+               "altered, not required");
+}
+
 static void no_keys_and_a_trailer_is_auth_unexpected(void**) {
     auth::ReplayTable replay;
-    assertDrop(receive(vectorDatagram(), kSource, nullptr, kMonotonic, 0, replay), Drop::Unexpected,
-               "signed at an unkeyed receiver");
-    const Received r = receive(vectorMessage(), kSource, nullptr, kMonotonic, 0, replay);
+    assertDrop(receive(vectorDatagram(), kSource, nullptr, true, kMonotonic, 0, replay),
+               Drop::Unexpected, "signed at an unkeyed receiver");
+    const Received r = receive(vectorMessage(), kSource, nullptr, true, kMonotonic, 0, replay);
     assert_true(r.ok);
     assert_string_equal(r.heartbeat.name.c_str(), "node-a");
     // Without keys nothing is marked: the same message is accepted again.
-    assert_true(receive(vectorMessage(), kSource, nullptr, kMonotonic, 0, replay).ok);
+    assert_true(receive(vectorMessage(), kSource, nullptr, true, kMonotonic, 0, replay).ok);
     assert_int_equal(replay.size(), 0);
     Bytes d = vectorMessage();
     d.push_back(0);
-    assertDrop(receive(d, kSource, nullptr, kMonotonic, 0, replay), Drop::Malformed,
+    assertDrop(receive(d, kSource, nullptr, true, kMonotonic, 0, replay), Drop::Malformed,
                "one byte after the message");
 }
 
 static void malformed_datagrams_say_what_is_wrong(void**) {
     for (const auth::KeyRing* keys : {&k1(), static_cast<const auth::KeyRing*>(nullptr)}) {
         auth::ReplayTable replay;
-        const Received shortOne = receive(Bytes(10, 0), kSource, keys, kMonotonic, 0, replay);
+        const Received shortOne = receive(Bytes(10, 0), kSource, keys, true, kMonotonic, 0, replay);
         assertDrop(shortOne, Drop::Malformed, "10 bytes");
         assert_true(shortOne.detail.find("too short") != std::string::npos);
         Bytes d = keys ? vectorDatagram() : vectorMessage();
         d[0] = 'X';
-        const Received magic = receive(d, kSource, keys, kMonotonic, 0, replay);
+        const Received magic = receive(d, kSource, keys, true, kMonotonic, 0, replay);
         assertDrop(magic, Drop::Malformed, "bad magic");
         assert_true(magic.detail.find("magic") != std::string::npos);
     }
@@ -285,6 +307,7 @@ int main() {
         cmocka_unit_test(the_same_sequence_twice_is_a_replay),
         cmocka_unit_test(forged_or_malformed_heartbeats_do_not_move_the_replay_mark),
         cmocka_unit_test(keys_configured_and_no_trailer_is_auth_missing),
+        cmocka_unit_test(a_receiver_that_does_not_require_a_trailer_accepts_plain_heartbeats),
         cmocka_unit_test(no_keys_and_a_trailer_is_auth_unexpected),
         cmocka_unit_test(malformed_datagrams_say_what_is_wrong),
     };
