@@ -38,7 +38,8 @@ with Lab("clview") as lab:
     n2.hafd(conf=cluster_conf(lab, "n2", [instance(150)]))
     w.hafd(conf=cluster_conf(lab, "w", []))
     for n in (n1, n2, w):
-        wait_until(f"{n.name} to have quorum", lambda n=n: cluster_of(n)["quorum"], 5)
+        wait_until(f"{n.name} to hear every node",
+                   lambda n=n: cluster_of(n)["quorum"] and cluster_of(n)["heard"] == 3, 5)
     c = cluster_of(w)
     check(c["votes"] == 3 and c["heard"] == 3 and c["needed"] == 2, f"witness: {c}")
     names = {x["name"]: x for x in c["nodes"]}
