@@ -234,6 +234,9 @@ struct Instance {
     Duration advertInterval = 1s; // v3: whole centiseconds; v2: whole seconds
     bool preempt = true;
     Duration preemptDelay = 0s;
+    // RFC 5227 ARP probe of the IPv4 VIPs before a claim that follows a master failure
+    // (DESIGN.md §4, duplicate detection): a reply from another MAC keeps the claim back.
+    bool probeBeforeClaim = false;
     std::vector<Prefix> addresses;       // bare addresses are /32 or /128
     std::vector<IpAddress> unicastPeers; // empty: multicast
     uint8_t unicastMinTtl = 255;         // IPv4 unicast adverts arrive with at least this TTL

@@ -93,8 +93,14 @@ struct RunFence {
     IpAddress master;
 };
 
+// Probe the IPv4 VIPs with ARP (RFC 5227: sender address 0.0.0.0) before claiming after a master
+// failure (config probe_before_claim); the outcome comes back as ProbeDone{id}.
+struct RunProbe {
+    uint64_t id = 0;
+};
+
 using Action = std::variant<SendAdvert, SendProbe, InstallVips, RemoveVips, ChangeVips, Announce,
                             StateChanged, FaultCausesChanged, FollowingChanged, RemoveStrayVips,
-                            Dropped, PeerDifference, RunFence>;
+                            Dropped, PeerDifference, RunFence, RunProbe>;
 
 } // namespace hafd::core

@@ -33,7 +33,7 @@ void VirtualRouter::on(const RulesChanged& e, TimePoint now, Actions& out) {
 void VirtualRouter::on(const MasterHeard&, TimePoint now, Actions&) {
     heardMaster(now);
     // A held claim that waits for lease + margin waits from now on.
-    if (claimPending_ && !fencing_ && fenceFailures_ == 0 && rules_.on)
+    if (claimPending_ && rules_.on && !fencing_ && !fenced_ && fenceFailures_ == 0 && !probing_)
         claimAt_ = lastHeard_ + rules_.wait;
 }
 
@@ -63,37 +63,70 @@ void VirtualRouter::tryClaim(TimePoint now, Actions& out) {
         return;
     }
     const bool graceful = downReason_ == Reason::MasterResigned || downReason_ == Reason::Preempt;
-    if (!rules_.on || graceful) {
+    const bool probe = instance_.probeBeforeClaim && instance_.family == Family::V4 && !owner_;
+    if (graceful || (!rules_.on && !probe)) {
         cancelClaim();
         enterMaster(downReason_, now, out);
         return;
     }
     claimPending_ = true;
     masterDownAt_.reset();
-    const TimePoint allowed = lastHeard_ + rules_.wait;
-    if (now < allowed) {
-        claimAt_ = allowed;
-        return;
+    if (rules_.on) {
+        const TimePoint allowed = lastHeard_ + rules_.wait;
+        if (now < allowed) {
+            claimAt_ = allowed;
+            return;
+        }
+        if (rules_.fence && !fenced_) {
+            if (fencing_)
+                return; // its outcome decides
+            if (claimAt_ && now < *claimAt_)
+                return; // a failed fence's retry is not due yet
+            claimAt_.reset();
+            fencing_ = true;
+            out.emplace_back(RunFence{++fenceId_, lastMaster_});
+            return;
+        }
     }
-    if (rules_.fence && !fenced_) {
-        if (fencing_)
-            return; // its outcome decides
-        if (claimAt_ && now < *claimAt_)
-            return; // a failed fence's retry is not due yet
+    // Duplicate detection last, right before the claim: the answer is only as fresh as the
+    // probe.
+    if (probe && !probed_) {
+        if (probing_ || (claimAt_ && now < *claimAt_))
+            return;
         claimAt_.reset();
-        fencing_ = true;
-        out.emplace_back(RunFence{++fenceId_, lastMaster_});
+        probing_ = true;
+        out.emplace_back(RunProbe{++probeId_});
         return;
     }
     cancelClaim();
     enterMaster(downReason_, now, out);
 }
 
+void VirtualRouter::on(const ProbeDone& e, TimePoint now, Actions& out) {
+    if (!probing_ || e.id != probeId_)
+        return;
+    probing_ = false;
+    if (!e.conflict) {
+        conflict_ = false;
+        probed_ = true;
+        tryClaim(now, out);
+        return;
+    }
+    // Another node still answers for a VIP: a dual holder. Stay backup and look again one
+    // Master_Down_Interval later (its master, if it is one, is heard meanwhile).
+    ++counters_.dualHolders;
+    conflict_ = true;
+    claimAt_ = now + masterDownInterval();
+}
+
 void VirtualRouter::cancelClaim() {
     claimPending_ = false;
     fenced_ = false;
-    fencing_ = false; // a running fence's outcome is ignored from now on
+    fencing_ = false; // a running fence's or probe's outcome is ignored from now on
     fenceFailures_ = 0;
+    probed_ = false;
+    probing_ = false;
+    conflict_ = false;
     claimAt_.reset();
 }
 
@@ -102,7 +135,11 @@ VirtualRouter::Claim VirtualRouter::claim() const {
     if (!claimPending_ || state_ != State::Backup)
         return c;
     c.fenceFailures = fenceFailures_;
-    if (fencing_)
+    if (probing_)
+        c.stage = ClaimStage::Probing;
+    else if (conflict_)
+        c.stage = ClaimStage::Conflict;
+    else if (fencing_)
         c.stage = ClaimStage::Fencing;
     else if (fenceFailures_ > 0)
         c.stage = ClaimStage::FenceFailed;

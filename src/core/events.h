@@ -107,6 +107,12 @@ struct FenceDone {
     bool ok = false;
 };
 
+// The outcome of RunProbe `id`: `conflict` when another MAC answered for one of the VIPs.
+struct ProbeDone {
+    uint64_t id = 0;
+    bool conflict = false;
+};
+
 // The instance's settings changed on reload, in ways that apply in place (DESIGN.md §10 reload
 // identity): priority, preempt, preempt_delay, timers, VIP list, unicast peers, checksum form,
 // announce settings. Precondition: the identity is unchanged — VRID, interface, family, version,
@@ -118,6 +124,6 @@ struct Reconfigure {
 
 using Event = std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged,
                            AdvertSent, VipsInstalled, StrayVips, PriorityChanged, VipsLost,
-                           Reconfigure, GroupHold, RulesChanged, MasterHeard, FenceDone>;
+                           Reconfigure, GroupHold, RulesChanged, MasterHeard, FenceDone, ProbeDone>;
 
 } // namespace hafd::core

@@ -57,8 +57,9 @@ struct Counters {
     uint64_t becameMaster = 0;
     uint64_t priorityZeroIn = 0;
     uint64_t priorityZeroOut = 0;
-    uint64_t sendFailures = 0;                             // AdvertSent{false}
-    uint64_t vipInstallFailures = 0;                       // VipsInstalled{false}
+    uint64_t sendFailures = 0;       // AdvertSent{false}
+    uint64_t dualHolders = 0;        // ARP probes another MAC answered (probe_before_claim)
+    uint64_t vipInstallFailures = 0; // VipsInstalled{false}
     std::array<uint32_t, kFaultCauseCount> faultsRaised{}; // times each cause appeared
     proto::DropCounters drops{};
 };
@@ -110,7 +111,7 @@ public:
 
     // The claim rule (DESIGN.md §4, claim.cpp): where a backup whose Master_Down_Timer expired
     // stands. Idle: no claim pending (or plain VRRP).
-    enum class ClaimStage : uint8_t { Idle, Waiting, Fencing, FenceFailed };
+    enum class ClaimStage : uint8_t { Idle, Waiting, Fencing, FenceFailed, Probing, Conflict };
     struct Claim {
         ClaimStage stage = ClaimStage::Idle;
         std::optional<TimePoint> until; // Waiting: the claim may go; FenceFailed: the next try
@@ -137,6 +138,7 @@ private:
     void on(const RulesChanged&, TimePoint now, Actions& out);
     void on(const MasterHeard&, TimePoint now, Actions& out);
     void on(const FenceDone&, TimePoint now, Actions& out);
+    void on(const ProbeDone&, TimePoint now, Actions& out);
     // Master_Down_Timer expired (or a pending claim's timer): claim, or hold the claim until
     // the rule allows it (claim.cpp).
     void tryClaim(TimePoint now, Actions& out);
@@ -207,7 +209,11 @@ private:
     bool fencing_ = false;             // RunFence{fenceId_} is out
     uint64_t fenceId_ = 0;             // the latest RunFence
     unsigned fenceFailures_ = 0;       // in a row, for this pending claim
-    std::optional<TimePoint> claimAt_; // Waiting: lastHeard_ + wait; FenceFailed: the retry
+    std::optional<TimePoint> claimAt_; // Waiting: lastHeard_ + wait; FenceFailed, Conflict: retry
+    bool probed_ = false;              // the ARP probe found no other holder
+    bool probing_ = false;             // RunProbe{probeId_} is out
+    bool conflict_ = false;            // the last probe found another holder
+    uint64_t probeId_ = 0;             // the latest RunProbe
 
     PeerWatch peers_;
     Counters counters_;

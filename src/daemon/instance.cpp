@@ -139,6 +139,10 @@ void Instance::execute(const core::Action& action, TimePoint now, bool restoring
                 if (onFence_)
                     onFence_(*this, f);
             },
+            [&](const core::RunProbe& p) {
+                if (onProbe_)
+                    onProbe_(*this, p);
+            },
         },
         action);
 }

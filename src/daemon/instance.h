@@ -43,6 +43,11 @@ public:
         onFence_ = std::move(hook);
     }
 
+    // Called for core::RunProbe (the daemon probes the VIPs; ProbeDone comes back).
+    void setProbeHook(std::function<void(const Instance&, const core::RunProbe&)> hook) {
+        onProbe_ = std::move(hook);
+    }
+
     const std::string& name() const { return router_.instance().name; }
     const config::Instance& config() const { return router_.instance(); }
     const core::VirtualRouter& router() const { return router_; }
@@ -103,6 +108,7 @@ private:
     StateHook onStateChange_;
     std::function<void(const Instance&)> onFollowing_;
     std::function<void(const Instance&, const core::RunFence&)> onFence_;
+    std::function<void(const Instance&, const core::RunProbe&)> onProbe_;
     Binding binding_;
     Scheduler::Timer protocolTimer_;
     Scheduler::Timer announceTimer_;

@@ -77,6 +77,12 @@ void Daemon::clusterStatus(ctl::Status& st, TimePoint now) const {
         case core::VirtualRouter::ClaimStage::FenceFailed:
             cs.stage = "fence_failed";
             break;
+        case core::VirtualRouter::ClaimStage::Probing:
+            cs.stage = "probing";
+            break;
+        case core::VirtualRouter::ClaimStage::Conflict:
+            cs.stage = "dual_holder";
+            break;
         }
         if (c.until)
             cs.inSeconds = toSeconds(*c.until - now);

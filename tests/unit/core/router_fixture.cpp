@@ -123,6 +123,7 @@ struct Renderer {
         s += "fence(" + std::to_string(a.id) + " " +
              (a.master.isUnspecified() ? std::string("?") : a.master.toString()) + ")";
     }
+    void operator()(const RunProbe& a) { s += "probe_vips(" + std::to_string(a.id) + ")"; }
     void operator()(const PeerDifference& a) {
         s += std::string("diff(") + fieldName(a.field) + " " + a.ours + "/" + a.theirs + ")";
     }

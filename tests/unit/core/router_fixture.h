@@ -47,7 +47,7 @@ inline AdvertBuilder advert(const char* source, uint8_t priority) {
 // Renders actions as space-separated tokens:
 //   send(P) probe install remove change(+added -removed) announce(N) state(FROM>TO reason)
 //   state(FROM>FAULT reason[cause,cause]) causes(link>link,send) stray(vips) drop(reason)
-//   diff(field ours/theirs) fence(id master)
+//   diff(field ours/theirs) fence(id master) probe_vips(id)
 // FollowingChanged (a note for sync groups, not a protocol action) shows as "following" only
 // when `following` is set.
 std::string render(const std::vector<Action>& actions, bool following = false);

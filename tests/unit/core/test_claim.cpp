@@ -168,6 +168,52 @@ void rules_turned_off_release_a_held_claim(void**) {
                         "send(100) install announce(5) state(BACKUP>MASTER master_down)");
 }
 
+// Duplicate detection (probe_before_claim): an ARP probe right before a claim after a failure;
+// an answer from another MAC is a dual holder, and the claim looks again a
+// Master_Down_Interval later. Also without a cluster.
+void a_probe_goes_before_a_claim_after_a_failure(void**) {
+    config::Instance inst = instance(100);
+    inst.probeBeforeClaim = true;
+    VirtualRouter r = started(inst);
+    step(r, advert("192.0.2.10", 150).event(), kT0);
+    TimePoint t = kT0 + r.masterDownInterval();
+    assert_string_equal(tick(r, t).c_str(), "probe_vips(1)");
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Probing);
+    assert_string_equal(step(r, ProbeDone{1, true}, t).c_str(), "");
+    assert_int_equal(r.counters().dualHolders, 1);
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Conflict);
+    assert_int_equal(us(*r.nextDeadline() - t), us(r.masterDownInterval()));
+    t += r.masterDownInterval();
+    assert_string_equal(tick(r, t).c_str(), "probe_vips(2)");
+    assert_string_equal(step(r, ProbeDone{1, false}, t).c_str(), ""); // stale
+    assert_string_equal(step(r, ProbeDone{2, false}, t).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+}
+
+// After the wait and the fence: the probe is the last step, right before the claim.
+void with_the_rules_the_probe_follows_the_fence(void**) {
+    config::Instance inst = instance(100);
+    inst.probeBeforeClaim = true;
+    VirtualRouter r = started(inst);
+    step(r, RulesChanged{rules(true)}, kT0);
+    step(r, advert("192.0.2.10", 150).event(), kT0);
+    tick(r, kT0 + r.masterDownInterval());
+    const TimePoint t = kT0 + kWait;
+    assert_string_equal(tick(r, t).c_str(), "fence(1 192.0.2.10)");
+    assert_string_equal(step(r, FenceDone{1, true}, t).c_str(), "probe_vips(1)");
+    assert_string_equal(step(r, ProbeDone{1, false}, t).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+}
+
+void a_graceful_release_is_not_probed(void**) {
+    config::Instance inst = instance(100);
+    inst.probeBeforeClaim = true;
+    VirtualRouter r = started(inst);
+    step(r, advert("192.0.2.10", 0).event(), kT0);
+    assert_string_equal(tick(r, kT0 + r.skewTime()).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_resigned)");
+}
+
 } // namespace
 
 int main() {
@@ -182,6 +228,9 @@ int main() {
         cmocka_unit_test(a_leaving_master_removes_its_vips_before_priority_zero),
         cmocka_unit_test(a_backup_that_was_not_listening_waits_too),
         cmocka_unit_test(rules_turned_off_release_a_held_claim),
+        cmocka_unit_test(a_probe_goes_before_a_claim_after_a_failure),
+        cmocka_unit_test(with_the_rules_the_probe_follows_the_fence),
+        cmocka_unit_test(a_graceful_release_is_not_probed),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
