@@ -59,6 +59,7 @@ void Daemon::teardown() {
     closeCluster();
     closeHealth();
     drain_.reset();
+    leaseRenewal_.reset();
     instances_.clear(); // they hold scheduler timers and pointers to the sockets
     kernelEvents_.reset();
     receiver_.reset();
@@ -122,6 +123,7 @@ int Daemon::start() {
     }
     keys_ = std::move(*keys);
     const TimePoint now = io::monotonicNow();
+    leaseRenewal_->configure(LeaseRenewal::leaseOf(config_), now); // before any VIP goes in
     configureCluster(now);
     for (const auto& cfg : config_.instances)
         instances_.push_back(makeInstance(cfg));
@@ -194,7 +196,7 @@ int Daemon::openKernel() {
 void Daemon::openRooms() {
     recordTimer_.emplace(scheduler_, [this](TimePoint) { vipPort_->saveRecord(); });
     vipPort_ = std::make_unique<NetlinkVips>(
-        netlink_, runtime_, links_,
+        netlink_, runtime_, links_, leases_,
         [this] {
             if (!recordTimer_->armed())
                 recordTimer_->arm(io::monotonicNow()); // after the actions under way
@@ -213,9 +215,10 @@ void Daemon::openRooms() {
         },
         [this](const IpAddress& a, bool includeOwners) { return isVip(a, includeOwners); });
     stale_ = std::make_unique<StaleVips>(netlink_, links_, *vipPort_);
-    kernelEvents_ =
-        std::make_unique<KernelEvents>(monitor_, netlink_, links_, instances_, *vipPort_, *stale_,
-                                       scheduler_, [this](TimePoint now) { bindAll(now); });
+    kernelEvents_ = std::make_unique<KernelEvents>(monitor_, netlink_, links_, instances_,
+                                                   *vipPort_, leases_, *stale_, scheduler_,
+                                                   [this](TimePoint now) { bindAll(now); });
+    leaseRenewal_ = std::make_unique<LeaseRenewal>(scheduler_, leases_, *vipPort_, instances_);
     monitorWatcher_ = io::IoWatcher(loop_, monitor_.fd(), io::IoWatcher::Read,
                                     [this](int) { kernelEvents_->onReadable(); });
     openHealth();

@@ -5,7 +5,8 @@
 //   binder.h         instances bound to links and advert sockets; the link/source/join causes
 //   receiver.h       adverts read, decoded and demultiplexed by VRID
 //   timer_pass.h     the timers due, their adverts batched per socket
-//   kernel_events.h  link and address changes: VIPs lost, stray or left by an earlier run
+//   kernel_events.h  link and address changes: VIPs lost, expired, stray or left by an earlier run
+//   lease_renewal.h  the kernel lease on VIPs renewed (vip_leases.h: what is held, until when)
 //   stale_vips.h     what an earlier run left, removed at start
 //   control_commands.h  the control socket's commands
 //   status.h         what `hafctl status` shows
@@ -30,6 +31,7 @@
 #include "daemon/io_ports.h"
 #include "daemon/kernel_events.h"
 #include "daemon/key_files.h"
+#include "daemon/lease_renewal.h"
 #include "daemon/links.h"
 #include "daemon/notify.h"
 #include "daemon/receiver.h"
@@ -39,6 +41,7 @@
 #include "daemon/stale_vips.h"
 #include "daemon/sync_groups.h"
 #include "daemon/tracker.h"
+#include "daemon/vip_leases.h"
 #include "io/announcer.h"
 #include "io/link_monitor.h"
 #include "io/loop.h"
@@ -128,6 +131,7 @@ private:
     io::IoWatcher monitorWatcher_;
     io::Announcer announcer_;
     LinkTable links_;
+    VipLeases leases_;
     std::unique_ptr<NetlinkVips> vipPort_;
     std::unique_ptr<FrameAnnouncer> announcePort_;
     Instances instances_;
@@ -135,6 +139,7 @@ private:
     std::unique_ptr<AdvertReceiver> receiver_;
     std::unique_ptr<StaleVips> stale_;
     std::unique_ptr<KernelEvents> kernelEvents_;
+    std::unique_ptr<LeaseRenewal> leaseRenewal_;
     std::vector<io::SignalWatcher> signals_;
     std::unique_ptr<io::Runner> runner_;
     std::unique_ptr<Commands> scripts_;

@@ -235,13 +235,21 @@ void Instance::installVips(bool restoring) {
                      name().c_str(), *r);
 }
 
+void Instance::leaseRenewFailed(const std::string& failures, TimePoint now) {
+    ++record_.leaseRenewFailures;
+    log::error("instance %s: renewing the kernel lease of its VIPs failed: %s", name().c_str(),
+               failures.c_str());
+    installFailed_ = true; // as after a failed install: nothing announced until one works
+    handle(core::VipsInstalled{false}, now);
+}
+
 // The source address of an IPv6 VMAC's adverts goes on the VMAC before its first advert
 // (ports.h: Binding::vmacSource).
 void Instance::ensureVmacSource() {
     if (!binding_.vmacSource || vmacSourceOn_)
         return;
     const Prefix ll = *binding_.vmacSource;
-    if (auto r = vips_.install(binding_.vipIfindex, {&ll, 1}); !r)
+    if (auto r = vips_.installSource(binding_.vipIfindex, ll); !r)
         log::error("instance %s: link-local %s on the VMAC: %s", name().c_str(),
                    ll.toString().c_str(), r.error().message.c_str());
     else

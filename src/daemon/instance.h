@@ -75,6 +75,15 @@ public:
     void reconfigure(const config::Instance& cfg, TimePoint now);
 
     bool vipsInstalled() const { return vipsOn_ != 0; }
+    // The interface the VIPs were installed on; 0: not installed.
+    uint32_t vipsOn() const { return vipsOn_; }
+
+    // The kernel lease on VIPs (daemon/lease_renewal.h). A renewal of this instance's VIPs
+    // failed (`failures`: "VIP: reason, ..."): logged, counted, and told to the router as a
+    // failed install (core::VipsInstalled{false}: retried, then the vips fault cause).
+    void leaseRenewFailed(const std::string& failures, TimePoint now);
+    // One of its VIPs expired (its lease ran out and the kernel removed it): counted for status.
+    void countExpiredVip() { ++record_.vipsExpired; }
 
     // What the tracks make now (daemon/tracker.h): the effective priority goes to the router
     // when it changed, and the `track` fault cause when weight-0 tracks start or stop being

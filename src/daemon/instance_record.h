@@ -44,7 +44,9 @@ public:
     uint64_t sendErrors = 0;    // adverts and probes the socket refused
     uint64_t announcements = 0; // GARP / NA frames sent
     uint64_t vipRemoveFailures = 0;
-    uint64_t strayVipsRemoved = 0; // marked VIPs found and removed outside MASTER
+    uint64_t strayVipsRemoved = 0;   // marked VIPs found and removed outside MASTER
+    uint64_t leaseRenewFailures = 0; // renewals of the kernel lease on its VIPs that failed
+    uint64_t vipsExpired = 0;        // VIPs whose kernel lease ran out while held
 
 private:
     std::array<Transition, 8> history_{};

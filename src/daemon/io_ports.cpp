@@ -2,6 +2,7 @@
 #include "daemon/io_ports.h"
 
 #include "common/log.h"
+#include "io/loop.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -54,23 +55,61 @@ std::string failures(std::span<const Prefix> vips, const std::vector<io::Address
     return s;
 }
 
+// The kernel lifetime of `lease`; none: permanent.
+std::optional<io::Lifetime> lifetimeOf(const std::optional<std::chrono::seconds>& lease) {
+    if (!lease)
+        return std::nullopt;
+    const auto s = static_cast<uint32_t>(lease->count());
+    return io::Lifetime{s, s};
+}
+
 } // namespace
 
 Result<unsigned> NetlinkVips::install(uint32_t ifindex, std::span<const Prefix> vips) {
-    auto r = netlink_.addAddresses(ifindex, vips);
+    return add(ifindex, vips, true);
+}
+
+Result<unsigned> NetlinkVips::installSource(uint32_t ifindex, const Prefix& address) {
+    return add(ifindex, {&address, 1}, false);
+}
+
+// A VIP of ours that is already there (put back after VipsLost, a retry after a failed renewal)
+// is renewed as well: left as it is, its lease would end while the instance holds it. An
+// address hafd did not install (an operator's) is left exactly as it is and never leased.
+Result<unsigned> NetlinkVips::add(uint32_t ifindex, std::span<const Prefix> vips, bool leased) {
+    io::AddOptions options;
+    if (leased)
+        options.lifetime = lifetimeOf(leases_.lease());
+    const TimePoint sent = io::monotonicNow();
+    auto r = netlink_.addAddresses(ifindex, vips, options);
     if (!r)
         return fail(r.error().message());
     unsigned added = 0;
     const io::LinkInfo* link = links_.find(ifindex);
+    const std::string ifname = link ? link->name : std::to_string(ifindex);
+    std::vector<Prefix> present; // ours, already there
     for (std::size_t i = 0; i < vips.size() && i < r->size(); ++i) {
         if ((*r)[i].error != 0)
             continue;
-        if (!(*r)[i].noop)
+        if (!(*r)[i].noop) {
             ++added;
-        record_.emplace(link ? link->name : std::to_string(ifindex), vips[i]);
+            if (leased)
+                leases_.renewed(ifindex, vips[i], sent);
+        } else if (leased && oursOn(ifindex, ifname, vips[i])) {
+            present.push_back(vips[i]);
+        }
+        record_.emplace(ifname, vips[i]);
     }
     changed();
-    if (auto f = failures(vips, *r); !f.empty()) {
+    std::string f = failures(vips, *r);
+    if (!present.empty() && leases_.lease()) {
+        for (const auto& x : renew(ifindex, present))
+            f += (f.empty() ? "" : ", ") + x.vip.toString() + ": " + x.reason;
+    } else {
+        for (const auto& p : present)
+            leases_.renewed(ifindex, p, sent);
+    }
+    if (!f.empty()) {
         if (std::any_of(r->begin(), r->end(), [](const auto& a) { return a.error == -ENOBUFS; }))
             uncertain_(); // some may have been added after all
         return fail(f);
@@ -78,7 +117,47 @@ Result<unsigned> NetlinkVips::install(uint32_t ifindex, std::span<const Prefix> 
     return added;
 }
 
+bool NetlinkVips::oursOn(uint32_t ifindex, const std::string& ifname, const Prefix& vip) const {
+    if (recorded(ifname, vip))
+        return true;
+    for (const auto& a : links_.addresses(ifindex))
+        if (a.prefix == vip)
+            return a.installedByHafd();
+    return false;
+}
+
+std::vector<RenewFailure> NetlinkVips::renew(uint32_t ifindex, std::span<const Prefix> vips) {
+    io::AddOptions options;
+    options.lifetime = lifetimeOf(leases_.lease());
+    options.replace = true;
+    const TimePoint sent = io::monotonicNow();
+    auto r = netlink_.addAddresses(ifindex, vips, options);
+    std::vector<RenewFailure> failed;
+    if (!r) {
+        for (const auto& v : vips)
+            failed.push_back({v, r.error().message()});
+        return failed;
+    }
+    bool unknown = false;
+    for (std::size_t i = 0; i < vips.size(); ++i) {
+        const int error = i < r->size() ? (*r)[i].error : -EIO;
+        if (error == 0) {
+            leases_.renewed(ifindex, vips[i], sent);
+            continue;
+        }
+        failed.push_back({vips[i], std::strerror(-error)});
+        unknown = unknown || error == -ENOBUFS;
+    }
+    if (unknown)
+        uncertain_(); // the table is re-read: what is there is found
+    return failed;
+}
+
 Result<unsigned> NetlinkVips::remove(uint32_t ifindex, std::span<const Prefix> vips) {
+    // Not held any more whatever the outcome: one that stays is found as stray, and its lease
+    // ends by itself.
+    for (const auto& v : vips)
+        leases_.forget(ifindex, v);
     auto r = netlink_.removeAddresses(ifindex, vips);
     if (!r) {
         uncertain_();

@@ -4,6 +4,7 @@
 
 #include "daemon/links.h"
 #include "daemon/ports.h"
+#include "daemon/vip_leases.h"
 #include "io/advert_socket.h"
 #include "io/announcer.h"
 #include "io/netlink.h"
@@ -44,15 +45,21 @@ private:
 // A batch whose outcome the kernel left unknown (a lost reply) or that failed to remove an
 // address calls `uncertain`: the daemon then re-reads the addresses and removes what a backup
 // should not hold (daemon/kernel_events.h).
+//
+// `leases` (daemon/vip_leases.h) follows every VIP installed, renewed and removed here, and gives
+// the lifetime VIPs are installed with.
 class NetlinkVips final : public VipManager {
 public:
     NetlinkVips(io::NetlinkClient& netlink, const io::RuntimeDir& runtime, const LinkTable& links,
-                std::function<void()> requestSave, std::function<void()> uncertain)
-        : netlink_(netlink), runtime_(runtime), links_(links), requestSave_(std::move(requestSave)),
-          uncertain_(std::move(uncertain)) {}
+                VipLeases& leases, std::function<void()> requestSave,
+                std::function<void()> uncertain)
+        : netlink_(netlink), runtime_(runtime), links_(links), leases_(leases),
+          requestSave_(std::move(requestSave)), uncertain_(std::move(uncertain)) {}
 
     Result<unsigned> install(uint32_t ifindex, std::span<const Prefix> vips) override;
+    Result<unsigned> installSource(uint32_t ifindex, const Prefix& address) override;
     Result<unsigned> remove(uint32_t ifindex, std::span<const Prefix> vips) override;
+    std::vector<RenewFailure> renew(uint32_t ifindex, std::span<const Prefix> vips) override;
 
     // The record: what hafd installed and has not removed, by interface name, including what an
     // earlier run left and is not dealt with yet (daemon/stale_vips.h).
@@ -72,11 +79,16 @@ public:
     void saveRecord();
 
 private:
+    // One add batch; `leased`: VIPs, with the lease, followed in leases_.
+    Result<unsigned> add(uint32_t ifindex, std::span<const Prefix> vips, bool leased);
+    // Whether hafd installed `vip`, present on `ifindex` (before this run's record of it).
+    bool oursOn(uint32_t ifindex, const std::string& ifname, const Prefix& vip) const;
     void changed();
 
     io::NetlinkClient& netlink_;
     const io::RuntimeDir& runtime_;
     const LinkTable& links_;
+    VipLeases& leases_;
     std::function<void()> requestSave_;
     std::function<void()> uncertain_;
     // (ifname, VIP): a set, so that recording 1000 VIPs is not a quadratic search between an

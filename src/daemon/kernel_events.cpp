@@ -6,15 +6,18 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace hafd::daemon {
 
 KernelEvents::KernelEvents(io::LinkMonitor& monitor, io::NetlinkClient& netlink, LinkTable& links,
-                           const Instances& instances, NetlinkVips& vips, StaleVips& stale,
-                           Scheduler& scheduler, std::function<void(TimePoint)> changed)
+                           const Instances& instances, NetlinkVips& vips, VipLeases& leases,
+                           StaleVips& stale, Scheduler& scheduler,
+                           std::function<void(TimePoint)> changed)
     : monitor_(monitor), netlink_(netlink), links_(links), instances_(instances), vips_(vips),
-      stale_(stale), changed_(std::move(changed)), resyncTimer_(scheduler, [this](TimePoint now) {
+      leases_(leases), stale_(stale), changed_(std::move(changed)),
+      resyncTimer_(scheduler, [this](TimePoint now) {
           resync(now);
           changed_(now);
       }) {}
@@ -67,6 +70,7 @@ void KernelEvents::onReadable() {
         } else if (const auto* l = std::get_if<io::LinkEvent>(&e)) {
             if (l->removed) {
                 links_.removeLink(l->link.ifindex);
+                leases_.forgetInterface(l->link.ifindex);
             } else {
                 links_.upsertLink(l->link);
                 stale_.onLink(l->link, held());
@@ -104,12 +108,56 @@ void KernelEvents::added(const io::AddressInfo& a, TimePoint now) {
 void KernelEvents::removed(const io::AddressEvent& e, TimePoint now) {
     links_.removeAddress(e.address);
     // Our own removals (IPv4 carries our port id) are expected; anything else that takes a VIP
-    // from a master is put back (the instance logs it if the VIP really was gone).
+    // from a master is put back (the instance logs it if the VIP really was gone), unless the
+    // kernel removed it because its lease ran out.
     if (e.requesterPortId != 0 && e.requesterPortId == netlink_.portId())
         return;
     Instance* i = instanceWith(e.address.ifindex, e.address.prefix.address);
+    const auto gone = leases_.vanished(e.address.ifindex, e.address.prefix, now);
+    if (gone == VipLeases::Gone::Expired) {
+        expired(i, e.address.ifindex, e.address.prefix);
+        return;
+    }
     if (i && i->router().state() == core::State::Master)
         i->handle(core::VipsLost{}, now);
+}
+
+void KernelEvents::expired(Instance* instance, uint32_t ifindex, const Prefix& vip) {
+    const io::LinkInfo* link = links_.find(ifindex);
+    const std::string where = link ? link->name : std::to_string(ifindex);
+    if (!instance) {
+        log::warning("VIP %s on %s expired: its kernel lease ran out; this node was not "
+                     "refreshing",
+                     vip.toString().c_str(), where.c_str());
+        return;
+    }
+    log::warning("instance %s: VIP %s on %s expired: its kernel lease ran out; this node was not "
+                 "refreshing (not restored)",
+                 instance->name().c_str(), vip.toString().c_str(), where.c_str());
+    instance->countExpiredVip();
+}
+
+// A fresh dump (lost events): every held VIP it lacks vanished meanwhile, as if its RTM_DELADDR
+// had been read now.
+std::vector<const Instance*> KernelEvents::reconcileLeases(TimePoint now) {
+    std::vector<const Instance*> lapsed;
+    for (const auto& [ifindex, vips] : leases_.all()) {
+        const auto& present = links_.addresses(ifindex);
+        for (const auto& vip : vips) {
+            Instance* i = instanceWith(ifindex, vip.address);
+            const bool there =
+                std::any_of(present.begin(), present.end(),
+                            [&](const io::AddressInfo& a) { return a.prefix == vip; });
+            if (there ? leases_.ranOut(ifindex, vip, now)
+                      : leases_.vanished(ifindex, vip, now) == VipLeases::Gone::Expired) {
+                if (!there)
+                    expired(i, ifindex, vip);
+                if (i && std::find(lapsed.begin(), lapsed.end(), i) == lapsed.end())
+                    lapsed.push_back(i);
+            }
+        }
+    }
+    return lapsed;
 }
 
 void KernelEvents::resyncSoon() {
@@ -129,9 +177,12 @@ void KernelEvents::resync(TimePoint now) {
     }
     log::info("netlink: re-read links and addresses");
     links_.reset(std::move(*links), std::move(*addresses));
+    const auto lapsed = reconcileLeases(now);
     for (const auto& i : instances_) {
         if (i->router().state() == core::State::Master) {
-            i->handle(core::VipsLost{}, now);
+            // A master whose lease ran out does not put its VIPs back (removed() says why).
+            if (std::find(lapsed.begin(), lapsed.end(), i.get()) == lapsed.end())
+                i->handle(core::VipsLost{}, now);
             continue;
         }
         const uint32_t ifindex = i->binding().vipIfindex;

@@ -2,6 +2,8 @@
 // Link and address changes from the kernel (the netlink monitor, io/link_monitor.h): applied to
 // the daemon's picture (LinkTable), then turned into events for the routers (DESIGN.md §3, §5):
 // - a VIP removed behind a master's back: core::VipsLost (it is put back);
+// - a VIP whose kernel lease ran out (daemon/vip_leases.h) removed by the kernel: logged and
+//   counted, never put back (the node was not renewing it, and a peer may hold it by now);
 // - a VIP hafd installed (IFA_PROTO or the record) appearing where its instance is not master:
 //   core::StrayVips (a backup removes it);
 // - an address an earlier run left, showing up now: StaleVips;
@@ -16,6 +18,7 @@
 #include "daemon/links.h"
 #include "daemon/scheduler.h"
 #include "daemon/stale_vips.h"
+#include "daemon/vip_leases.h"
 #include "io/link_monitor.h"
 #include "io/netlink.h"
 
@@ -28,7 +31,7 @@ namespace hafd::daemon {
 class KernelEvents {
 public:
     KernelEvents(io::LinkMonitor& monitor, io::NetlinkClient& netlink, LinkTable& links,
-                 const Instances& instances, NetlinkVips& vips, StaleVips& stale,
+                 const Instances& instances, NetlinkVips& vips, VipLeases& leases, StaleVips& stale,
                  Scheduler& scheduler, std::function<void(TimePoint)> changed);
 
     // The monitor's socket is readable.
@@ -42,6 +45,11 @@ private:
     void resync(TimePoint now);
     void added(const io::AddressInfo& a, TimePoint now);
     void removed(const io::AddressEvent& e, TimePoint now);
+    // `vip` of `instance` (null: none has it now) expired: said once, counted.
+    void expired(Instance* instance, uint32_t ifindex, const Prefix& vip);
+    // After a re-dump: the held VIPs the table no longer has vanished meanwhile. Returns the
+    // instances with a VIP whose lease ran out: theirs are not put back.
+    std::vector<const Instance*> reconcileLeases(TimePoint now);
     // Whether an instance holds a VIP as master now (for StaleVips).
     StaleVips::Held held() const;
     // Whether hafd installed `a` (NetlinkVips::installedByUs).
@@ -54,6 +62,7 @@ private:
     LinkTable& links_;
     const Instances& instances_;
     NetlinkVips& vips_;
+    VipLeases& leases_;
     StaleVips& stale_;
     std::function<void(TimePoint)> changed_;
     Scheduler::Timer resyncTimer_;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace hafd::daemon {
 
@@ -53,14 +54,28 @@ public:
     virtual bool joined() const = 0;
 };
 
-// Adds and removes VIPs, each set in one acknowledged netlink batch.
+// A VIP whose kernel lease could not be renewed, and why ("No such device").
+struct RenewFailure {
+    Prefix vip;
+    std::string reason;
+};
+
+// Adds and removes VIPs, each set in one acknowledged netlink batch. With a kernel lease on
+// VIPs (`cluster`, daemon/vip_leases.h) the VIPs carry it: those added, and those of ours found
+// already there, which are renewed.
 class VipManager {
 public:
     virtual ~VipManager() = default;
     // Returns how many of `vips` were not there before (0: all were already present).
     virtual Result<unsigned> install(uint32_t ifindex, std::span<const Prefix> vips) = 0;
+    // An address that is not a VIP (an IPv6 VMAC's advert source, ports.h Binding): added like
+    // one, but permanent and never renewed.
+    virtual Result<unsigned> installSource(uint32_t ifindex, const Prefix& address) = 0;
     // Returns how many of `vips` were there and are gone now (0: none was present).
     virtual Result<unsigned> remove(uint32_t ifindex, std::span<const Prefix> vips) = 0;
+    // Renews the kernel lease of `vips`, VIPs hafd holds on `ifindex`, in one batch (replacing
+    // them with the current lease, or permanent without one). Returns the ones that failed.
+    virtual std::vector<RenewFailure> renew(uint32_t ifindex, std::span<const Prefix> vips) = 0;
 };
 
 // Sends one round of gratuitous ARPs / unsolicited NAs.

@@ -144,6 +144,8 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
         Instance& i = *instances_.back();
         binder_->bind(i, now);
     }
+    // The kernel lease on VIPs of the new file: a change renews the held VIPs at once.
+    leaseRenewal_->configure(LeaseRenewal::leaseOf(config_), now);
     // Every instance takes the keys just read: a key file rewritten in place counts too.
     for (auto& i : instances_)
         giveKeys(*i);

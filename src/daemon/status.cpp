@@ -52,6 +52,8 @@ ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now) {
                   {"vip_install_failures", c.vipInstallFailures},
                   {"vip_remove_failures", rec.vipRemoveFailures},
                   {"stray_vips_removed", rec.strayVipsRemoved},
+                  {"lease_renew_failures", rec.leaseRenewFailures},
+                  {"vips_expired", rec.vipsExpired},
                   {"announcements", rec.announcements}};
     for (std::size_t i = 0; i < core::kFaultCauseCount; ++i)
         s.faultsRaised[core::faultCauseName(static_cast<core::FaultCause>(i))] = c.faultsRaised[i];

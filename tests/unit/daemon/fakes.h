@@ -4,6 +4,7 @@
 #pragma once
 
 #include "daemon/ports.h"
+#include "daemon/vip_leases.h"
 
 #include <cerrno>
 #include <string>
@@ -66,11 +67,33 @@ struct FakeVips : VipManager {
             return Unexpected{Error{"2001:db8::51/128: Permission denied"}};
         return newlyAdded;
     }
+    // The VMAC's advert source counts as an install ('+').
+    Result<unsigned> installSource(uint32_t ifindex, const Prefix& address) override {
+        return install(ifindex, {&address, 1});
+    }
     Result<unsigned> remove(uint32_t ifindex, std::span<const Prefix> vips) override {
         calls.push_back({'-', ifindex});
         if (order)
             order->push_back("-");
         return static_cast<unsigned>(vips.size());
+    }
+    // Renewals ('r'), with what each was asked to renew; `renewFails` fails every VIP. With
+    // `leases` and `clock` set, a renewal that works is noted there, as NetlinkVips does.
+    std::vector<std::vector<Prefix>> renewed;
+    bool renewFails = false;
+    VipLeases* leases = nullptr;
+    const TimePoint* clock = nullptr;
+    std::vector<RenewFailure> renew(uint32_t ifindex, std::span<const Prefix> vips) override {
+        calls.push_back({'r', ifindex});
+        renewed.emplace_back(vips.begin(), vips.end());
+        std::vector<RenewFailure> failed;
+        for (const auto& v : vips) {
+            if (renewFails)
+                failed.push_back({v, "No such device"});
+            else if (leases && clock)
+                leases->renewed(ifindex, v, *clock);
+        }
+        return failed;
     }
 };
 
