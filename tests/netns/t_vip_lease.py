@@ -72,7 +72,7 @@ def lifetimes(node, vips):
 
 with Lab("lease") as lab:
     fam = param()
-    c = Cluster(lab, fam, [200, 150], interval=0.1)
+    c = Cluster(lab, fam, [200, 150], interval=0.1, preempt=False)
     n1, n2 = c.nodes
     w = lab.node("w", 3)
     members = [("n1", n1.ip4, False), ("n2", n2.ip4, False), ("w", w.ip4, True)]
