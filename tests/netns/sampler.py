@@ -361,6 +361,21 @@ class Sampler:
                 return None
             time.sleep(self.period)
 
+    def wait_one_holder(self, settle, timeout):
+        """Waits until one node alone has held the VIP for `settle` seconds in a row; returns
+        (its name, the time that run began), or None after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self._check()
+            with self._lock:
+                since, mask = self._transitions[-1]
+                last = self._prev_t
+            if mask and not mask & (mask - 1) and last - since >= settle:
+                return self._label(mask), since
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(self.period)
+
     def max_interval(self):
         """The longest time between two consecutive samples so far (10 ms when never held up)."""
         with self._lock:

@@ -80,6 +80,9 @@ with Lab("sampler") as lab:
     check(t is not None and del1[0] <= t <= del1[1] + step, f"n1 released at {t}, delete ran {del1}")
     check(s.first_held(add3[1] + step, "n1") is None, "n1 held the VIP again")
     check(s.holders() == {"n3"}, f"last holders {s.holders()}")
+    one = s.wait_one_holder(0.1, 0)
+    check(one and one[0] == "n3" and add3[0] <= one[1] <= add3[1] + step, f"one holder: {one}")
+    check(s.wait_one_holder(end - add1[0], 0) is None, "one holder for longer than the run")
     try:
         s.first_held(0, "n9")
         check(False, "an unknown node name was accepted")
