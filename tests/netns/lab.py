@@ -648,7 +648,7 @@ class Cluster:
     Then every node gets node.name (its lab name) and the same cluster section listing every
     node by its LAN address of the family, `witness` True adds a node "w" that runs hafd with
     no instances (self.witness; not in self.nodes), and `fence`, a dict, is every node's fence
-    section."""
+    section (with scripts.user SCRIPT_USER unless `sections` has a scripts group)."""
 
     def __init__(self, lab, family, priorities, interval=0.1, vrid=51, unicast=False,
                  sections=None, cluster=None, witness=False, fence=None, **settings):
@@ -689,6 +689,8 @@ class Cluster:
         out = {"node": {"name": node.name}, "cluster": {"nodes": listed, **self.cluster}}
         if self.fence is not None:
             out["fence"] = self.fence
+            if "scripts" not in self.sections:  # commands need a user that exists here
+                out["scripts"] = {"user": SCRIPT_USER}
         return out
 
     def claim_bound(self, priority=1):
