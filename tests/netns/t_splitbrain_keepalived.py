@@ -25,15 +25,18 @@ with Lab("sb-keepalived") as lab:
     nodes = [lab.node(name, i + 1) for i, name in enumerate(PRIORITIES)]
     n1, n2, n3 = nodes
     mdi = {n: 3 * interval + (256 - p) * interval / 256 for n, p in PRIORITIES.items()}
-    for n in nodes:
-        # nopreempt: after the heal n1 is the higher priority master that n2 meets; n2 yields
-        # to it by RFC 9568 whatever preemption says, and no restart preempts anyone.
-        n.keepalived(keepalived_conf(n.name, "v4", 51, PRIORITIES[n.name], interval, [VIP],
-                                     version=3, extra="  nopreempt"))
     s = Sampler(lab, nodes, VIP)
     settle = max(1.0, 2 * interval)
+    # n1 first and alone, so that it is the master (with nopreempt, whoever's timer fires first
+    # at a common start stays master). After the heal n1 is the higher priority master n2
+    # meets: n2 yields to it by RFC 9568 whatever preemption says.
+    for n in nodes:
+        n.keepalived(keepalived_conf(n.name, "v4", 51, PRIORITIES[n.name], interval, [VIP],
+                                     version=3, extra="  nopreempt"))
+        if n is n1:
+            check(s.wait_stable({"n1"}, 0, mdi["n1"] + 10) is not None, "n1 alone took no VIP")
     check(s.wait_stable({"n1"}, settle, mdi["n3"] + 10) is not None,
-          f"n1 did not become the only holder: {s.holders()}")
+          f"n1 did not stay the only holder: {s.holders()}")
 
     # 1. The master cut off, links up.
     t_cut = n1.cut_off()

@@ -46,7 +46,10 @@ with Lab("sb-partition") as lab:
     c = Cluster(lab, "v4", PRIORITIES, interval=args.interval, preempt=False,
                 cluster={"heartbeat": args.heartbeat, "lease": args.lease, "margin": args.margin})
     prio = {n.name: p for n, p in zip(c.nodes, PRIORITIES)}
-    c.start_all()
+    c.start(0)  # n1 first and alone: with preemption off, the first master stays master
+    c.wait_master(c.nodes[0])
+    c.start(1)
+    c.start(2)
     c.wait_master(c.nodes[0])
     s = c.sampler()
     claims, releases = [], []
