@@ -33,7 +33,8 @@ from lab import Lab, Cluster, adverts, announcements, check, log  # noqa: E402
 ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 ap.add_argument("--kills", type=int, default=2, help="kill -9 rounds")
 ap.add_argument("--stops", type=int, default=2, help="SIGSTOP rounds")
-ap.add_argument("--freeze", type=float, default=3.0, help="seconds between SIGSTOP and SIGCONT")
+ap.add_argument("--freeze", type=float, default=4.0,
+                help="seconds between SIGSTOP and SIGCONT (longer than the claim takes)")
 ap.add_argument("--interval", type=float, default=0.1, help="advert interval, s")
 ap.add_argument("--heartbeat", type=float, default=0.2, help="cluster.heartbeat, s")
 ap.add_argument("--lease", type=int, default=1, help="cluster.lease, whole s")
