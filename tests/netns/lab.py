@@ -87,21 +87,31 @@ def conf_value(v):
     raise TypeError(v)
 
 
-def hafd_conf(instances, checks=None, groups=None, scripts=None, auth=None):
+def hafd_conf(instances, checks=None, groups=None, scripts=None, auth=None, node=None,
+              cluster=None, fence=None):
     """libconfig text for a list of instance dicts (setting name -> value), with optional
-    top-level `checks` and `groups` (lists of dicts), `scripts` and `auth` (dicts)."""
+    top-level `checks` and `groups` (lists of dicts), `scripts`, `auth`, `node`, `cluster` and
+    `fence` (dicts; a list of dicts inside, such as cluster's "nodes", becomes a list of
+    groups). `instances` None leaves the section out (a witness runs none)."""
     out = []
+    if node is not None:
+        out.append(f"node = {conf_value(node)};")
     if scripts is not None:
         out.append(f"scripts = {conf_value(scripts)};")
     if auth is not None:
         out.append(f"auth = {conf_value(auth)};")
+    if cluster is not None:
+        out.append(f"cluster = {conf_value(cluster)};")
+    if fence is not None:
+        out.append(f"fence = {conf_value(fence)};")
     if checks:
         out.append("checks = (")
         out.append(",\n".join("  " + conf_value(c) for c in checks))
         out.append(");")
-    out.append("instances = (")
-    out.append(",\n".join("  " + conf_value(i) for i in instances))
-    out.append(");")
+    if instances is not None:
+        out.append("instances = (")
+        out.append(",\n".join("  " + conf_value(i) for i in instances))
+        out.append(");")
     if groups:
         out.append("groups = (")
         out.append(",\n".join("  " + conf_value(g) for g in groups))
@@ -310,6 +320,15 @@ class Node:
     def restore_link(self):
         sh("ip", "-n", self.lab.br_ns, "link", "set", self.port, "up")
 
+    def cut_off(self):
+        """A partition with the link up: the bridge drops every frame entering or leaving this
+        node's port (Lab.cut_off). Returns the monotonic time just before the rule went in."""
+        return self.lab.cut_off([self])
+
+    def heal(self):
+        """Undoes cut_off(); returns the monotonic time just before."""
+        return self.lab.heal([self])
+
 
 class Capture:
     """tcpdump on the bridge, read back with scapy (kernel timestamps)."""
@@ -334,6 +353,53 @@ class Capture:
             return []
 
 
+class NftShell:
+    """`nft -i` in a namespace, fed commands on its standard input. After each batch it is
+    asked to list the partition table, whose closing "}" line says the batch went through;
+    an "Error" line before it fails the batch."""
+
+    def __init__(self, lab, ns):
+        self.popen = subprocess.Popen(["ip", "netns", "exec", ns, "nft", "-i"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                      start_new_session=True)
+        lab._record_pid(self.popen.pid)
+        self.buf = b""
+
+    def run(self, rules, timeout=10):
+        import select
+        table = Lab.PARTITION_TABLE
+        self.popen.stdin.write((rules + f"list table bridge {table}\n").encode())
+        self.popen.stdin.flush()
+        fd = self.popen.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        errors = []
+        while True:
+            while b"\n" in self.buf:
+                line, self.buf = self.buf.split(b"\n", 1)
+                text = line.decode(errors="replace")
+                if text.startswith("Error"):
+                    errors.append(text)
+                elif text == "}":
+                    if errors:
+                        raise RuntimeError("nft: " + "; ".join(errors) + f" (for: {rules.strip()})")
+                    return
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise RuntimeError(f"nft: no answer in {timeout} s (for: {rules.strip()})")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise RuntimeError(f"nft exited: {self.buf.decode(errors='replace')} (for: {rules.strip()})")
+            self.buf += chunk
+
+    def close(self):
+        try:
+            self.popen.stdin.close()
+            self.popen.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - best effort cleanup
+            self.popen.kill()
+            self.popen.wait(timeout=5)
+
+
 class Lab:
     def __init__(self, name):
         require_root()
@@ -344,6 +410,11 @@ class Lab:
         self.nodes = {}
         self.captures = []
         self.br_ns = f"{self.prefix}-br"
+        self._partition_table = False
+        self._nft_shell = None
+        self.last_nft_seconds = None  # how long the last partition command took
+        self.on_failure = []  # callables run by dump_logs() (a sampler's transitions, ...)
+        self.on_close = []  # callables run first by close() (stopping a sampler's thread, ...)
         self._pidfile = os.environ.get("HAFD_TEST_PIDFILE")
         # Orphans of the daemons we start (keepalived's children) become ours to reap.
         import ctypes
@@ -423,7 +494,78 @@ class Lab:
         if r.returncode != 0:
             raise RuntimeError(f"nft: {r.stderr.strip()}")
 
+    # --- partitions (frames dropped in the bridge, every link up) -----------------------------
+    # One nft table in the bridge namespace: a set of cut-off ports (every frame entering or
+    # leaving them is dropped as the bridge forwards it) and a set of (in port, out port) pairs
+    # (one-way drops, for cutting a group of nodes from another). Changes are set elements, so
+    # each cut or heal is one atomic nft transaction. Frames a cut-off node sends still reach
+    # the bridge device itself, so a capture on br0 shows what the node keeps sending.
+    PARTITION_TABLE = "hafdpart"
+
+    def _nft(self, rules):
+        """Runs nft commands in the bridge namespace through one `nft -i` kept running (a
+        fresh `ip netns exec ... nft` took 10-60 ms on a loaded machine, a change through it
+        0.7-7 ms, mostly the kernel's commit); returns the monotonic time just before."""
+        if self._nft_shell is None:
+            self._nft_shell = NftShell(self, self.br_ns)
+        t0 = time.monotonic()
+        self._nft_shell.run(rules)
+        self.last_nft_seconds = time.monotonic() - t0
+        return t0
+
+    def _ensure_partition_table(self):
+        if self._partition_table:
+            return
+        t = self.PARTITION_TABLE
+        self._nft(f"add table bridge {t}\n"
+                  f"add set bridge {t} cut {{ type ifname; }}\n"
+                  f"add set bridge {t} pairs {{ type ifname . ifname; }}\n"
+                  f"add chain bridge {t} forward {{ type filter hook forward priority -10; }}\n"
+                  f"add rule bridge {t} forward iifname @cut drop\n"
+                  f"add rule bridge {t} forward oifname @cut drop\n"
+                  f"add rule bridge {t} forward iifname . oifname @pairs drop\n")
+        self._partition_table = True
+
+    @staticmethod
+    def _elements(items):
+        return ", ".join(items)
+
+    def cut_off(self, nodes):
+        """Cuts each of `nodes` off from everyone (links stay up, carrier too). Returns the
+        monotonic time just before the cut (the cut itself lands within last_nft_seconds)."""
+        self._ensure_partition_table()
+        ports = self._elements(f'"{n.port}"' for n in nodes)
+        return self._nft(f"add element bridge {self.PARTITION_TABLE} cut {{ {ports} }}\n")
+
+    def split(self, side_a, side_b):
+        """Cuts every node of `side_a` from every node of `side_b`, both ways; each side still
+        reaches its own members (and nodes on neither side reach both). Returns the monotonic
+        time just before."""
+        self._ensure_partition_table()
+        pairs = [f'"{a.port}" . "{b.port}"' for a in side_a for b in side_b]
+        pairs += [f'"{b.port}" . "{a.port}"' for a in side_a for b in side_b]
+        return self._nft(f"add element bridge {self.PARTITION_TABLE} pairs {{ {self._elements(pairs)} }}\n")
+
+    def heal(self, nodes=None):
+        """Undoes cut_off() for `nodes`, or every cut and split when None. Returns the monotonic
+        time just before."""
+        self._ensure_partition_table()
+        t = self.PARTITION_TABLE
+        if nodes is None:
+            return self._nft(f"flush set bridge {t} cut\nflush set bridge {t} pairs\n")
+        ports = self._elements(f'"{n.port}"' for n in nodes)
+        return self._nft(f"delete element bridge {t} cut {{ {ports} }}\n")
+
     def close(self):
+        for f in self.on_close:
+            try:
+                f()
+            except Exception:  # noqa: BLE001 - best effort cleanup
+                pass
+        self.on_close = []
+        if self._nft_shell is not None:
+            self._nft_shell.close()
+            self._nft_shell = None
         for n in self.nodes.values():
             for p in n.procs:
                 try:
@@ -460,6 +602,11 @@ class Lab:
             for p in n.procs:
                 print(f"----- {p.name} log (last 3000 bytes) -----")
                 print(p.log_text()[-3000:])
+        for f in self.on_failure:
+            try:
+                f()
+            except Exception as e:  # noqa: BLE001 - a report must not hide the failure
+                print(f"(failure report failed: {e})")
 
 
 # --- scenarios ------------------------------------------------------------------------------
@@ -494,12 +641,19 @@ def auth_drops(node, instance="vi"):
 
 
 class Cluster:
-    """N hafd nodes on one LAN running one instance ("vi", VRID 51) of one family."""
+    """N hafd nodes on one LAN running one instance ("vi", VRID 51) of one family.
+
+    Split-brain protection (DESIGN.md §4) is off unless `cluster` is given: a dict of the
+    cluster section's settings other than `nodes` (heartbeat, lease, margin, quorum_hook...).
+    Then every node gets node.name (its lab name) and the same cluster section listing every
+    node by its LAN address of the family, `witness` True adds a node "w" that runs hafd with
+    no instances (self.witness; not in self.nodes), and `fence`, a dict, is every node's fence
+    section (with scripts.user SCRIPT_USER unless `sections` has a scripts group)."""
 
     def __init__(self, lab, family, priorities, interval=0.1, vrid=51, unicast=False,
-                 sections=None, **settings):
+                 sections=None, cluster=None, witness=False, fence=None, **settings):
         self.lab = lab
-        self.sections = sections or {}  # hafd_conf()'s checks, groups, scripts
+        self.sections = sections or {}  # hafd_conf()'s checks, groups, scripts, auth
         self.family = family
         self.vips = VIPS[family]
         self.vip = self.vips[-1]  # the routable one, used to check who holds the VIPs
@@ -509,6 +663,47 @@ class Cluster:
         self.vrid = vrid
         self.unicast = unicast
         self.settings = settings
+        if cluster is None and (witness or fence is not None):
+            raise ValueError("witness and fence need a cluster section")
+        self.cluster = None if cluster is None else dict(cluster)
+        self.fence = fence
+        self.witness = lab.node("w", len(priorities) + 1) if witness else None
+
+    def members(self):
+        """Every node in the cluster section: the instance nodes, then the witness."""
+        return self.nodes + ([self.witness] if self.witness else [])
+
+    def address(self, node):
+        return node.ip4 if self.family == "v4" else node.ip6
+
+    def protection_sections(self, node):
+        """node, cluster and fence sections for `node` (none without protection)."""
+        if self.cluster is None:
+            return {}
+        listed = []
+        for n in self.members():
+            entry = {"name": n.name, "address": self.address(n)}
+            if n is self.witness:
+                entry["witness"] = True
+            listed.append(entry)
+        out = {"node": {"name": node.name}, "cluster": {"nodes": listed, **self.cluster}}
+        if self.fence is not None:
+            out["fence"] = self.fence
+            if "scripts" not in self.sections:  # commands need a user that exists here
+                out["scripts"] = {"user": SCRIPT_USER}
+        return out
+
+    def claim_bound(self, priority=1):
+        """The longest a backup of `priority` may take to claim after the master is cut off:
+        Master_Down_Interval + lease + margin (0 for the last two without protection)."""
+        c = self.cluster or {}
+        return self.master_down_interval(priority) + c.get("lease", 0) + c.get("margin", 0)
+
+    def start_witness(self, **sections):
+        """Starts hafd on the witness (auth and scripts from the cluster's sections)."""
+        base = {k: v for k, v in self.sections.items() if k in ("auth", "scripts")}
+        return self.witness.hafd(None, **{**base, **self.protection_sections(self.witness),
+                                          **sections})
 
     def instance(self, i, **overrides):
         n = self.nodes[i]
@@ -523,12 +718,20 @@ class Cluster:
         return inst
 
     def start(self, i, sections=None, **overrides):
+        given = sections if sections is not None else self.sections
         return self.nodes[i].hafd([self.instance(i, **overrides)],
-                                  **(sections if sections is not None else self.sections))
+                                  **{**self.protection_sections(self.nodes[i]), **given})
 
     def start_all(self, **overrides):
+        if self.witness is not None:
+            self.start_witness()
         for i in range(len(self.nodes)):
             self.start(i, **overrides)
+
+    def sampler(self, **kw):
+        """A sampler.Sampler of who holds self.vip on every instance node, started."""
+        from sampler import Sampler
+        return Sampler(self.lab, self.nodes, self.vip, **kw)
 
     def holders(self):
         """Nodes with a running hafd that hold the VIP (a node killed with -9 keeps its VIPs on
