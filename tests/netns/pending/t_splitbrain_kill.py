@@ -51,11 +51,10 @@ with Lab("sb-kill") as lab:
     c = Cluster(lab, "v4", PRIORITIES, interval=args.interval, preempt=False,
                 cluster={"heartbeat": args.heartbeat, "lease": args.lease, "margin": args.margin})
     prio = {n.name: p for n, p in zip(c.nodes, PRIORITIES)}
-    c.start(0)  # n1 first and alone: with preemption off, the first master stays master
-    c.wait_master(c.nodes[0])
-    c.start(1)
-    c.start(2)
-    c.wait_master(c.nodes[0])
+    # n1 first: with preemption off the first master stays master, and with quorum none claims
+    # before a majority runs, so all start and n1, the earliest, claims first.
+    c.start_all()
+    c.wait_master(c.nodes[0], timeout=c.claim_bound(PRIORITIES[0]) + 3)
     s = c.sampler()
     settle = max(0.5, 3 * args.interval)
     figures = []

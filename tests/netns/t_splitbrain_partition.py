@@ -13,10 +13,10 @@ ownership is sampled every 10 ms throughout. Each time:
 and no sample, over the whole run, shows two holders.
 
 Preemption is off, so a heal hands nothing back: each round cuts whoever is master then.
-Parked in tests/netns/pending/ (the runner does not look here) until the feature lands. Run it
-by hand as root after building, from the top of the tree:
+tests/netns/run runs it with the defaults; by hand, as root after building, from the top of
+the tree:
 
-    python3 tests/netns/pending/t_splitbrain_partition.py [--rounds 20] [--lease 1] ...
+    python3 tests/netns/t_splitbrain_partition.py [--rounds 20] [--lease 1] ...
 
 (HAFD=path/to/hafd picks another binary; HAFD_TEST_KEEP=1 keeps the lab's files, holders.log
 among them). The timings are options; see --help.
@@ -26,7 +26,7 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lab import Lab, Cluster, check, log  # noqa: E402
 
 ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -46,11 +46,10 @@ with Lab("sb-partition") as lab:
     c = Cluster(lab, "v4", PRIORITIES, interval=args.interval, preempt=False,
                 cluster={"heartbeat": args.heartbeat, "lease": args.lease, "margin": args.margin})
     prio = {n.name: p for n, p in zip(c.nodes, PRIORITIES)}
-    c.start(0)  # n1 first and alone: with preemption off, the first master stays master
-    c.wait_master(c.nodes[0])
-    c.start(1)
-    c.start(2)
-    c.wait_master(c.nodes[0])
+    # n1 first: with preemption off the first master stays master, and with quorum none claims
+    # before a majority runs, so all start and n1, the earliest, claims first.
+    c.start_all()
+    c.wait_master(c.nodes[0], timeout=c.claim_bound(PRIORITIES[0]) + 3)
     s = c.sampler()
     claims, releases = [], []
     for r in range(args.rounds):
