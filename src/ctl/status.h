@@ -113,6 +113,14 @@ struct SocketStatus {
     uint64_t joinFailures = 0;
 };
 
+// Stalls of the daemon's loop (hafd(8) STALLS): times it was absent for 10 ms or more beyond
+// what it expected (SIGSTOP, an overloaded host, a suspended VM).
+struct StallStatus {
+    uint64_t count = 0;
+    double longest = 0;         // seconds
+    double lastSecondsAgo = -1; // -1: none since start
+};
+
 struct Status {
     std::string version;
     int64_t pid = 0;
@@ -121,6 +129,7 @@ struct Status {
     std::vector<SocketStatus> sockets;
     std::vector<CheckStatus> checks;
     CounterMap notify; // started, failed, dropped, pending
+    StallStatus stalls;
 };
 
 } // namespace hafd::ctl
