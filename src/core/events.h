@@ -122,8 +122,16 @@ struct Reconfigure {
     config::Instance instance;
 };
 
+// The daemon's loop did not run for `length`, up to now (a stall: SIGSTOP, an overloaded host, a
+// suspended VM; common/stall.h). Fed to every router before anything else the loop learned on
+// waking (adverts queued meanwhile, expired timers), so the router decides with the stall in
+// mind (DESIGN.md §4 "Freeze", core/stall.cpp).
+struct Stalled {
+    Duration length{};
+};
+
 using Event = std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged,
                            AdvertSent, VipsInstalled, StrayVips, PriorityChanged, VipsLost,
-                           Reconfigure, GroupHold, RulesChanged, MasterHeard, FenceDone, ProbeDone>;
+                           Reconfigure, GroupHold, RulesChanged, MasterHeard, FenceDone, ProbeDone, Stalled>;
 
 } // namespace hafd::core

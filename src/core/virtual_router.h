@@ -96,6 +96,10 @@ public:
     Duration masterAdverInterval() const;   // learned from the master (v3)
     Duration skewTime() const;              // ((256 - Priority) * Master_Adver_Interval) / 256
     Duration masterDownInterval() const;    // 3 * Master_Adver_Interval + Skew_Time
+    // The shortest time any peer waits for our adverts before it claims: a Master_Down_Interval
+    // computed from our Advertisement_Interval at priority 255 (the shortest Skew_Time). A
+    // master silent this long may have been replaced (core/stall.cpp).
+    Duration shortestPeerMasterDown() const;
     const Counters& counters() const { return counters_; }
     // The address adverts are sent from (from BindingChanged); unspecified until known. Kept when
     // the link goes down, so that a resigning master can still name it.
@@ -144,6 +148,7 @@ private:
     void tryClaim(TimePoint now, Actions& out);
     void cancelClaim();
     void heardMaster(TimePoint now) { lastHeard_ = now; }
+    void on(const Stalled&, TimePoint now, Actions& out);
     void setMasterHeard(bool heard, Actions& out);
 
     void advertAsBackup(const proto::Advertisement& a, const IpAddress& sender, TimePoint now,

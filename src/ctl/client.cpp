@@ -104,6 +104,10 @@ void printCluster(const ClusterStatus& c) {
 void printStatus(const Status& st) {
     std::printf("hafd %s, pid %lld, up %.0fs\n", st.version.c_str(), static_cast<long long>(st.pid),
                 st.uptime);
+    if (st.stalls.count > 0)
+        std::printf("loop stalled %llu time(s), longest %.3fs, last %.0fs ago\n",
+                    static_cast<unsigned long long>(st.stalls.count), st.stalls.longest,
+                    st.stalls.lastSecondsAgo);
     std::printf("%-16s %-10s %4s %-5s %-7s %4s %-26s %s\n", "INSTANCE", "INTERFACE", "VRID", "FAM",
                 "STATE", "PRIO", "SOURCE", "VIPS");
     for (const auto& i : st.instances) {

@@ -58,8 +58,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterStatus, node, quorum, vot
                                                 hook, lease, margin, heartbeat, authenticated,
                                                 nodes, drops, sent, sendFailures, received,
                                                 socketError)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StallStatus, count, longest, lastSecondsAgo)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,
-                                                checks, notify, cluster)
+                                                checks, notify, cluster, stalls)
 
 std::optional<Request> parseRequest(const std::string& line, std::string& error) {
     const json j = json::parse(line, nullptr, false);

@@ -169,6 +169,14 @@ struct ClusterStatus {
     std::string socketError; // why heartbeats cannot be sent or received ("" when they can)
 };
 
+// Stalls of the daemon's loop (hafd(8) STALLS): times it was absent for 10 ms or more beyond
+// what it expected (SIGSTOP, an overloaded host, a suspended VM).
+struct StallStatus {
+    uint64_t count = 0;
+    double longest = 0;         // seconds
+    double lastSecondsAgo = -1; // -1: none since start
+};
+
 struct Status {
     std::string version;
     int64_t pid = 0;
@@ -178,6 +186,7 @@ struct Status {
     std::vector<CheckStatus> checks;
     CounterMap notify; // started, failed, dropped, pending
     std::optional<ClusterStatus> cluster;
+    StallStatus stalls;
 };
 
 } // namespace hafd::ctl

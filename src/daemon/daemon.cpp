@@ -55,6 +55,7 @@ int Daemon::run() {
 }
 
 void Daemon::teardown() {
+    stalls_.reset();
     control_.reset();
     closeCluster();
     closeHealth();
@@ -155,6 +156,11 @@ int Daemon::start() {
         });
         watchdogTimer_->arm(now + *interval);
     }
+    // From the first sleep on, a stall reaches the instances before anything else of its wake-up.
+    stalls_ = std::make_unique<StallWatch>(
+        loop_,
+        [this] { return hwTimer_.armed() ? std::optional(hwTimer_.deadline()) : std::nullopt; },
+        instances_);
     log::notice("hafd %s started: %zu instance(s) from %s", HAFD_VERSION, instances_.size(),
                 config_.file.c_str());
     releaseInstanceConfigs();
@@ -356,6 +362,7 @@ ctl::Status Daemon::status() {
     }
     for (const auto& [name, c] : checks_->all())
         st.checks.push_back(checkStatus(*c, now));
+    st.stalls = stallStatus(*stalls_, now);
     const auto& n = notify_->counters();
     st.notify = {{"started", n.started},
                  {"failed", n.failed},

@@ -14,6 +14,7 @@
 //   tracker.h        tracks to effective priority and the track fault; start once known
 //   notify.h         notify commands, one queue per instance and group
 //   sync_groups.h    members in FAULT together; the groups' notify
+//   stall_watch.h    stalls of the loop (SIGSTOP, overload, suspend), told to every instance first
 #pragma once
 
 #include "config/config.h"
@@ -39,6 +40,7 @@
 #include "daemon/sd_notify.h"
 #include "daemon/shutdown.h"
 #include "daemon/stale_vips.h"
+#include "daemon/stall_watch.h"
 #include "daemon/sync_groups.h"
 #include "daemon/tracker.h"
 #include "daemon/vip_leases.h"
@@ -150,6 +152,7 @@ private:
     std::unique_ptr<Cluster> cluster_;
     std::unique_ptr<Fencer> fencer_;
     std::unique_ptr<ControlServer> control_;
+    std::unique_ptr<StallWatch> stalls_;
     ControlCommands commands_{*this};
     SystemdNotifier notifier_;
     std::optional<Drain> drain_;

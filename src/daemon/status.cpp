@@ -136,6 +136,15 @@ ctl::CheckStatus checkStatus(const RunningCheck& c, TimePoint now) {
     return s;
 }
 
+ctl::StallStatus stallStatus(const StallWatch& stalls, TimePoint now) {
+    ctl::StallStatus s;
+    s.count = stalls.count();
+    s.longest = toSeconds(stalls.longest());
+    if (const auto last = stalls.last())
+        s.lastSecondsAgo = toSeconds(now - *last);
+    return s;
+}
+
 ctl::SocketStatus socketStatus(const Socket& socket) {
     ctl::SocketStatus ss;
     ss.interface = socket.socket().ifname();

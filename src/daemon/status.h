@@ -9,6 +9,7 @@
 #include "daemon/instance.h"
 #include "daemon/links.h"
 #include "daemon/sockets.h"
+#include "daemon/stall_watch.h"
 
 namespace hafd::daemon {
 
@@ -18,5 +19,6 @@ ctl::SocketStatus socketStatus(const Socket& socket);
 void addTrackHealth(ctl::InstanceStatus& s, const config::Instance& cfg, const Checks& checks,
                     const LinkTable& links);
 ctl::CheckStatus checkStatus(const RunningCheck& check, TimePoint now);
+ctl::StallStatus stallStatus(const StallWatch& stalls, TimePoint now);
 
 } // namespace hafd::daemon

@@ -16,6 +16,38 @@ TimePoint monotonicNow() {
     return TimePoint(Duration(static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000));
 }
 
+namespace {
+
+Duration readClock(clockid_t id) {
+    timespec ts{};
+    if (clock_gettime(id, &ts) < 0)
+        return Duration(-1);
+    return Duration(static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000);
+}
+
+} // namespace
+
+ClockSample readClocks() {
+    // Preempted between the reads, the offset BOOTTIME - MONOTONIC would be off by the time
+    // away: bracket BOOTTIME by two MONOTONIC reads and take their middle.
+    constexpr int kTries = 3;
+    constexpr Duration kTight = 50us;
+    ClockSample best{};
+    Duration bestSpan = Duration::max();
+    for (int i = 0; i < kTries && bestSpan > kTight; ++i) {
+        const Duration m1 = readClock(CLOCK_MONOTONIC);
+        const Duration boot = readClock(CLOCK_BOOTTIME);
+        const Duration m2 = readClock(CLOCK_MONOTONIC);
+        if (boot < Duration::zero()) // no BOOTTIME: no suspend can be seen, none is made up
+            return {TimePoint(m2), m2};
+        if (m2 - m1 < bestSpan) {
+            bestSpan = m2 - m1;
+            best = {TimePoint(m1 + (m2 - m1) / 2), boot};
+        }
+    }
+    return best;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Loop
 
@@ -90,6 +122,56 @@ void IoWatcher::setEvents(int events) {
 }
 bool IoWatcher::active() const {
     return s_ && ev_is_active(&s_->io);
+}
+
+// ---------------------------------------------------------------------------------------------
+// WakeWatcher
+
+struct WakeWatcher::State {
+    ev_prepare prepare{};
+    ev_check check{};
+    struct ev_loop* loop = nullptr;
+    Callback beforeSleep;
+    Callback woke;
+
+    static void onPrepare(struct ev_loop*, ev_prepare* w, int) {
+        static_cast<State*>(w->data)->beforeSleep();
+    }
+    static void onCheck(struct ev_loop*, ev_check* w, int) { static_cast<State*>(w->data)->woke(); }
+
+    void stop() {
+        ev_prepare_stop(loop, &prepare);
+        ev_check_stop(loop, &check);
+    }
+};
+
+WakeWatcher::WakeWatcher(Loop& loop, Callback beforeSleep, Callback woke)
+    : s_(std::make_unique<State>()) {
+    s_->loop = loop.raw();
+    s_->beforeSleep = std::move(beforeSleep);
+    s_->woke = std::move(woke);
+    ev_prepare_init(&s_->prepare, State::onPrepare);
+    s_->prepare.data = s_.get();
+    ev_check_init(&s_->check, State::onCheck);
+    s_->check.data = s_.get();
+    // First among the callbacks of its iteration (ev_set_priority only on an inactive watcher).
+    ev_set_priority(&s_->check, EV_MAXPRI);
+    ev_prepare_start(s_->loop, &s_->prepare);
+    ev_check_start(s_->loop, &s_->check);
+}
+WakeWatcher::WakeWatcher() = default;
+WakeWatcher::WakeWatcher(WakeWatcher&&) noexcept = default;
+WakeWatcher& WakeWatcher::operator=(WakeWatcher&& o) noexcept {
+    if (this != &o) {
+        if (s_)
+            s_->stop();
+        s_ = std::move(o.s_);
+    }
+    return *this;
+}
+WakeWatcher::~WakeWatcher() {
+    if (s_)
+        s_->stop();
 }
 
 // ---------------------------------------------------------------------------------------------

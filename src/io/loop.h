@@ -9,6 +9,7 @@
 // destruction. A callback may destroy its own watcher only as its very last action.
 #pragma once
 
+#include "common/stall.h"
 #include "common/time.h"
 #include "io/sys_error.h"
 #include "io/unique_fd.h"
@@ -25,6 +26,11 @@ namespace hafd::io {
 // CLOCK_MONOTONIC now, truncated to whole microseconds (so a timer that fired at `deadline`
 // always reads monotonicNow() >= deadline).
 TimePoint monotonicNow();
+
+// CLOCK_MONOTONIC and CLOCK_BOOTTIME read together (common/stall.h). The pair is read again when
+// the thread was preempted between the two reads (their offset would be off by that much), up to
+// a few times; the reading taken in the shortest span is kept.
+ClockSample readClocks();
 
 // libev's default loop (the only one that can watch children). One Loop at a time per process;
 // the destructor destroys the default loop.
@@ -105,6 +111,27 @@ public:
     ChildWatcher(ChildWatcher&&) noexcept;
     ChildWatcher& operator=(ChildWatcher&&) noexcept;
     ~ChildWatcher();
+
+    struct State;
+
+private:
+    std::unique_ptr<State> s_;
+};
+
+// Each iteration of the loop, around the moment it blocks: `beforeSleep` runs just before the
+// loop waits for events (ev_prepare), `woke` right after the wait returns and before any other
+// callback of that iteration runs (ev_check at the highest priority: libev runs pending
+// watchers by priority, highest first). So what `woke` learns (a stall) acts before any socket,
+// timer or signal callback of the same iteration. Started on construction.
+class WakeWatcher {
+public:
+    using Callback = std::function<void()>;
+
+    WakeWatcher(); // inactive: assign a started one to it
+    WakeWatcher(Loop& loop, Callback beforeSleep, Callback woke);
+    WakeWatcher(WakeWatcher&&) noexcept;
+    WakeWatcher& operator=(WakeWatcher&&) noexcept;
+    ~WakeWatcher();
 
     struct State;
 

@@ -182,6 +182,30 @@ void shutdown_of_a_master_sends_priority_zero_and_removes_vips(void**) {
     assert_int_equal(r.announcer.rounds.size(), rounds);
 }
 
+// Freeze (core::Stalled): a master stalled past its peers' shortest Master_Down_Interval leaves
+// without a frame: no advert (not even priority 0), its VIPs removed, and the announcement rounds
+// still paced for it cancelled. As a backup it sends nothing until its own timer claims again.
+void a_stalled_master_steps_down_without_a_frame(void**) {
+    Rig r(baseConfig());
+    r.becomeMaster();
+    assert_int_equal(r.announcer.rounds.size(), 1); // two more rounds are paced 10 ms apart
+    r.sender.sent.clear();
+    r.now += 1s;
+    r.instance->handle(core::Stalled{1s}, r.now);
+    assert_int_equal(static_cast<int>(r.instance->router().state()),
+                     static_cast<int>(core::State::Backup));
+    assert_int_equal(r.changes.back().reason, static_cast<int>(core::Reason::Stalled));
+    assert_int_equal(r.vips.calls.back().first, '-');
+    assert_false(r.instance->vipsInstalled());
+    const TimePoint downAt = r.now + r.instance->router().masterDownInterval();
+    while (r.armed && *r.armed < downAt)
+        r.step();
+    assert_int_equal(r.sender.sent.size(), 0);
+    assert_int_equal(r.announcer.rounds.size(), 1);
+    r.becomeMaster(); // no master heard: it claims again by the usual rules
+    assert_true(r.now == downAt);
+}
+
 void vips_lost_while_master_are_restored_and_logged_only_if_missing(void**) {
     Rig r(baseConfig());
     r.becomeMaster();
@@ -491,6 +515,7 @@ int main() {
         cmocka_unit_test(announcement_rounds_are_paced_by_the_interval),
         cmocka_unit_test(unicast_sends_one_advert_per_peer_checksummed_for_it),
         cmocka_unit_test(shutdown_of_a_master_sends_priority_zero_and_removes_vips),
+        cmocka_unit_test(a_stalled_master_steps_down_without_a_frame),
         cmocka_unit_test(vips_lost_while_master_are_restored_and_logged_only_if_missing),
         cmocka_unit_test(failed_sends_fault_the_master_until_a_probe_leaves),
         cmocka_unit_test(install_failure_is_retried_then_faults_vips),

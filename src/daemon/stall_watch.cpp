@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemon/stall_watch.h"
+
+#include "common/log.h"
+#include "daemon/instance.h"
+
+#include <algorithm>
+#include <string>
+
+namespace hafd::daemon {
+
+StallWatch::StallWatch(io::Loop& loop, ExpectedWake expectedWake, Instances& instances)
+    : expectedWake_(std::move(expectedWake)), instances_(instances),
+      watcher_(
+          loop, [this] { beforeSleep(); }, [this] { woke(); }),
+      lastRun_(io::readClocks()) {}
+
+void StallWatch::beforeSleep() {
+    expected_ = expectedWake_();
+}
+
+void StallWatch::woke() {
+    const ClockSample now = io::readClocks();
+    const Stall stall = measureStall(lastRun_, now, expected_);
+    lastRun_ = now;
+    if (stall.length() >= kStallFloor)
+        report(stall, now.monotonic);
+}
+
+// Every instance hears of it before the adverts and timers of this wake-up reach any of them.
+void StallWatch::report(const Stall& stall, TimePoint now) {
+    ++count_;
+    longest_ = std::max(longest_, stall.length());
+    last_ = now;
+    unsigned steppedDown = 0;
+    unsigned restarted = 0;
+    // A peer could have taken over only after the shortest wait of any instance's peers.
+    std::optional<Duration> shortest;
+    for (auto& i : instances_) {
+        const core::VirtualRouter& r = i->router();
+        const core::State before = r.state();
+        const auto deadline = r.nextDeadline();
+        if (before == core::State::Master || before == core::State::Backup)
+            shortest = std::min(shortest.value_or(Duration::max()), r.shortestPeerMasterDown());
+        i->handle(core::Stalled{stall.length()}, now);
+        if (before == core::State::Master && r.state() != core::State::Master)
+            ++steppedDown;
+        else if (before == core::State::Backup && r.nextDeadline() != deadline)
+            ++restarted;
+    }
+    // Said at warning when it mattered, or could have: an instance acted on it, or it lasted as
+    // long as some peer waits before it claims.
+    const bool matters =
+        steppedDown > 0 || restarted > 0 || (shortest && stall.length() >= *shortest);
+    std::string what;
+    if (steppedDown > 0)
+        what += ", " + std::to_string(steppedDown) + " master(s) stepped down";
+    if (restarted > 0)
+        what += ", " + std::to_string(restarted) + " backup(s) restarted Master_Down_Timer";
+    log::write(matters ? log::Level::Warning : log::Level::Info,
+               "loop stalled for %s (%s: %s late on its timer, %s suspended)%s",
+               formatDuration(stall.length()).c_str(), stall.clocks().c_str(),
+               formatDuration(stall.late).c_str(), formatDuration(stall.suspended).c_str(),
+               what.c_str());
+}
+
+} // namespace hafd::daemon
