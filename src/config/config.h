@@ -127,7 +127,7 @@ struct Cluster {
     std::vector<ClusterNode> nodes; // at least 2; names and addresses unique; one family
     Duration heartbeat = 200ms;     // between heartbeats; at most lease / 3
     Duration lease = 2s;            // whole seconds: quorum window and kernel VIP lifetime
-    Duration margin = 1s;           // a backup claims lease + margin after last hearing the master
+    Duration margin = 1500ms;       // a backup claims lease + margin after last hearing the master
     uint16_t port = 7112;           // UDP, on every node
     std::optional<QuorumHook> quorumHook;
     Where where; // the group

@@ -119,7 +119,7 @@ inline constexpr Key kCluster[] = {
                "with this kernel lifetime.")
         .field<&Cluster::lease>(),
     Key("margin", Type::Seconds)
-        .byDefault("1.0")
+        .byDefault("1.5")
         .limit(0, 60)
         .rangeIs("0..60, at least heartbeat")
         .about("A backup claims only lease + margin after it last heard the master.")

@@ -107,6 +107,10 @@ void readNodes(const Section& s, Reporter& report, Cluster& c, ClusterDraft& d) 
     }
 }
 
+// How late the kernel may remove an expired address, measured with bench/lease_expiry (1.11 s
+// when another address of the namespace changes near the end of the lease), with room.
+constexpr double kKernelLateness = 1.25;
+
 // Heartbeat, lease and margin, and how they relate (DESIGN.md §4).
 void checkTiming(const Section& s, Reporter& report) {
     // DESIGN.md §10: the lease is the kernel's valid lifetime, in whole seconds.
@@ -136,6 +140,13 @@ void checkTiming(const Section& s, Reporter& report) {
                       formatNumber(heartbeat) +
                       " s: a master notices a lost quorum up to a heartbeat late, and the "
                       "margin must cover that");
+        else if (margin < heartbeat + kKernelLateness - 1e-9)
+            reportAt(report, s, Diagnostic::Severity::Warning, blamed(s, "margin", "heartbeat"),
+                     "margin " + formatNumber(margin) + " s is less than heartbeat " +
+                         formatNumber(heartbeat) + " s + " + formatNumber(kKernelLateness) +
+                         " s: a killed or frozen master's kernel can remove its expired "
+                         "addresses up to 1.11 s after the lease ends (hafd.conf(5), lease), so "
+                         "a backup could claim while they are still there");
     }
 }
 

@@ -130,8 +130,13 @@ struct Stalled {
     Duration length{};
 };
 
-using Event = std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged,
-                           AdvertSent, VipsInstalled, StrayVips, PriorityChanged, VipsLost,
-                           Reconfigure, GroupHold, RulesChanged, MasterHeard, FenceDone, ProbeDone, Stalled>;
+// VIPs of this master expired: their kernel lease (DESIGN.md §4) ran out because this node did
+// not renew it in time. It may have been replaced meanwhile: it steps down as after a stall.
+struct VipsExpired {};
+
+using Event =
+    std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged, AdvertSent,
+                 VipsInstalled, StrayVips, PriorityChanged, VipsLost, Reconfigure, GroupHold,
+                 RulesChanged, MasterHeard, FenceDone, ProbeDone, Stalled, VipsExpired>;
 
 } // namespace hafd::core

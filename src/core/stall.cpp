@@ -57,4 +57,13 @@ void VirtualRouter::on(const Stalled& e, TimePoint now, Actions& out) {
     }
 }
 
+// The kernel lease ran out under a master: it did not renew in time (a stall the loop did not
+// see as one, renewals that failed), so a peer may hold the VIPs by now. Step down as after a
+// stall, without an advert; the VIPs that remain go too.
+void VirtualRouter::on(const VipsExpired&, TimePoint now, Actions& out) {
+    if (state_ != State::Master || owner_)
+        return;
+    enterBackup(Reason::LeaseExpired, now, advertisementInterval(), out);
+}
+
 } // namespace hafd::core

@@ -40,6 +40,8 @@ const char* reasonName(Reason r) {
         return "fault_cleared";
     case Reason::SyncGroup:
         return "sync_group";
+    case Reason::LeaseExpired:
+        return "lease_expired";
     case Reason::Stalled:
         return "stalled";
     }

@@ -23,6 +23,7 @@ enum class Reason : uint8_t {
     FaultCleared,   // the last fault cause went: Fault -> Backup (priority 255: Master)
     SyncGroup,      // Master -> Backup: the sync group holds this router (GroupHold)
     Stalled,        // Master -> Backup: stalled long enough to have been replaced (Stalled)
+    LeaseExpired,   // Master -> Backup: its VIPs' kernel lease ran out (VipsExpired)
 };
 const char* reasonName(Reason r); // snake_case, stable (logs, notify, status)
 

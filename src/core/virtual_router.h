@@ -149,6 +149,7 @@ private:
     void cancelClaim();
     void heardMaster(TimePoint now) { lastHeard_ = now; }
     void on(const Stalled&, TimePoint now, Actions& out);
+    void on(const VipsExpired&, TimePoint now, Actions& out);
     void setMasterHeard(bool heard, Actions& out);
 
     void advertAsBackup(const proto::Advertisement& a, const IpAddress& sender, TimePoint now,

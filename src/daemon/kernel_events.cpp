@@ -116,6 +116,8 @@ void KernelEvents::removed(const io::AddressEvent& e, TimePoint now) {
     const auto gone = leases_.vanished(e.address.ifindex, e.address.prefix, now);
     if (gone == VipLeases::Gone::Expired) {
         expired(i, e.address.ifindex, e.address.prefix);
+        if (i && i->router().state() == core::State::Master)
+            i->handle(core::VipsExpired{}, now);
         return;
     }
     if (i && i->router().state() == core::State::Master)
@@ -180,9 +182,12 @@ void KernelEvents::resync(TimePoint now) {
     const auto lapsed = reconcileLeases(now);
     for (const auto& i : instances_) {
         if (i->router().state() == core::State::Master) {
-            // A master whose lease ran out does not put its VIPs back (removed() says why).
+            // A master whose lease ran out does not put its VIPs back (removed() says why): it
+            // was not running, and may have been replaced.
             if (std::find(lapsed.begin(), lapsed.end(), i.get()) == lapsed.end())
                 i->handle(core::VipsLost{}, now);
+            else
+                i->handle(core::VipsExpired{}, now);
             continue;
         }
         const uint32_t ifindex = i->binding().vipIfindex;

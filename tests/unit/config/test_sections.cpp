@@ -50,7 +50,7 @@ void top_level_sections_are_read(void**) {
     assert_null(k.find("lb9"));
     assert_true(k.heartbeat == 250ms);
     assert_true(k.lease == 3s);
-    assert_true(k.margin == 500ms);
+    assert_true(k.margin == 1500ms);
     assert_int_equal(k.port, 7000);
     assert_true(k.quorumHook.has_value());
     assert_true(k.quorumHook->command.argv ==

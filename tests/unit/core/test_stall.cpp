@@ -168,6 +168,17 @@ void fault_and_initialize_ignore_stalls(void**) {
     assert_int_equal(deadlineIn(r, kT0 + 60s), before);
 }
 
+// Its VIPs' kernel lease ran out: a master that did not renew in time steps down the same way,
+// without an advert; a backup has nothing to step down from.
+void a_master_whose_lease_expired_steps_down_silently(void**) {
+    TimePoint at;
+    VirtualRouter r = master(instance(100), at);
+    assert_string_equal(step(r, VipsExpired{}, at).c_str(),
+                        "remove state(MASTER>BACKUP lease_expired)");
+    assert_int_equal(r.counters().priorityZeroOut, 0);
+    assert_string_equal(step(r, VipsExpired{}, at).c_str(), "");
+}
+
 } // namespace
 
 int main() {
@@ -183,6 +194,7 @@ int main() {
         cmocka_unit_test(a_backup_stall_threshold_is_its_master_down_interval),
         cmocka_unit_test(a_backup_with_time_left_is_untouched),
         cmocka_unit_test(fault_and_initialize_ignore_stalls),
+        cmocka_unit_test(a_master_whose_lease_expired_steps_down_silently),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
