@@ -34,7 +34,7 @@ void VirtualRouter::on(const MasterHeard&, TimePoint now, Actions&) {
     heardMaster(now);
     // A held claim that waits for lease + margin waits from now on.
     if (claimPending_ && rules_.on && !fencing_ && !fenced_ && fenceFailures_ == 0 && !probing_)
-        claimAt_ = lastHeard_ + rules_.wait;
+        claimAt_ = claimAllowedAt();
 }
 
 void VirtualRouter::on(const FenceDone& e, TimePoint now, Actions& out) {
@@ -55,6 +55,13 @@ void VirtualRouter::on(const FenceDone& e, TimePoint now, Actions& out) {
     claimAt_ = now + std::min(retry, rules_.fenceRetryMax);
 }
 
+// lease + margin after the master was last heard, plus our Skew_Time: every backup counts from
+// the same last advert, and the skew keeps RFC 9568's order among them (the highest priority
+// claims first, and the others hear its advert before their own time comes).
+TimePoint VirtualRouter::claimAllowedAt() const {
+    return lastHeard_ + rules_.wait + skewTime();
+}
+
 void VirtualRouter::tryClaim(TimePoint now, Actions& out) {
     if (held_) {
         // A sync group holds us (sync_hold.cpp): no claim; the timer runs on.
@@ -72,7 +79,7 @@ void VirtualRouter::tryClaim(TimePoint now, Actions& out) {
     claimPending_ = true;
     masterDownAt_.reset();
     if (rules_.on) {
-        const TimePoint allowed = lastHeard_ + rules_.wait;
+        const TimePoint allowed = claimAllowedAt();
         if (now < allowed) {
             claimAt_ = allowed;
             return;

@@ -147,6 +147,7 @@ private:
     // the rule allows it (claim.cpp).
     void tryClaim(TimePoint now, Actions& out);
     void cancelClaim();
+    TimePoint claimAllowedAt() const;
     void heardMaster(TimePoint now) { lastHeard_ = now; }
     void on(const Stalled&, TimePoint now, Actions& out);
     void on(const VipsExpired&, TimePoint now, Actions& out);

@@ -378,7 +378,11 @@ ctl::ClusterStatus Cluster::status(TimePoint now) const {
             ns.startId = hex64(n.startId);
         if (n.self)
             ns.startId = hex64(startId_);
-        for (const hb::InstanceEntry& e : n.instances)
+        std::vector<hb::InstanceEntry> own;
+        if (n.self)
+            for (const auto& i : instances_)
+                own.push_back(entryOf(*i));
+        for (const hb::InstanceEntry& e : n.self ? own : n.instances)
             ns.instances.push_back(
                 {familyText(e.family), e.vrid, stateText(e.state), e.priority, e.basePriority});
         if (const auto it = differences_.find(n.name); it != differences_.end())

@@ -9,6 +9,13 @@
 
 namespace hafd::daemon {
 
+namespace {
+
+// Stalls at least this long that changed nothing are logged at info; shorter ones at debug.
+constexpr Duration kNotableStall = 100ms;
+
+} // namespace
+
 StallWatch::StallWatch(io::Loop& loop, ExpectedWake expectedWake, Instances& instances)
     : expectedWake_(std::move(expectedWake)), instances_(instances),
       watcher_(
@@ -57,8 +64,12 @@ void StallWatch::report(const Stall& stall, TimePoint now) {
         what += ", " + std::to_string(steppedDown) + " master(s) stepped down";
     if (restarted > 0)
         what += ", " + std::to_string(restarted) + " backup(s) restarted Master_Down_Timer";
-    log::write(matters ? log::Level::Warning : log::Level::Info,
-               "loop stalled for %s (%s: %s late on its timer, %s suspended)%s",
+    // A short stall that changed nothing is ordinary on a loaded host: counted in status, and
+    // logged at debug only, so that it does not fill the log.
+    const log::Level level = matters                           ? log::Level::Warning
+                             : stall.length() >= kNotableStall ? log::Level::Info
+                                                               : log::Level::Debug;
+    log::write(level, "loop stalled for %s (%s: %s late on its timer, %s suspended)%s",
                formatDuration(stall.length()).c_str(), stall.clocks().c_str(),
                formatDuration(stall.late).c_str(), formatDuration(stall.suspended).c_str(),
                what.c_str());

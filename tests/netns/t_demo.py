@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# timeout: 90
+# timeout: 200
 # SPDX-License-Identifier: Apache-2.0
 """scripts/demo as a new user runs it: three nodes, visible failovers with their measured times on
 the wire (kill -9, a tracked service dying, SIGTERM, a master whose adverts a firewall drops and which goes FAULT 'send'),
@@ -17,7 +17,7 @@ require_root()
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
 before = set(glob.glob("/tmp/hafd-demo-*"))
 r = subprocess.run([os.path.join(root, "scripts/demo"), "--hafd", HAFD], capture_output=True,
-                   text=True, timeout=80)
+                   text=True, timeout=180)
 print(r.stdout[-4000:], r.stderr[-2000:])
 check(r.returncode == 0, f"scripts/demo exited {r.returncode}")
 for event in ("kill -9", "SIGTERM"):
@@ -42,6 +42,18 @@ check(sent >= 0.3 * ms / 10, f"{sent} pings in {ms} ms: the client did not ping 
 explained = sum(times) / 10
 print(f"client: {sent} sent, {lost} lost; the measured outages explain at most {explained:.0f}")
 check(lost <= explained + 10, f"{lost} pings lost, {explained:.0f} explained by the failovers")
+# The split-brain act: a partition and a kill -9 with the cluster section, never two holders.
+m = re.search(r"lb1 resigned \(priority 0, its VIP already removed\) (\d+) ms after the cut", r.stdout)
+check(m is not None, "the demo does not show the partitioned master resigning")
+check(int(m.group(1)) < 1000 + 300, f"the cut-off master resigned {m.group(1)} ms after the cut")
+m = re.search(r"announced the VIP (\d+) ms after the cut", r.stdout)
+check(m is not None and 2400 <= int(m.group(1)) < 2500 + 700,
+      f"the majority's claim after the cut: {m and m.group(1)} ms (lease + margin 2.5 s)")
+check(re.search(r"samples of the three nodes, 0 with two holders", r.stdout),
+      "the partition showed two holders")
+m = re.search(r"claimed it ([0-9.]+) ms\non the wire after lb\d's last advert", r.stdout)
+check(m is not None and 2500 <= float(m.group(1)) < 2500 + 700,
+      f"the claim after kill -9: {m and m.group(1)} ms (lease + margin 2.5 s)")
 ns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
 check("hafd-demo-" not in ns, f"namespaces left behind:\n{ns}")
 procs = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout

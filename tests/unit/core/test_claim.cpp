@@ -13,6 +13,8 @@ using namespace hafd::core::test;
 namespace {
 
 constexpr Duration kWait = 5s; // lease 4 + margin 1: longer than Master_Down_Interval (3.6 s)
+// The claim also waits its Skew_Time (priority 100 at 1 s), so backups keep the RFC's order.
+constexpr Duration kSkew = 609375us;
 
 ClaimRules rules(bool fence = false) {
     ClaimRules r;
@@ -53,13 +55,28 @@ void a_claim_waits_lease_and_margin_after_the_master_was_heard(void**) {
     assert_string_equal(tick(r, t).c_str(), ""); // Master_Down expired: held
     assert_true(r.state() == State::Backup);
     assert_true(r.claim().stage == VirtualRouter::ClaimStage::Waiting);
-    assert_int_equal(us(*r.nextDeadline() - kT0), us(kWait));
-    t = kT0 + kWait - 1us;
+    assert_int_equal(us(*r.nextDeadline() - kT0), us(kWait + kSkew));
+    t = kT0 + kWait + kSkew - 1us;
     assert_string_equal(tick(r, t).c_str(), "");
-    t = kT0 + kWait;
+    t = kT0 + kWait + kSkew;
     assert_string_equal(tick(r, t).c_str(),
                         "send(100) install announce(5) state(BACKUP>MASTER master_down)");
     assert_true(r.claim().stage == VirtualRouter::ClaimStage::Idle);
+}
+
+// Every backup counts from the same last advert: the Skew_Time in the wait keeps the RFC's order,
+// so the highest priority claims first and the others hear it before their own time comes.
+void backups_claim_in_priority_order(void**) {
+    VirtualRouter high = started(instance(200));
+    VirtualRouter low = started(instance(100));
+    for (VirtualRouter* r : {&high, &low}) {
+        step(*r, RulesChanged{rules()}, kT0);
+        step(*r, advert("192.0.2.10", 250).event(), kT0);
+        tick(*r, kT0 + r->masterDownInterval());
+    }
+    assert_true(*high.nextDeadline() < *low.nextDeadline());
+    assert_int_equal(us(*low.nextDeadline() - *high.nextDeadline()),
+                     us(low.skewTime() - high.skewTime()));
 }
 
 // Heartbeats that say the master is alive push the claim back, even without adverts.
@@ -68,9 +85,9 @@ void a_heartbeat_from_the_master_pushes_the_claim_back(void**) {
     TimePoint t = kT0 + r.masterDownInterval();
     tick(r, t);
     step(r, MasterHeard{}, kT0 + 4s);
-    assert_int_equal(us(*r.nextDeadline() - kT0), us(4s + kWait));
-    assert_string_equal(tick(r, kT0 + kWait).c_str(), "");
-    assert_string_equal(tick(r, kT0 + 4s + kWait).c_str(),
+    assert_int_equal(us(*r.nextDeadline() - kT0), us(4s + kWait + kSkew));
+    assert_string_equal(tick(r, kT0 + kWait + kSkew).c_str(), "");
+    assert_string_equal(tick(r, kT0 + 4s + kWait + kSkew).c_str(),
                         "send(100) install announce(5) state(BACKUP>MASTER master_down)");
 }
 
@@ -96,7 +113,7 @@ void a_graceful_release_is_claimed_after_skew_time(void**) {
 
 void the_fence_runs_before_the_claim_and_must_succeed(void**) {
     VirtualRouter r = following(rules(true));
-    TimePoint t = kT0 + kWait;
+    TimePoint t = kT0 + kWait + kSkew;
     tick(r, kT0 + r.masterDownInterval());
     assert_string_equal(tick(r, t).c_str(), "fence(1 192.0.2.10)");
     assert_true(r.claim().stage == VirtualRouter::ClaimStage::Fencing);
@@ -127,7 +144,7 @@ void the_fence_runs_before_the_claim_and_must_succeed(void**) {
 void a_master_back_during_the_fence_cancels_it(void**) {
     VirtualRouter r = following(rules(true));
     tick(r, kT0 + r.masterDownInterval());
-    TimePoint t = kT0 + kWait;
+    TimePoint t = kT0 + kWait + kSkew;
     assert_string_equal(tick(r, t).c_str(), "fence(1 192.0.2.10)");
     step(r, advert("192.0.2.10", 150).event(), t);
     assert_string_equal(step(r, FenceDone{1, true}, t).c_str(), "");
@@ -155,7 +172,7 @@ void a_backup_that_was_not_listening_waits_too(void**) {
     step(r, FaultChanged{FaultCause::Quorum, false}, back);
     assert_true(r.state() == State::Backup);
     assert_string_equal(tick(r, back + r.masterDownInterval()).c_str(), "");
-    assert_string_equal(tick(r, back + kWait).c_str(),
+    assert_string_equal(tick(r, back + kWait + kSkew).c_str(),
                         "send(100) install announce(5) state(BACKUP>MASTER master_down)");
 }
 
@@ -198,7 +215,7 @@ void with_the_rules_the_probe_follows_the_fence(void**) {
     step(r, RulesChanged{rules(true)}, kT0);
     step(r, advert("192.0.2.10", 150).event(), kT0);
     tick(r, kT0 + r.masterDownInterval());
-    const TimePoint t = kT0 + kWait;
+    const TimePoint t = kT0 + kWait + kSkew;
     assert_string_equal(tick(r, t).c_str(), "fence(1 192.0.2.10)");
     assert_string_equal(step(r, FenceDone{1, true}, t).c_str(), "probe_vips(1)");
     assert_string_equal(step(r, ProbeDone{1, false}, t).c_str(),
@@ -220,6 +237,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_vrrp_claims_at_master_down),
         cmocka_unit_test(a_claim_waits_lease_and_margin_after_the_master_was_heard),
+        cmocka_unit_test(backups_claim_in_priority_order),
         cmocka_unit_test(a_heartbeat_from_the_master_pushes_the_claim_back),
         cmocka_unit_test(an_advert_cancels_a_held_claim),
         cmocka_unit_test(a_graceful_release_is_claimed_after_skew_time),
