@@ -117,8 +117,8 @@ struct ClusterNode {
 // The optional quorum hook: quorum also needs this command to exit 0 (e.g. an etcd read).
 struct QuorumHook {
     Command command;
-    Duration interval = 2s;
-    Duration timeout = 1s; // < interval
+    Duration interval = 1s;   // interval + timeout <= cluster.lease
+    Duration timeout = 500ms; // < interval; default min(1.0, interval / 2)
 
     bool operator==(const QuorumHook& o) const { return sameFields(quorumHookKeys(), this, &o); }
 };

@@ -86,8 +86,9 @@ inline constexpr Key kQuorumHook[] = {
                "etcd.")
         .field<&QuorumHook::command>(),
     Key("interval", Type::Seconds)
-        .byDefault("2.0")
+        .byDefault("1.0")
         .limit(0.1, 3600)
+        .rangeIs("0.1..3600; interval + timeout at most cluster.lease")
         .about("How often the command runs.")
         .field<&QuorumHook::interval>(),
     Key("timeout", Type::Seconds)

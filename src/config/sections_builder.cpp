@@ -192,8 +192,22 @@ ClusterDraft buildCluster(const Section& root, Reporter& report) {
         const Section h(*hook, quorumHookKeys(), "cluster.quorum_hook", report);
         QuorumHook q;
         readFields(h, q, report);
-        if (hookTiming(h, report, q.timeout))
-            c.quorumHook = std::move(q);
+        if (hookTiming(h, report, q.timeout)) {
+            // The hook's vote, like a node's, lasts one lease from the run that gave it: a
+            // node cut off releases within the lease whatever its hook last said. A hook that
+            // cannot answer again within that time would drop quorum between its runs.
+            const double lease = s.ok("lease") ? s.seconds("lease") : toSeconds(c.lease);
+            const double span = toSeconds(q.interval) + toSeconds(q.timeout);
+            if (span > lease + 1e-9)
+                error(report, h, h.present("interval") ? "interval" : "timeout",
+                      "interval " + formatNumber(toSeconds(q.interval)) + " s + timeout " +
+                          formatNumber(toSeconds(q.timeout)) + " s is more than lease " +
+                          formatNumber(lease) +
+                          " s: the hook's vote lasts one lease from the run that gave it, so "
+                          "the next answer must come within the lease");
+            else
+                c.quorumHook = std::move(q);
+        }
     }
     if (report.errors() == errorsBefore)
         d.cluster = std::move(c);

@@ -81,11 +81,11 @@ bool ClusterView::heard(std::size_t index, const proto::heartbeat::Heartbeat& hb
     return true;
 }
 
-void ClusterView::hookAnswer(bool ok, TimePoint now, Duration validity) {
+void ClusterView::hookAnswer(bool ok, TimePoint startedAt) {
     if (!hook_)
         return;
     if (ok)
-        hookValidUntil_ = now + validity;
+        hookValidUntil_ = std::max(hookValidUntil_.value_or(startedAt), startedAt + lease_);
     else
         hookValidUntil_.reset();
 }

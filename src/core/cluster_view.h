@@ -60,9 +60,10 @@ public:
 
     // An accepted heartbeat from nodes()[index]. False when it was out of order (ignored).
     bool heard(std::size_t index, const proto::heartbeat::Heartbeat& hb, TimePoint now);
-    // The quorum hook's outcome; an answer is good for `validity` (the hook's interval plus its
-    // timeout: a hook that stops answering stops counting).
-    void hookAnswer(bool ok, TimePoint now, Duration validity);
+    // The quorum hook's outcome for the run that started at `startedAt`: a success is a vote
+    // for one lease from then, like a node's heartbeat (a hook that stops answering stops
+    // counting, and a node cut off loses the hook's vote within the lease, whatever it said).
+    void hookAnswer(bool ok, TimePoint startedAt);
 
     bool quorum(TimePoint now) const;
     unsigned votes() const;                   // all votes: nodes, plus one for a hook

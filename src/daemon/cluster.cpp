@@ -325,19 +325,18 @@ void Cluster::runHook(TimePoint now) {
     hookTimer_.arm(now + hook.interval);
     if (hookRun_ != 0)
         return; // the previous run is still under way (its timeout is below the interval)
-    hookRun_ = commands_.run(
-        hook.command, hook.timeout, {"HAFD_NODE=" + self_}, [this](const io::RunOutcome& o) {
-            hookRun_ = 0;
-            const TimePoint t = io::monotonicNow();
-            const std::string outcome = o.ok() ? "ok" : o.describe();
-            if (outcome != hookOutcome_)
-                log::notice("cluster: quorum hook: %s", outcome.c_str());
-            hookOutcome_ = outcome;
-            if (config_.quorumHook)
-                view_.hookAnswer(o.ok(), t,
-                                 config_.quorumHook->interval + config_.quorumHook->timeout);
-            evaluate(t);
-        });
+    hookRun_ = commands_.run(hook.command, hook.timeout, {"HAFD_NODE=" + self_},
+                             [this, started = now](const io::RunOutcome& o) {
+                                 hookRun_ = 0;
+                                 const TimePoint t = io::monotonicNow();
+                                 const std::string outcome = o.ok() ? "ok" : o.describe();
+                                 if (outcome != hookOutcome_)
+                                     log::notice("cluster: quorum hook: %s", outcome.c_str());
+                                 hookOutcome_ = outcome;
+                                 view_.hookAnswer(
+                                     o.ok(), started); // a vote for one lease from the run's start
+                                 evaluate(t);
+                             });
 }
 
 const core::NodeView* Cluster::masterNode(Family family, uint8_t vrid, const IpAddress& address,

@@ -56,7 +56,7 @@ void top_level_sections_are_read(void**) {
     assert_true(k.quorumHook->command.argv ==
                 (Argv{"/etc/hafd/quorum", "--endpoint", "https://etcd:2379"}));
     assert_true(k.quorumHook->interval == 2s);
-    assert_true(k.quorumHook->timeout == 1500ms);
+    assert_true(k.quorumHook->timeout == 1s);
 
     assert_true(c.fence.has_value());
     assert_true(c.fence->command.argv == (Argv{"/etc/hafd/fence", "lb2"}));
