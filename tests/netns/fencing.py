@@ -21,7 +21,7 @@ import shlex
 import shutil
 import time
 
-from lab import Cluster
+from lab import Cluster, sh
 
 # The fence: a shell script, as most are, so that a run costs milliseconds even on a loaded
 # machine (a Python start-up took over a second there). date(1) gives CLOCK_REALTIME with
@@ -123,3 +123,9 @@ def describe(run, t0):
     """One line for a run: start and end relative to t0, what it did, its status."""
     return (f"+{(run['start'] - t0) * 1000:.0f}..{(run['end'] - t0) * 1000:.0f} ms "
             f"{run['env'].get('HAFD_NODE', '?')}: {run['did']} -> {run['status']}")
+
+
+def port_up(lab, node):
+    """Whether `node`'s bridge port is administratively up."""
+    out = sh("ip", "-n", lab.br_ns, "-o", "link", "show", node.port, capture=True)
+    return "UP" in out.split("<", 1)[1].split(">", 1)[0].split(",")

@@ -23,18 +23,13 @@ and no sample shows two holders.
 import signal
 import time
 
-from fencing import cut_map, describe, fence_script, runs
-from lab import Cluster, Lab, check, log, param, sh, wait_until
+from fencing import cut_map, describe, fence_script, port_up, runs
+from lab import Cluster, Lab, check, log, param, wait_until
 
 INTERVAL, HEARTBEAT, LEASE, MARGIN = 0.1, 0.2, 1, 1.5
 WAIT = LEASE + MARGIN
 HAFD_VARS = {"HAFD_INSTANCE", "HAFD_VRID", "HAFD_FAMILY", "HAFD_NODE", "HAFD_MASTER_NODE",
              "HAFD_MASTER_NODE_ADDRESS", "HAFD_MASTER_ADDRESS"}
-
-
-def port_up(lab, node):
-    out = sh("ip", "-n", lab.br_ns, "-o", "link", "show", node.port, capture=True)
-    return ",UP" in out or "<UP" in out
 
 
 with Lab("fence-stop") as lab:
