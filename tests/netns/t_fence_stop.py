@@ -23,7 +23,7 @@ and no sample shows two holders.
 import signal
 import time
 
-from fencing import cut_map, describe, fence_script, port_up, runs
+from fencing import cut_map, describe, fence_script, port_up, runs, start_n1_master
 from lab import Cluster, Lab, check, log, param, wait_until
 
 INTERVAL, HEARTBEAT, LEASE, MARGIN = 0.1, 0.2, 1, 1.5
@@ -40,10 +40,7 @@ with Lab("fence-stop") as lab:
     n1, n2 = c.nodes
     records = lab.shared("fence-runs")
     c.fence = {"command": [fence_script(lab, records, cut=cut_map(c))], "timeout": 5.0}
-    c.start_all()
-    # n1 starts first and, with the witness, has quorum: it claims after lease + margin and a
-    # fence that knows no master (so cuts nothing).
-    c.wait_master(n1, timeout=c.claim_bound(200) + 6)
+    start_n1_master(c)
     startup = runs(records)
     check(all(r["did"] == "no master known" and r["status"] == 0 for r in startup),
           f"fences at start-up: {startup}")
