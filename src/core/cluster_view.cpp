@@ -141,10 +141,10 @@ std::optional<std::size_t> ClusterView::indexOf(const IpAddress& a) const {
     return std::nullopt;
 }
 
-const NodeView* ClusterView::masterOf(Family family, uint8_t vrid, TimePoint now) const {
+const NodeView* ClusterView::masterOf(Family family, uint8_t vrid) const {
     const NodeView* best = nullptr;
     for (const NodeView& n : nodes_) {
-        if (n.self || !n.lastHeard || now >= *n.lastHeard + lease_)
+        if (n.self || !n.lastHeard)
             continue;
         for (const auto& e : n.instances)
             if (e.family == family && e.vrid == vrid && e.state == 2 &&

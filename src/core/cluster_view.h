@@ -81,8 +81,10 @@ public:
     std::size_t selfIndex() const { return self_; }
     Duration lease() const { return lease_; }
 
-    // The node (not this one) that last said, within lease, it is master of (family, vrid).
-    const NodeView* masterOf(Family family, uint8_t vrid, TimePoint now) const;
+    // The node (not this one) whose latest heartbeat said it is master of (family, vrid); of
+    // several, the one heard last. No time limit: the fence that asks runs lease + margin after
+    // the master was last heard, so by then its last heartbeat is always older than the lease.
+    const NodeView* masterOf(Family family, uint8_t vrid) const;
 
     // How `theirs` differs from `ours` (the same family and VRID): one entry per field.
     static std::vector<SettingDifference> compare(const std::string& node,

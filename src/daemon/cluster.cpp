@@ -339,9 +339,9 @@ void Cluster::runHook(TimePoint now) {
                              });
 }
 
-const core::NodeView* Cluster::masterNode(Family family, uint8_t vrid, const IpAddress& address,
-                                          TimePoint now) const {
-    if (const core::NodeView* n = view_.masterOf(family, vrid, now))
+const core::NodeView* Cluster::masterNode(Family family, uint8_t vrid,
+                                          const IpAddress& address) const {
+    if (const core::NodeView* n = view_.masterOf(family, vrid))
         return n;
     if (const auto i = view_.indexOf(address))
         return &view_.nodes()[*i];

@@ -49,10 +49,9 @@ public:
     bool quorum() const { return quorum_; }
     const core::ClusterView& view() const { return view_; }
     ctl::ClusterStatus status(TimePoint now) const;
-    // The node a fence targets: the one whose heartbeats say it is master of (family, vrid), or
-    // the node at `address`.
-    const core::NodeView* masterNode(Family family, uint8_t vrid, const IpAddress& address,
-                                     TimePoint now) const;
+    // The node a fence targets: the one whose heartbeats last said it is master of (family,
+    // vrid), however long ago, or the node at `address`.
+    const core::NodeView* masterNode(Family family, uint8_t vrid, const IpAddress& address) const;
 
 private:
     void open(TimePoint now);

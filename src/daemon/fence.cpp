@@ -30,7 +30,7 @@ void Fencer::run(const Instance& instance, const core::RunFence& f, TimePoint no
         return;
     }
     const config::Instance& c = instance.config();
-    const core::NodeView* node = cluster_.masterNode(c.family, c.vrid, f.master, now);
+    const core::NodeView* node = cluster_.masterNode(c.family, c.vrid, f.master);
     const std::string nodeName = node ? node->name : "";
     const std::string nodeAddress = node ? node->address.toString() : "";
     const std::string address = f.master.isUnspecified() ? "" : f.master.toString();

@@ -109,11 +109,33 @@ void the_master_of_a_vrid_is_the_node_that_says_so(void**) {
     e.state = 2;
     h.instances.push_back(e);
     v.heard(1, h, kT0);
-    assert_non_null(v.masterOf(Family::V4, 51, kT0));
-    assert_string_equal(v.masterOf(Family::V4, 51, kT0)->name.c_str(), "n2");
-    assert_null(v.masterOf(Family::V6, 51, kT0));
-    assert_null(v.masterOf(Family::V4, 52, kT0));
-    assert_null(v.masterOf(Family::V4, 51, kT0 + 2s)); // not heard within the lease
+    assert_non_null(v.masterOf(Family::V4, 51));
+    assert_string_equal(v.masterOf(Family::V4, 51)->name.c_str(), "n2");
+    assert_null(v.masterOf(Family::V6, 51));
+    assert_null(v.masterOf(Family::V4, 52));
+}
+
+// The fence asks lease + margin after the master fell silent: its last word still names it.
+void a_silent_master_is_still_the_master_its_last_heartbeat_named(void**) {
+    ClusterView v(cluster(3), "n1");
+    proto::heartbeat::InstanceEntry master;
+    master.vrid = 51;
+    master.state = 2;
+    auto h = hb("n2", 1);
+    h.instances.push_back(master);
+    v.heard(1, h, kT0);
+    assert_false(v.quorum(kT0 + 3s));                                    // n2 is long silent ...
+    assert_string_equal(v.masterOf(Family::V4, 51)->name.c_str(), "n2"); // ... but was master
+    // Of two that said so, the one heard last; a later heartbeat saying backup counts too.
+    auto h3 = hb("n3", 1);
+    h3.instances.push_back(master);
+    v.heard(2, h3, kT0 + 10s);
+    assert_string_equal(v.masterOf(Family::V4, 51)->name.c_str(), "n3");
+    auto backup = hb("n3", 2);
+    backup.instances.push_back(master);
+    backup.instances.back().state = 1;
+    v.heard(2, backup, kT0 + 11s);
+    assert_string_equal(v.masterOf(Family::V4, 51)->name.c_str(), "n2");
 }
 
 void differences_name_the_field(void**) {
@@ -154,6 +176,7 @@ int main() {
         cmocka_unit_test(a_leaving_node_stops_voting_at_once),
         cmocka_unit_test(out_of_order_heartbeats_are_ignored_and_restarts_counted),
         cmocka_unit_test(the_master_of_a_vrid_is_the_node_that_says_so),
+        cmocka_unit_test(a_silent_master_is_still_the_master_its_last_heartbeat_named),
         cmocka_unit_test(differences_name_the_field),
         cmocka_unit_test(a_reload_keeps_what_was_heard),
     };
