@@ -27,7 +27,10 @@ three. Advert interval 0.1 s, heartbeat 0.2 s, lease 2 s, margin 1 s, hook every
     fails too, so it has no quorum either; its claim bound adds that election and one hook
     interval + timeout. A round in which etcd elects a leader by itself (a member starved of
     CPU for an election timeout on a busy host: e's raft term moved) gets the same bound, and
-    the count of such rounds is reported.
+    the count of such rounds is reported. So does a round whose survivor's own hook fails (a
+    run over its timeout on a starved host): it is in FAULT for a while, and once back in
+    BACKUP claims lease + margin later, like a node that was not listening; its bound counts
+    from that return.
 (b) The etcd majority cut away from the master only: every TCP segment through the master's
     bridge port is dropped (etcd's client and peer traffic), its heartbeats (UDP) and adverts
     still flow. The master's hook fails, it loses quorum and releases within interval + timeout
@@ -110,7 +113,7 @@ with Lab("quorum-etcd") as lab:
     # run; it may have missed a graceful release meanwhile, so lease + margin as well.
     election_bound = c.claim_bound(min(PRIORITIES)) + ELECTION + HOOK_VALID + args.slack
     results = {"cut": [], "cut, etcd leader cut too": [], "etcd cut": [],
-               "etcd elections by themselves": 0}
+               "etcd elections by themselves": 0, "survivor without quorum": 0}
 
     def holder():
         h = s.holders()
@@ -133,6 +136,7 @@ with Lab("quorum-etcd") as lab:
         t_release = s.first_not_held(t_cut, old.name)
         state = old.instance("vi")
         st = etcd.status(e)
+        now, survivor = time.monotonic(), other.instance("vi")
         t_heal = heal(old)
         election = st is None or st["raft_term"] != term0
         if election and not leader_cut:
@@ -141,6 +145,20 @@ with Lab("quorum-etcd") as lab:
                 f"{st and st['raft_term']}): claim bound {election_bound * 1000:.0f} ms")
         if election:
             claim_bound = election_bound
+        # The survivor's own hook may fail too (a run over its timeout on a starved host): it
+        # is then in FAULT, and once quorum is back it claims like a node that was not
+        # listening, lease + margin later (after Master_Down_Interval). The bound counts from
+        # its last return to BACKUP after the cut.
+        backs = [now - tr["secondsAgo"] for tr in survivor.get("lastTransitions", [])
+                 if tr.get("from") == "FAULT" and tr.get("to") == "BACKUP"]
+        backs = [t for t in backs if t_cut < t and (t_claim is None or t < t_claim)]
+        if backs:
+            results["survivor without quorum"] += 1
+            claim_bound = max(claim_bound, max(backs) - t_cut + c.claim_bound(prio[other.name])
+                              + args.slack)
+            log(f"{kind} {r}: {other.name} was in FAULT after the cut (its hook failed) and "
+                f"back in BACKUP {(max(backs) - t_cut) * 1000:.0f} ms after it: claim bound "
+                f"{claim_bound * 1000:.0f} ms")
         check(t_release is not None and t_release <= t_heal,
               f"{kind} {r}: {old.name} kept the VIP while cut off")
         check(t_claim is not None, f"{kind} {r}: {other.name} did not claim within "
@@ -193,6 +211,7 @@ with Lab("quorum-etcd") as lab:
     print(s.summary())
     check(s.dual() == 0, f"two holders in {s.dual()} samples")
     elections = results.pop("etcd elections by themselves")
+    starved = results.pop("survivor without quorum")
     for kind, rs in results.items():
         if rs:
             rel = sorted(x[0] for x in rs)
@@ -202,6 +221,7 @@ with Lab("quorum-etcd") as lab:
                   f"{rel[0] * 1000:.0f}/{rel[-1] * 1000:.0f} ms, claim {cl[0] * 1000:.0f}/"
                   f"{cl[-1] * 1000:.0f} ms, without a holder {gap[0] * 1000:.0f}/"
                   f"{gap[-1] * 1000:.0f} ms")
-    print(f"etcd elections during a round whose cut did not take the leader: {elections}")
+    print(f"etcd elections during a round whose cut did not take the leader: {elections}; "
+          f"rounds whose survivor lost quorum itself (its hook failed): {starved}")
     print(f"dual samples 0; longest without a holder "
           f"{s.longest_without_holder()[0] * 1000:.0f} ms")
