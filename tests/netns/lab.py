@@ -908,3 +908,165 @@ class NotifySocket:
     def close(self):
         self._stop = True
         self.sock.close()
+
+
+# --- etcd (quorum hooks) -----------------------------------------------------------------------
+
+class Etcd:
+    """A real etcd cluster (Debian's etcd-server 3.4, TOOLCHAIN.md §10) with one member in each
+    of `hosts`, lab Nodes: the member is a process of its node's namespace and listens on the
+    node's LAN address (client port 2379, peer port 2380), so cutting a node off at the bridge
+    (Node.cut_off) cuts its member off the others too. cut_off() below drops only a node's etcd
+    traffic (every TCP segment through its bridge port), so its heartbeats (UDP) and adverts
+    still flow. Data directories are in the node's directory of the lab; the members stop with
+    the lab like its other processes (SIGTERM to their process groups).
+
+    Timings: `heartbeat_ms` and `election_ms` are etcd's raft heartbeat and election timeout.
+    Pre-vote is on: a member that was cut off does not raise its raft term while alone, so the
+    heal does not depose the leader (without it, the whole cluster stops answering linearizable
+    reads for an election, and every quorum hook fails at once)."""
+
+    CLIENT_PORT = 2379
+    PEER_PORT = 2380
+    TABLE = "hafdetcd"
+
+    def __init__(self, lab, hosts, heartbeat_ms=100, election_ms=1000):
+        for tool in ("etcd", "etcdctl"):
+            if shutil.which(tool) is None:
+                print(f"skipped: no {tool} (scripts/deps test installs etcd-server and etcd-client)",
+                      flush=True)
+                sys.exit(SKIP)
+        self.lab = lab
+        self.hosts = list(hosts)
+        self.heartbeat_ms = heartbeat_ms
+        self.election_ms = election_ms
+        self.procs = {}
+        self._table = False
+
+    def url(self, node):
+        return f"http://{node.ip4}:{self.CLIENT_PORT}"
+
+    def endpoints(self, hosts=None):
+        """The client URLs of `hosts` (default: every member), comma-separated, as etcdctl and
+        scripts/hafd-quorum-etcd take them."""
+        return ",".join(self.url(n) for n in (self.hosts if hosts is None else hosts))
+
+    def start(self, timeout=30):
+        """Starts every member and waits until each answers a linearizable read."""
+        initial = ",".join(f"{n.name}=http://{n.ip4}:{self.PEER_PORT}" for n in self.hosts)
+        for n in self.hosts:
+            self.procs[n.name] = n.spawn("etcd", [
+                "etcd", "--name", n.name, "--data-dir", os.path.join(n.dir, "etcd-data"),
+                "--listen-client-urls", self.url(n), "--advertise-client-urls", self.url(n),
+                "--listen-peer-urls", f"http://{n.ip4}:{self.PEER_PORT}",
+                "--initial-advertise-peer-urls", f"http://{n.ip4}:{self.PEER_PORT}",
+                "--initial-cluster", initial, "--initial-cluster-state", "new",
+                "--initial-cluster-token", self.lab.prefix,
+                "--heartbeat-interval", str(self.heartbeat_ms),
+                "--election-timeout", str(self.election_ms), "--pre-vote=true",
+                "--logger", "zap", "--log-outputs", "stderr", "--log-level", "info"])
+        for n in self.hosts:
+            wait_until(f"etcd member {n.name} to answer a linearizable read",
+                       lambda n=n: self.read(n, [n]) or not self.procs[n.name].alive(), timeout,
+                       interval=0.1)
+            if not self.procs[n.name].alive():
+                raise AssertionError(f"etcd on {n.name} exited: "
+                                     f"{self.procs[n.name].log_text()[-2000:]}")
+        log(f"etcd: {len(self.hosts)} members up ({self.endpoints()}), leader {self.leader()}")
+
+    def etcdctl(self, node, *args, timeout="1s", check=False):
+        """etcdctl (API 3) in `node`'s namespace; returns the CompletedProcess."""
+        return sh("ip", "netns", "exec", node.ns, "env", "ETCDCTL_API=3", "etcdctl",
+                  f"--dial-timeout={timeout}", f"--command-timeout={timeout}", *args,
+                  check=check, timeout=20)
+
+    def read(self, node, targets=None, timeout="1s"):
+        """Whether a linearizable read from `node`'s namespace, to the members `targets`
+        (default: all), succeeds."""
+        r = self.etcdctl(node, f"--endpoints={self.endpoints(targets)}", "get",
+                         "--consistency=l", "/hafd/quorum", timeout=timeout)
+        return r.returncode == 0
+
+    def status(self, node):
+        """etcd's endpoint status of `node`'s member, asked in its namespace: a dict with
+        member_id, leader (a member id, 0 without one) and raft_term; None when it does not
+        answer."""
+        r = self.etcdctl(node, f"--endpoints={self.url(node)}", "endpoint", "status", "-w", "json")
+        if r.returncode != 0:
+            return None
+        try:
+            s = json.loads(r.stdout)[0]["Status"]
+        except (ValueError, KeyError, IndexError):
+            return None
+        return {"member_id": s["header"]["member_id"], "leader": s.get("leader", 0),
+                "raft_term": s.get("raft_term", s["header"].get("raft_term"))}
+
+    def leader(self):
+        """The name of the member a majority agrees is the leader, or None."""
+        st = {n.name: self.status(n) for n in self.hosts}
+        ids = {s["member_id"]: name for name, s in st.items() if s}
+        votes = {}
+        for s in st.values():
+            if s and s["leader"] in ids:
+                votes[ids[s["leader"]]] = votes.get(ids[s["leader"]], 0) + 1
+        best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
+        return best[0] if best[1] > len(self.hosts) // 2 else None
+
+    def move_leader(self, node, timeout=10):
+        """Makes `node`'s member the leader (etcdctl move-leader) and waits until a majority
+        agrees."""
+        current = self.leader()
+        if current == node.name:
+            return
+        check(current is not None, "etcd has no leader to move")
+        leader = self.lab.nodes[current]
+        target = self.status(node)
+        check(target is not None, f"etcd member {node.name} does not answer")
+        r = self.etcdctl(leader, f"--endpoints={self.url(leader)}", "move-leader",
+                         format(target["member_id"], "x"), timeout="5s")
+        check(r.returncode == 0, f"etcdctl move-leader: {r.stderr.strip()}")
+        wait_until(f"etcd leader {node.name}", lambda: self.leader() == node.name, timeout, 0.1)
+
+    # --- partitions of etcd traffic only ---------------------------------------------------------
+    def _ensure_table(self):
+        if self._table:
+            return
+        self.lab._ensure_partition_table()  # the nft shell's batches end by listing it
+        t, peer = self.TABLE, self.PEER_PORT
+        self.lab._nft(f"add table bridge {t}\n"
+                      f"add set bridge {t} cut {{ type ifname; }}\n"
+                      f"add set bridge {t} peers {{ type ifname; }}\n"
+                      f"add chain bridge {t} forward {{ type filter hook forward priority -5; }}\n"
+                      f"add rule bridge {t} forward iifname @cut ip protocol tcp drop\n"
+                      f"add rule bridge {t} forward oifname @cut ip protocol tcp drop\n"
+                      f"add rule bridge {t} forward iifname @peers tcp dport {peer} drop\n"
+                      f"add rule bridge {t} forward iifname @peers tcp sport {peer} drop\n"
+                      f"add rule bridge {t} forward oifname @peers tcp dport {peer} drop\n"
+                      f"add rule bridge {t} forward oifname @peers tcp sport {peer} drop\n")
+        self._table = True
+
+    def cut_off(self, nodes, peers_only=False):
+        """Drops every TCP segment entering or leaving the bridge ports of `nodes`: their etcd
+        members lose the others (and the others' members lose them), and etcdctl in their
+        namespaces reaches only their own member; heartbeats and adverts still flow. With
+        `peers_only`, only the members' peer traffic (port 2380) goes: their members are cut
+        off the others but clients everywhere still reach them. Returns the monotonic time just
+        before."""
+        self._ensure_table()
+        ports = ", ".join(f'"{n.port}"' for n in nodes)
+        kind = "peers" if peers_only else "cut"
+        return self.lab._nft(f"add element bridge {self.TABLE} {kind} {{ {ports} }}\n")
+
+    def heal(self, nodes=None):
+        """Undoes cut_off() for `nodes` (default: all), either kind. Returns the monotonic time
+        just before."""
+        self._ensure_table()
+        t = self.TABLE
+        if nodes is None:
+            return self.lab._nft(f"flush set bridge {t} cut\nflush set bridge {t} peers\n")
+        # Deleting an element that is not there fails the batch: add it first (a no-op if it
+        # is there), then delete it, in one transaction.
+        ports = ", ".join(f'"{n.port}"' for n in nodes)
+        return self.lab._nft("".join(f"add element bridge {t} {k} {{ {ports} }}\n"
+                                     f"delete element bridge {t} {k} {{ {ports} }}\n"
+                                     for k in ("cut", "peers")))
