@@ -57,6 +57,7 @@ public:
         peers();
         versionAndInterval();
         checksum();
+        probe();
         password();
         owner();
         d_.auth = buildAuth(s_.ok("auth") ? s_.find("auth") : nullptr, s_.pathOf("auth"), report_);
@@ -230,6 +231,15 @@ private:
             error("checksum", "legacy_unicast needs unicast_peers");
             in().checksum = Instance{}.checksum;
         }
+    }
+
+    // DESIGN.md §4: duplicate detection is an ARP probe; IPv6 has no such check before a claim.
+    void probe() {
+        if (!s_.ok("probe_before_claim") || !in().probeBeforeClaim || !d_.familyKnown ||
+            in().family != Family::V6)
+            return;
+        error("probe_before_claim", "ARP probes are IPv4 only, and the addresses are IPv6");
+        in().probeBeforeClaim = false;
     }
 
     // Set aside when refused, so that no rule about passwords (auth) looks at it again.

@@ -181,6 +181,16 @@ inline constexpr Key kInstance[] = {
         .about("After start-up and after entering backup, wait this long before "
                "preempting. A master failure is never delayed.")
         .field<&Instance::preemptDelay>(),
+    Key("probe_before_claim", Type::Bool)
+        .byDefault("false")
+        .rangeIs("true or false; IPv4 only")
+        .about("Before claiming the addresses after a master failure, send RFC 5227 ARP "
+               "probes for them and stay backup while another node answers for one (a dual "
+               "holder, counted). Costs each such claim 0.1 s.")
+        .field<&Instance::probeBeforeClaim>()
+        .shownWhen<[](const Instance& i) {
+            return i.family == Family::V4;
+        }>(),
     Key("addresses", Type::StringList)
         .need()
         .limit(1, kNoMax)

@@ -209,6 +209,7 @@ void Daemon::openRooms() {
         },
         [this] { kernelEvents_->resyncSoon(); });
     announcePort_ = std::make_unique<FrameAnnouncer>(announcer_);
+    arpPort_ = std::make_unique<SocketArpPort>(loop_, announcer_);
     receiver_ = std::make_unique<AdvertReceiver>(scheduler_, instances_);
     binder_ = std::make_unique<Binder>(
         scheduler_, links_, instances_,
@@ -221,6 +222,7 @@ void Daemon::openRooms() {
         },
         [this](const IpAddress& a, bool includeOwners) { return isVip(a, includeOwners); });
     stale_ = std::make_unique<StaleVips>(netlink_, links_, *vipPort_);
+    prober_ = std::make_unique<DupProbe>(scheduler_, instances_, links_, *arpPort_);
     kernelEvents_ = std::make_unique<KernelEvents>(monitor_, netlink_, links_, instances_,
                                                    *vipPort_, leases_, *stale_, scheduler_,
                                                    [this](TimePoint now) { bindAll(now); });

@@ -15,6 +15,7 @@
 //   notify.h         notify commands, one queue per instance and group
 //   sync_groups.h    members in FAULT together; the groups' notify
 //   stall_watch.h    stalls of the loop (SIGSTOP, overload, suspend), told to every instance first
+//   cluster.h, fence.h, dup_probe.h  split-brain protection (split_brain.cpp wires them)
 #pragma once
 
 #include "config/config.h"
@@ -27,6 +28,7 @@
 #include "daemon/commands.h"
 #include "daemon/control.h"
 #include "daemon/control_commands.h"
+#include "daemon/dup_probe.h"
 #include "daemon/fence.h"
 #include "daemon/instance.h"
 #include "daemon/io_ports.h"
@@ -92,7 +94,8 @@ private:
     void closeHealth();
 
     // Split-brain protection (split_brain.cpp): the cluster room and the fence follow
-    // config_.cluster (start, reload); an instance is primed before its Startup.
+    // config_.cluster (start, reload); an instance is primed before its Startup (its fence and
+    // ARP probe hooks).
     void configureCluster(TimePoint now);
     void primeCluster(Instance& instance, TimePoint now);
     void closeCluster();
@@ -151,6 +154,8 @@ private:
     std::unique_ptr<SyncGroups> groups_;
     std::unique_ptr<Cluster> cluster_;
     std::unique_ptr<Fencer> fencer_;
+    std::unique_ptr<SocketArpPort> arpPort_;
+    std::unique_ptr<DupProbe> prober_; // ARP probes before claims (probe_before_claim)
     std::unique_ptr<ControlServer> control_;
     std::unique_ptr<StallWatch> stalls_;
     ControlCommands commands_{*this};

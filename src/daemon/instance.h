@@ -84,6 +84,12 @@ public:
     void leaseRenewFailed(const std::string& failures, TimePoint now);
     // One of its VIPs expired (its lease ran out and the kernel removed it): counted for status.
     void countExpiredVip() { ++record_.vipsExpired; }
+    // An ARP probe before a claim ran (daemon/dup_probe.h); `failed`: it could not, and the
+    // claim goes ahead without it. Counted for status.
+    void probed(bool failed) {
+        ++record_.probes;
+        record_.probeErrors += failed ? 1 : 0;
+    }
 
     // What the tracks make now (daemon/tracker.h): the effective priority goes to the router
     // when it changed, and the `track` fault cause when weight-0 tracks start or stop being

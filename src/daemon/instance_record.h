@@ -47,6 +47,8 @@ public:
     uint64_t strayVipsRemoved = 0;   // marked VIPs found and removed outside MASTER
     uint64_t leaseRenewFailures = 0; // renewals of the kernel lease on its VIPs that failed
     uint64_t vipsExpired = 0;        // VIPs whose kernel lease ran out while held
+    uint64_t probes = 0;      // ARP probes before a claim (probe_before_claim), verdicts given
+    uint64_t probeErrors = 0; // of them, those that could not run (the claim went ahead)
 
 private:
     std::array<Transition, 8> history_{};

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The wiring of the split-brain protection (DESIGN.md §4) into the daemon's lifecycle: the
 // cluster room (heartbeats, quorum, the quorum hook) and the fence, made when the file has a
-// `cluster` section, reconfigured, made or dropped on reload, closed before the instances.
+// `cluster` section, reconfigured, made or dropped on reload, closed before the instances; the
+// ARP probe before a claim (probe_before_claim), which needs no cluster.
 #include "common/log.h"
 #include "daemon/daemon.h"
 #include "hostcheck/host_checks.h"
@@ -45,19 +46,25 @@ void Daemon::primeCluster(Instance& instance, TimePoint now) {
         if (fencer_)
             fencer_->run(i, f, io::monotonicNow());
     });
+    instance.setProbeHook([this](const Instance& i, const core::RunProbe& p) {
+        if (prober_)
+            prober_->run(i, p, io::monotonicNow());
+    });
     if (cluster_)
         cluster_->prime(instance, now);
 }
 
 void Daemon::closeCluster() {
+    prober_.reset();
     fencer_.reset();
     cluster_.reset();
 }
 
+// The cluster view, and the claim of every instance that holds one back: the cluster's rules,
+// or the ARP probe (which needs no cluster).
 void Daemon::clusterStatus(ctl::Status& st, TimePoint now) const {
-    if (!cluster_)
-        return;
-    st.cluster = cluster_->status(now);
+    if (cluster_)
+        st.cluster = cluster_->status(now);
     for (std::size_t k = 0; k < instances_.size() && k < st.instances.size(); ++k) {
         const auto c = instances_[k]->router().claim();
         const std::string last = fencer_ ? fencer_->lastOutcome(instances_[k]->name()) : "";

@@ -54,6 +54,9 @@ ctl::InstanceStatus instanceStatus(const Instance& instance, TimePoint now) {
                   {"stray_vips_removed", rec.strayVipsRemoved},
                   {"lease_renew_failures", rec.leaseRenewFailures},
                   {"vips_expired", rec.vipsExpired},
+                  {"probes", rec.probes},
+                  {"probe_errors", rec.probeErrors},
+                  {"dual_holders", c.dualHolders},
                   {"announcements", rec.announcements}};
     for (std::size_t i = 0; i < core::kFaultCauseCount; ++i)
         s.faultsRaised[core::faultCauseName(static_cast<core::FaultCause>(i))] = c.faultsRaised[i];

@@ -32,31 +32,46 @@ SysResult<Announcer> Announcer::open() {
 
 int Announcer::announce(uint32_t ifindex, const proto::MacAddress& mac,
                         std::span<const IpAddress> vips, bool router) {
-    if (vips.empty())
-        return 0;
-    const std::size_t n = vips.size();
-    frames_.resize(n * kFrameSlot);
-    std::vector<sockaddr_ll> dests(n);
-    std::vector<iovec> iovs(n);
-    std::vector<mmsghdr> msgs(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::span<uint8_t> slot(frames_.data() + i * kFrameSlot, kFrameSlot);
+    return send(ifindex, vips.size(), [&](std::size_t i, std::span<uint8_t> slot) {
         const bool v4 = vips[i].family() == Family::V4;
         const std::size_t len = v4 ? proto::buildGratuitousArp(slot, mac, vips[i])
                                    : proto::buildUnsolicitedNa(slot, mac, vips[i], router);
-        sockaddr_ll& ll = dests[i];
+        return std::pair{len, static_cast<uint16_t>(v4 ? ETH_P_ARP : ETH_P_IPV6)};
+    });
+}
+
+int Announcer::probe(uint32_t ifindex, const proto::MacAddress& mac,
+                     std::span<const IpAddress> vips) {
+    return send(ifindex, vips.size(), [&](std::size_t i, std::span<uint8_t> slot) {
+        return std::pair{proto::buildArpProbe(slot, mac, vips[i]), uint16_t{ETH_P_ARP}};
+    });
+}
+
+int Announcer::send(uint32_t ifindex, std::size_t count, const Build& build) {
+    frames_.resize(count * kFrameSlot);
+    std::vector<sockaddr_ll> dests(count);
+    std::vector<iovec> iovs(count);
+    std::vector<mmsghdr> msgs(count);
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::span<uint8_t> slot(frames_.data() + n * kFrameSlot, kFrameSlot);
+        const auto [len, ethertype] = build(i, slot);
+        if (len == 0)
+            continue;
+        sockaddr_ll& ll = dests[n];
         ll = {};
         ll.sll_family = AF_PACKET;
         ll.sll_ifindex = static_cast<int>(ifindex);
-        ll.sll_protocol = htons(v4 ? ETH_P_ARP : ETH_P_IPV6);
+        ll.sll_protocol = htons(ethertype);
         ll.sll_halen = ETH_ALEN;
         std::memcpy(ll.sll_addr, slot.data(), ETH_ALEN); // the frame's destination MAC
-        iovs[i] = {slot.data(), len};
-        msgs[i] = {};
-        msgs[i].msg_hdr.msg_name = &ll;
-        msgs[i].msg_hdr.msg_namelen = sizeof ll;
-        msgs[i].msg_hdr.msg_iov = &iovs[i];
-        msgs[i].msg_hdr.msg_iovlen = 1;
+        iovs[n] = {slot.data(), len};
+        msgs[n] = {};
+        msgs[n].msg_hdr.msg_name = &ll;
+        msgs[n].msg_hdr.msg_namelen = sizeof ll;
+        msgs[n].msg_hdr.msg_iov = &iovs[n];
+        msgs[n].msg_hdr.msg_iovlen = 1;
+        ++n;
     }
     std::size_t sent = 0;
     while (sent < n) {

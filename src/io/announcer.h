@@ -2,7 +2,8 @@
 // Gratuitous ARP and unsolicited Neighbour Advertisements for VIPs (PROTOCOL.md §5), one round
 // per call, sent with sendmmsg() on an AF_PACKET socket so that 1000 frames leave in one system
 // call. The frames come from proto::buildGratuitousArp / proto::buildUnsolicitedNa; counts and
-// pacing (5 per VIP, a second burst...) are the caller's.
+// pacing (5 per VIP, a second burst...) are the caller's. The same socket sends the RFC 5227
+// ARP probes of probe_before_claim (proto::buildArpProbe); io/arp_watch.h hears the answers.
 #pragma once
 
 #include "common/address.h"
@@ -11,8 +12,10 @@
 #include "proto/frames.h"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hafd::io {
@@ -31,7 +34,17 @@ public:
     int announce(uint32_t ifindex, const proto::MacAddress& mac, std::span<const IpAddress> vips,
                  bool router);
 
+    // Sends one RFC 5227 ARP probe (sender IP 0.0.0.0, sender hardware `mac`) per IPv4 address
+    // of `vips` out of `ifindex`; other addresses are skipped. Returns how many frames were
+    // sent, as announce() does.
+    int probe(uint32_t ifindex, const proto::MacAddress& mac, std::span<const IpAddress> vips);
+
 private:
+    // Writes frame `i` into `slot`: its length (0: skip it) and EtherType.
+    using Build =
+        std::function<std::pair<std::size_t, uint16_t>(std::size_t i, std::span<uint8_t> slot)>;
+    int send(uint32_t ifindex, std::size_t count, const Build& build);
+
     UniqueFd fd_;
     std::vector<uint8_t> frames_; // reused between rounds
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Gratuitous ARP (RFC 826 layout, RFC 5227 §3 "ARP Announcement" style) and unsolicited
 // Neighbour Advertisement (RFC 4861 §4.4, §7.2.6) frames, byte for byte as keepalived 2.2.7 sends
-// them (PROTOCOL.md §5, TV12–TV15).
+// them (PROTOCOL.md §5, TV12–TV15); the RFC 5227 §2.1.1 ARP probe and the ARP parser.
 #include "proto/frames.h"
 
 #include "proto/checksum.h"
@@ -40,6 +40,8 @@ constexpr std::size_t kArpTargetIp = 38;
 constexpr uint16_t kArpHwEthernet = 1;
 constexpr uint16_t kArpProtoIpv4 = 0x0800;
 constexpr uint16_t kArpOpRequest = 1;
+constexpr uint16_t kArpOpReply = 2;
+constexpr MacAddress kZeroMac{};
 
 // IPv6 header (RFC 8200 §3) and ICMPv6 NA (RFC 4861 §4.4) offsets from the start of the frame.
 constexpr std::size_t kIp6 = kEthHeaderLength;
@@ -64,12 +66,32 @@ constexpr uint8_t kNdHopLimit = 255; // RFC 4861 §7.1.2: receivers check it
 
 static_assert(kNaOption + 8 == kNaFrameLength);
 static_assert(kArpTargetIp + 4 == kGarpFrameLength);
+static_assert(kArpFrameLength == kGarpFrameLength);
 
 void putEthernet(std::span<uint8_t> f, const MacAddress& dst, const MacAddress& src,
                  uint16_t type) {
     wire::put(f, kEthDst, dst);
     wire::put(f, kEthSrc, src);
     wire::store16(f, kEthType, type);
+}
+
+// The Ethernet/IPv4 ARP header (RFC 826) with operation `op`.
+std::span<uint8_t> putArp(std::span<uint8_t> out, const MacAddress& dst, const MacAddress& src,
+                          uint16_t op) {
+    const auto f = out.first(kArpFrameLength);
+    putEthernet(f, dst, src, kEtherTypeArp);
+    wire::store16(f, kArpHtype, kArpHwEthernet);
+    wire::store16(f, kArpPtype, kArpProtoIpv4);
+    f[kArpHlen] = 6;
+    f[kArpPlen] = 4;
+    wire::store16(f, kArpOp, op);
+    return f;
+}
+
+MacAddress macAt(std::span<const uint8_t> f, std::size_t offset) {
+    MacAddress m;
+    std::copy_n(f.begin() + static_cast<std::ptrdiff_t>(offset), m.size(), m.begin());
+    return m;
 }
 
 } // namespace
@@ -90,20 +112,45 @@ std::size_t buildGratuitousArp(std::span<uint8_t> out, const MacAddress& mac,
                                const IpAddress& vip) {
     if (out.size() < kGarpFrameLength || vip.family() != Family::V4)
         return 0;
-    const auto f = out.first(kGarpFrameLength);
-    putEthernet(f, kBroadcastMac, mac, kEtherTypeArp);
-    wire::store16(f, kArpHtype, kArpHwEthernet);
-    wire::store16(f, kArpPtype, kArpProtoIpv4);
-    f[kArpHlen] = 6;
-    f[kArpPlen] = 4;
     // A request, not a reply, with sender = target = VIP and an all-ones target hardware address,
     // as keepalived sends it (TV12; PROTOCOL.md §5.1).
-    wire::store16(f, kArpOp, kArpOpRequest);
+    const auto f = putArp(out, kBroadcastMac, mac, kArpOpRequest);
     wire::put(f, kArpSenderMac, mac);
     wire::put(f, kArpSenderIp, vip.bytes());
     wire::put(f, kArpTargetMac, kBroadcastMac);
     wire::put(f, kArpTargetIp, vip.bytes());
     return kGarpFrameLength;
+}
+
+std::size_t buildArpProbe(std::span<uint8_t> out, const MacAddress& mac, const IpAddress& vip) {
+    if (out.size() < kArpFrameLength || vip.family() != Family::V4)
+        return 0;
+    // RFC 5227 §2.1.1: sender IP all zeroes, target hardware address all zeroes (it "SHOULD").
+    const auto f = putArp(out, kBroadcastMac, mac, kArpOpRequest);
+    wire::put(f, kArpSenderMac, mac);
+    wire::store32(f, kArpSenderIp, 0);
+    wire::put(f, kArpTargetMac, kZeroMac);
+    wire::put(f, kArpTargetIp, vip.bytes());
+    return kArpFrameLength;
+}
+
+std::optional<ArpPacket> parseArp(std::span<const uint8_t> frame) {
+    if (frame.size() < kArpFrameLength || wire::load16(frame, kEthType) != kEtherTypeArp ||
+        wire::load16(frame, kArpHtype) != kArpHwEthernet ||
+        wire::load16(frame, kArpPtype) != kArpProtoIpv4 || frame[kArpHlen] != 6 ||
+        frame[kArpPlen] != 4)
+        return std::nullopt;
+    const uint16_t op = wire::load16(frame, kArpOp);
+    if (op != kArpOpRequest && op != kArpOpReply)
+        return std::nullopt;
+    ArpPacket p;
+    p.op = op == kArpOpRequest ? ArpPacket::Op::Request : ArpPacket::Op::Reply;
+    p.sourceMac = macAt(frame, kEthSrc);
+    p.senderMac = macAt(frame, kArpSenderMac);
+    p.senderIp = IpAddress(Family::V4, frame.subspan(kArpSenderIp, 4));
+    p.targetMac = macAt(frame, kArpTargetMac);
+    p.targetIp = IpAddress(Family::V4, frame.subspan(kArpTargetIp, 4));
+    return p;
 }
 
 std::size_t buildUnsolicitedNa(std::span<uint8_t> out, const MacAddress& mac, const IpAddress& vip,

@@ -113,6 +113,7 @@ void minimal_instance_takes_every_default(void**) {
     assert_true(i.advertInterval == 1s);
     assert_true(i.preempt);
     assert_true(i.preemptDelay == 0s);
+    assert_false(i.probeBeforeClaim);
     assert_int_equal(i.addresses.size(), 1);
     assert_true(i.addresses[0] == prefix("192.0.2.10/32"));
     assert_true(i.unicastPeers.empty());
@@ -139,6 +140,7 @@ void every_setting_is_read(void**) {
     assert_true(i.advertInterval == 2s); // integer seconds
     assert_false(i.preempt);
     assert_true(i.preemptDelay == 30s); // integer seconds
+    assert_true(i.probeBeforeClaim);
     assert_int_equal(i.addresses.size(), 2);
     assert_true(i.addresses[0] == prefix("198.51.100.10/24"));
     assert_true(i.addresses[1] == prefix("198.51.100.11/32"));
@@ -300,6 +302,7 @@ void same_settings_sees_every_field(void**) {
         [](Instance& i) { i.advertInterval = 3s; },
         [](Instance& i) { i.preempt = !i.preempt; },
         [](Instance& i) { i.preemptDelay = 1s; },
+        [](Instance& i) { i.probeBeforeClaim = !i.probeBeforeClaim; },
         [](Instance& i) { i.addresses.pop_back(); },
         [](Instance& i) { i.unicastPeers.clear(); },
         [](Instance& i) { i.unicastMinTtl = 200; },

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Gratuitous ARP and unsolicited NA frames byte for byte as keepalived 2.2.7 (PROTOCOL.md §5,
-// TV12–TV15), and the virtual MAC (RFC 9568 §7.3).
+// TV12–TV15), the virtual MAC (RFC 9568 §7.3), and the RFC 5227 ARP probe with the parser of
+// the ARP a probing backup hears.
 #include "proto/frames.h"
 
 #include "proto/checksum.h"
@@ -17,6 +18,16 @@ using proto_test::ip;
 namespace {
 
 const MacAddress kNodeA{0x02, 0x00, 0x00, 0x00, 0x00, 0x0a};
+const MacAddress kNodeB{0x02, 0x00, 0x00, 0x00, 0x00, 0x0b};
+
+// The probe for 192.0.2.100 from kNodeA (scapy: Ether()/ARP(op=1, psrc="0.0.0.0", ...)).
+constexpr const char* kProbe = "ff ff ff ff ff ff 02 00 00 00 00 0a 08 06 00 01 08 00 06 04 00 01 "
+                               "02 00 00 00 00 0a 00 00 00 00 00 00 00 00 00 00 c0 00 02 64";
+// What Linux answers it with from kNodeB, which holds 192.0.2.100: a unicast reply whose target
+// IP is the probe's 0.0.0.0.
+constexpr const char* kProbeReply = "02 00 00 00 00 0a 02 00 00 00 00 0b 08 06 00 01 08 00 06 04 "
+                                    "00 02 02 00 00 00 00 0b c0 00 02 64 02 00 00 00 00 0a 00 00 "
+                                    "00 00";
 
 void expectFrame(std::span<const uint8_t> built, std::size_t length, const char* frameHex) {
     const Bytes want = hex(frameHex);
@@ -83,6 +94,69 @@ static void builders_refuse_wrong_family_or_short_buffer(void**) {
         assert_int_equal(b, 0); // nothing written
 }
 
+static void arp_probe_follows_rfc_5227_section_2_1_1(void**) {
+    std::array<uint8_t, 60> f{};
+    f.fill(0xee);
+    expectFrame(f, buildArpProbe(f, kNodeA, ip("192.0.2.100")), kProbe);
+    assert_int_equal(f[kArpFrameLength], 0xee); // nothing written past the frame
+    assert_int_equal(buildArpProbe(f, kNodeA, ip("2001:db8::1")), 0);
+    assert_int_equal(buildArpProbe(std::span(f).first(41), kNodeA, ip("192.0.2.100")), 0);
+}
+
+static void arp_parser_reads_a_reply_to_the_probe(void**) {
+    const auto p = parseArp(hex(kProbeReply));
+    assert_true(p.has_value());
+    assert_true(p->op == ArpPacket::Op::Reply);
+    assert_true(p->sourceMac == kNodeB);
+    assert_true(p->senderMac == kNodeB);
+    assert_true(p->senderIp == ip("192.0.2.100"));
+    assert_true(p->targetMac == kNodeA);
+    assert_true(p->targetIp == ip("0.0.0.0"));
+}
+
+static void arp_parser_reads_requests_probes_and_padded_frames(void**) {
+    // A gratuitous ARP (TV12): a request whose sender is the VIP.
+    auto p = parseArp(hex(proto_test::kTv12));
+    assert_true(p.has_value());
+    assert_true(p->op == ArpPacket::Op::Request);
+    assert_true(p->senderIp == ip("192.0.2.100"));
+    assert_true(p->targetIp == ip("192.0.2.100"));
+    // Our own probe reads back as built; the NIC's padding to 60 bytes changes nothing.
+    Bytes probe = hex(kProbe);
+    probe.resize(60, 0);
+    p = parseArp(probe);
+    assert_true(p.has_value());
+    assert_true(p->senderIp.isUnspecified());
+    assert_true(p->senderMac == kNodeA);
+    assert_true(p->targetIp == ip("192.0.2.100"));
+}
+
+static void arp_parser_refuses_what_is_not_ethernet_ipv4_arp(void**) {
+    const Bytes good = hex(kProbeReply);
+    assert_true(parseArp(good).has_value());
+    assert_false(parseArp(std::span(good).first(41)).has_value()); // short
+    struct Change {
+        std::size_t offset;
+        uint8_t value;
+    };
+    const Change changes[] = {
+        {12, 0x86}, // EtherType IPv6
+        {15, 6},    // hardware type IEEE 802
+        {16, 0x86}, // protocol type IPv6
+        {18, 8},    // hardware length
+        {19, 16},   // protocol length
+        {21, 3},    // RARP request
+        {21, 0},    // no operation
+    };
+    for (const Change& c : changes) {
+        Bytes bad = good;
+        bad[c.offset] = c.value;
+        assert_false(parseArp(bad).has_value());
+    }
+    // An unsolicited NA is not ARP.
+    assert_false(parseArp(hex(proto_test::kTv14)).has_value());
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gratuitous_arp_matches_keepalived_tv12),
@@ -93,6 +167,10 @@ int main() {
         cmocka_unit_test(virtual_mac_follows_rfc_9568_section_7_3),
         cmocka_unit_test(mac_is_formatted_as_lower_case_hex_with_colons),
         cmocka_unit_test(builders_refuse_wrong_family_or_short_buffer),
+        cmocka_unit_test(arp_probe_follows_rfc_5227_section_2_1_1),
+        cmocka_unit_test(arp_parser_reads_a_reply_to_the_probe),
+        cmocka_unit_test(arp_parser_reads_requests_probes_and_padded_frames),
+        cmocka_unit_test(arp_parser_refuses_what_is_not_ethernet_ipv4_arp),
     };
     return cmocka_run_group_tests_name("proto-frames", tests, nullptr, nullptr);
 }
