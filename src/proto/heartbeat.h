@@ -25,7 +25,8 @@
 //   "hafd-heartbeat" (14 bytes) | the sender's address (4 or 16 bytes) | the message |
 //   the trailer with its HMAC field zero.
 // A receiver in auth mode enforce drops a heartbeat without a trailer; one without keys drops
-// one with a trailer (it cannot judge it). The anti-replay rules are those of adverts (auth::ReplayTable).
+// one with a trailer (it cannot judge it). The anti-replay rules are those of adverts
+// (auth::ReplayTable).
 #pragma once
 
 #include "common/address.h"
