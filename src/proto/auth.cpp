@@ -176,8 +176,7 @@ void signTrailer(std::span<uint8_t, kTrailerLength> trailer, Covered covered, ui
     trailer[kKeyId] = keyId;
     trailer[kReserved] = 0;
     trailer[kReserved + 1] = 0;
-    wire::store32(trailer, kSequence, static_cast<uint32_t>(sequence >> 32));
-    wire::store32(trailer, kSequence + 4, static_cast<uint32_t>(sequence));
+    wire::store64(trailer, kSequence, sequence);
     const auto mac = macOf(key, covered, std::span<const uint8_t>(trailer).first(kMac));
     std::copy(mac.begin(), mac.end(), trailer.begin() + kMac);
 }
@@ -193,8 +192,7 @@ void sign(std::span<uint8_t> packet, std::size_t messageLength, const Binding& b
 // --- receiver -----------------------------------------------------------------------------------
 
 uint64_t trailerSequence(std::span<const uint8_t, kTrailerLength> trailer) {
-    return static_cast<uint64_t>(wire::load32(trailer, kSequence)) << 32 |
-           wire::load32(trailer, kSequence + 4);
+    return wire::load64(trailer, kSequence);
 }
 
 Verdict checkTrailer(Covered covered, std::span<const uint8_t, kTrailerLength> trailer,

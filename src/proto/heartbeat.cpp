@@ -45,16 +45,6 @@ constexpr uint8_t kMaxState = 3; // FAULT
 constexpr char kContext[] = "hafd-heartbeat";
 constexpr std::size_t kContextLength = sizeof kContext - 1; // 14, no terminator
 
-uint64_t load64(std::span<const uint8_t> bytes, std::size_t offset) {
-    return static_cast<uint64_t>(wire::load32(bytes, offset)) << 32 |
-           wire::load32(bytes, offset + 4);
-}
-
-void store64(std::span<uint8_t> bytes, std::size_t offset, uint64_t value) {
-    wire::store32(bytes, offset, static_cast<uint32_t>(value >> 32));
-    wire::store32(bytes, offset + 4, static_cast<uint32_t>(value));
-}
-
 bool nameByte(uint8_t c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '.' || c == '-';
@@ -177,8 +167,8 @@ std::vector<uint8_t> encode(const Heartbeat& hb) {
         static_cast<uint8_t>((hb.quorum ? kFlagQuorum : 0) | (hb.witness ? kFlagWitness : 0) |
                              (hb.leaving ? kFlagLeaving : 0));
     wire::store16(m, kLengthAt, static_cast<uint16_t>(length));
-    store64(m, kStartIdAt, hb.startId);
-    store64(m, kCounterAt, hb.counter);
+    wire::store64(m, kStartIdAt, hb.startId);
+    wire::store64(m, kCounterAt, hb.counter);
     wire::store32(m, kLeaseAt, hb.leaseMs);
     m[kNameLengthAt] = static_cast<uint8_t>(nameLength);
     wire::put(m, kNameAt, std::span(reinterpret_cast<const uint8_t*>(hb.name.data()), nameLength));
@@ -234,8 +224,8 @@ Result<Heartbeat> decode(std::span<const uint8_t> bytes) {
     hb.quorum = (flags & kFlagQuorum) != 0;
     hb.witness = (flags & kFlagWitness) != 0;
     hb.leaving = (flags & kFlagLeaving) != 0;
-    hb.startId = load64(bytes, kStartIdAt);
-    hb.counter = load64(bytes, kCounterAt);
+    hb.startId = wire::load64(bytes, kStartIdAt);
+    hb.counter = wire::load64(bytes, kCounterAt);
     hb.leaseMs = wire::load32(bytes, kLeaseAt);
 
     const std::size_t nameLength = bytes[kNameLengthAt];

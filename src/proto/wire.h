@@ -30,6 +30,16 @@ inline void store32(std::span<uint8_t> bytes, std::size_t offset, uint32_t value
     store16(bytes, offset + 2, static_cast<uint16_t>(value & 0xffff));
 }
 
+// Precondition: the span holds at least offset + 8 bytes.
+inline uint64_t load64(std::span<const uint8_t> bytes, std::size_t offset) {
+    return static_cast<uint64_t>(load32(bytes, offset)) << 32 | load32(bytes, offset + 4);
+}
+
+inline void store64(std::span<uint8_t> bytes, std::size_t offset, uint64_t value) {
+    store32(bytes, offset, static_cast<uint32_t>(value >> 32));
+    store32(bytes, offset + 4, static_cast<uint32_t>(value));
+}
+
 // Copies `from` into `to` at `offset`; precondition: it fits.
 inline void put(std::span<uint8_t> to, std::size_t offset, std::span<const uint8_t> from) {
     for (std::size_t i = 0; i < from.size(); ++i)
