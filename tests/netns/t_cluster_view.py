@@ -13,13 +13,11 @@ VIP = "198.51.100.10"
 
 
 def cluster_conf(lab, me, instances):
-    nodes = ", ".join(
-        f'{{ name = "{n.name}"; address = "{n.ip4}";{" witness = true;" if n.name == "w" else ""} }}'
-        for n in lab.nodes.values())
-    head = (f'node = {{ name = "{me}"; }};\n'
-            f'cluster = {{ nodes = ( {nodes} ); heartbeat = {HEARTBEAT}; lease = {LEASE}; '
-            f'margin = {MARGIN}; }};\n')
-    return head + (hafd_conf(instances) if instances else "")
+    nodes = [{"name": n.name, "address": n.ip4, **({"witness": True} if n.name == "w" else {})}
+             for n in lab.nodes.values()]
+    return hafd_conf(instances or None, node={"name": me},
+                     cluster={"nodes": nodes, "heartbeat": HEARTBEAT, "lease": LEASE,
+                              "margin": MARGIN})
 
 
 def instance(priority, vips=(VIP,)):

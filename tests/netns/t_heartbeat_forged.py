@@ -9,21 +9,17 @@ n2 stays without quorum and counts each under its reason. Last, the same heartbe
 the right key gives n2 its quorum back: that is the vote the forgeries tried to give."""
 import os
 import signal
-from lab import Lab, hafd_conf, conf_value, auth_section, check, wait_until, log, K1, K2
+from lab import Lab, hafd_conf, auth_section, check, wait_until, log, K1, K2
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VIP = "198.51.100.10"
 
 
 def conf(lab, me, auth, instances):
-    nodes = ", ".join(
-        f'{{ name = "{n.name}"; address = "{n.ip4}";{" witness = true;" if n.name == "w" else ""} }}'
-        for n in lab.nodes.values() if n.name != "x")
-    head = (f'node = {{ name = "{me}"; }};\n'
-            f'cluster = {{ nodes = ( {nodes} ); heartbeat = 0.2; lease = 1; margin = 0.5; }};\n')
-    if not instances:
-        return head + f"auth = {conf_value(auth)};\n"
-    return head + hafd_conf(instances, auth=auth)
+    nodes = [{"name": n.name, "address": n.ip4, **({"witness": True} if n.name == "w" else {})}
+             for n in lab.nodes.values() if n.name != "x"]
+    return hafd_conf(instances or None, auth=auth, node={"name": me},
+                     cluster={"nodes": nodes, "heartbeat": 0.2, "lease": 1, "margin": 0.5})
 
 
 def inst(priority):
