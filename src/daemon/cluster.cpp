@@ -117,6 +117,7 @@ void Cluster::reconfigure(const config::Config& config, TimePoint now) {
     fence_ = config.fence;
     auth_ = config.auth;
     view_.reconfigure(config_, self_);
+    settingsSeen_.clear(); // our settings may have changed: compare again
     if (reopen) {
         watcher_ = io::IoWatcher();
         socket_.reset();
@@ -209,29 +210,40 @@ void Cluster::handle(std::span<const uint8_t> datagram, const IpAddress& source,
     else if (node.restarts != restarts)
         log::notice("cluster: node %s restarted (new start id %s)", node.name.c_str(),
                     hex64(node.startId).c_str());
+    // Our instances by family and VRID, for what the heartbeat says of each.
+    std::multimap<std::pair<Family, uint8_t>, Instance*> ours;
+    for (auto& i : instances_)
+        ours.emplace(std::pair(i->config().family, i->config().vrid), i.get());
     // A node that says it is master of one of our VRIDs is alive (the claim rule).
     for (const hb::InstanceEntry& e : r.heartbeat.instances)
-        if (e.state == static_cast<uint8_t>(core::State::Master))
-            for (auto& i : instances_)
-                if (i->config().family == e.family && i->config().vrid == e.vrid)
-                    i->handle(core::MasterHeard{}, now);
-    compare(*index, now);
+        if (e.state == static_cast<uint8_t>(core::State::Master)) {
+            const auto [from, to] = ours.equal_range({e.family, e.vrid});
+            for (auto it = from; it != to; ++it)
+                it->second->handle(core::MasterHeard{}, now);
+        }
+    // The settings compared change only on a reload, here or there: compare then, not on every
+    // heartbeat.
+    std::vector<hb::InstanceEntry> settings = r.heartbeat.instances;
+    for (hb::InstanceEntry& e : settings)
+        e.state = e.priority = 0;
+    if (std::vector<hb::InstanceEntry>& seen = settingsSeen_[node.name]; seen != settings) {
+        seen = std::move(settings);
+        compare(*index, ours);
+    }
     evaluate(now);
 }
 
-void Cluster::compare(std::size_t index, TimePoint) {
+void Cluster::compare(std::size_t index,
+                      const std::multimap<std::pair<Family, uint8_t>, Instance*>& ours) {
     const core::NodeView& node = view_.nodes()[index];
     std::set<std::string> now;
-    for (const auto& i : instances_) {
-        const hb::InstanceEntry ours = entryOf(*i);
-        for (const hb::InstanceEntry& theirs : node.instances) {
-            if (theirs.family != ours.family || theirs.vrid != ours.vrid)
-                continue;
+    for (const hb::InstanceEntry& theirs : node.instances) {
+        const auto [from, to] = ours.equal_range({theirs.family, theirs.vrid});
+        for (auto it = from; it != to; ++it)
             for (const core::SettingDifference& d :
-                 core::ClusterView::compare(node.name, ours, theirs))
+                 core::ClusterView::compare(node.name, entryOf(*it->second), theirs))
                 now.insert(std::string(familyText(d.family)) + " VRID " + std::to_string(d.vrid) +
                            ": " + d.field + " " + d.ours + " here, " + d.theirs + " there");
-        }
     }
     std::set<std::string>& before = differences_[node.name];
     if (now == before)

@@ -60,7 +60,9 @@ private:
     void send(TimePoint now, bool leaving = false);
     void evaluate(TimePoint now);
     void runHook(TimePoint now);
-    void compare(std::size_t node, TimePoint now);
+    // Logs and keeps how node's instances differ from ours (`ours` by family and VRID).
+    void compare(std::size_t node,
+                 const std::multimap<std::pair<Family, uint8_t>, Instance*>& ours);
     core::ClaimRules rules() const;
     proto::heartbeat::Heartbeat heartbeat(bool leaving);
 
@@ -92,6 +94,8 @@ private:
     std::vector<uint8_t> buffer_;
     // Per node, the settings differences last logged (logged once per change).
     std::map<std::string, std::set<std::string>> differences_;
+    // Per node, its instances' settings (state and priority zeroed) when last compared.
+    std::map<std::string, std::vector<proto::heartbeat::InstanceEntry>> settingsSeen_;
     std::array<uint64_t, proto::heartbeat::kDropCount> drops_{};
     std::array<bool, proto::heartbeat::kDropCount> dropLogged_{};
     uint64_t sent_ = 0;
