@@ -5,7 +5,9 @@
 // command, once the fence has run and exited 0. Quorum is a fault cause (faults.cpp): without it
 // the router is in FAULT and never gets here. A graceful release (priority 0: the old master has
 // removed its VIPs first) and preemption of a live lower-priority master need neither the wait
-// nor the fence.
+// nor the fence. While another node's heartbeats show a live backup ahead of this one
+// (BackupAhead), a claim that follows a failure waits for it: it claims first, and two backups
+// fencing the same master could both go on to claim.
 #include "core/virtual_router.h"
 
 #include <algorithm>
@@ -33,8 +35,18 @@ void VirtualRouter::on(const RulesChanged& e, TimePoint now, Actions& out) {
 void VirtualRouter::on(const MasterHeard&, TimePoint now, Actions&) {
     heardMaster(now);
     // A held claim that waits for lease + margin waits from now on.
-    if (claimPending_ && rules_.on && !fencing_ && !fenced_ && fenceFailures_ == 0 && !probing_)
+    if (claimPending_ && rules_.on && !fencing_ && !fenced_ && fenceFailures_ == 0 && !probing_) {
         claimAt_ = claimAllowedAt();
+        deferring_ = false;
+    }
+}
+
+void VirtualRouter::on(const BackupAhead& e, TimePoint now, Actions& out) {
+    ahead_ = e.node;
+    if (ahead_.empty() && deferring_) {
+        deferring_ = false;
+        tryClaim(now, out); // it claimed (and we hear it soon) or it is gone: re-judge
+    }
 }
 
 void VirtualRouter::on(const FenceDone& e, TimePoint now, Actions& out) {
@@ -82,6 +94,12 @@ void VirtualRouter::tryClaim(TimePoint now, Actions& out) {
         const TimePoint allowed = claimAllowedAt();
         if (now < allowed) {
             claimAt_ = allowed;
+            return;
+        }
+        if (!ahead_.empty()) {
+            // Before the fence and again before the claim: the backup ahead goes first.
+            deferring_ = true;
+            claimAt_.reset();
             return;
         }
         if (rules_.fence && !fenced_) {
@@ -134,6 +152,7 @@ void VirtualRouter::cancelClaim() {
     probed_ = false;
     probing_ = false;
     conflict_ = false;
+    deferring_ = false;
     claimAt_.reset();
 }
 
@@ -146,6 +165,8 @@ VirtualRouter::Claim VirtualRouter::claim() const {
         c.stage = ClaimStage::Probing;
     else if (conflict_)
         c.stage = ClaimStage::Conflict;
+    else if (deferring_)
+        c.stage = ClaimStage::Deferring;
     else if (fencing_)
         c.stage = ClaimStage::Fencing;
     else if (fenceFailures_ > 0)
@@ -153,6 +174,8 @@ VirtualRouter::Claim VirtualRouter::claim() const {
     else
         c.stage = ClaimStage::Waiting;
     c.until = claimAt_;
+    if (deferring_)
+        c.aheadOf = ahead_;
     return c;
 }
 

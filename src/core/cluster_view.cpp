@@ -36,6 +36,14 @@ std::string digestText(const proto::heartbeat::InstanceEntry& e) {
     return buf;
 }
 
+// Whether two instance lists name the same families and VRIDs in the same order.
+bool sameKeys(const std::vector<proto::heartbeat::InstanceEntry>& a,
+              const std::vector<proto::heartbeat::InstanceEntry>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+        return x.family == y.family && x.vrid == y.vrid;
+    });
+}
+
 } // namespace
 
 ClusterView::ClusterView(const config::Cluster& cluster, const std::string& self) {
@@ -60,6 +68,15 @@ void ClusterView::reconfigure(const config::Cluster& cluster, const std::string&
     hook_ = cluster.quorumHook.has_value();
     if (!hook_)
         hookValidUntil_.reset();
+    rebuildIndex();
+}
+
+void ClusterView::rebuildIndex() {
+    byVrid_.clear();
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+        for (std::size_t k = 0; k < nodes_[i].instances.size(); ++k)
+            byVrid_.emplace(std::pair(nodes_[i].instances[k].family, nodes_[i].instances[k].vrid),
+                            std::pair(i, k));
 }
 
 bool ClusterView::heard(std::size_t index, const proto::heartbeat::Heartbeat& hb, TimePoint now) {
@@ -77,7 +94,10 @@ bool ClusterView::heard(std::size_t index, const proto::heartbeat::Heartbeat& hb
     n.quorum = hb.quorum;
     n.leaving = hb.leaving;
     n.leaseMs = hb.leaseMs;
+    const bool reindex = !sameKeys(n.instances, hb.instances);
     n.instances = hb.instances;
+    if (reindex)
+        rebuildIndex();
     return true;
 }
 
@@ -143,13 +163,35 @@ std::optional<std::size_t> ClusterView::indexOf(const IpAddress& a) const {
 
 const NodeView* ClusterView::masterOf(Family family, uint8_t vrid) const {
     const NodeView* best = nullptr;
-    for (const NodeView& n : nodes_) {
-        if (n.self || !n.lastHeard)
+    const auto [from, to] = byVrid_.equal_range({family, vrid});
+    for (auto it = from; it != to; ++it) {
+        const NodeView& n = nodes_[it->second.first];
+        if (n.self || !n.lastHeard || n.instances[it->second.second].state != 2)
             continue;
-        for (const auto& e : n.instances)
-            if (e.family == family && e.vrid == vrid && e.state == 2 &&
-                (!best || *n.lastHeard > *best->lastHeard))
-                best = &n;
+        if (!best || *n.lastHeard > *best->lastHeard)
+            best = &n;
+    }
+    return best;
+}
+
+const NodeView* ClusterView::backupAhead(Family family, uint8_t vrid, uint8_t priority,
+                                         TimePoint now) const {
+    const std::string& self = nodes_[self_].name;
+    const NodeView* best = nullptr;
+    uint8_t bestPriority = 0;
+    const auto [from, to] = byVrid_.equal_range({family, vrid});
+    for (auto it = from; it != to; ++it) {
+        const NodeView& n = nodes_[it->second.first];
+        const proto::heartbeat::InstanceEntry& e = n.instances[it->second.second];
+        if (n.self || !fresh(n, now) || e.state != 1)
+            continue;
+        if (e.priority < priority || (e.priority == priority && n.name < self))
+            continue;
+        if (!best || e.priority > bestPriority ||
+            (e.priority == bestPriority && n.name > best->name)) {
+            best = &n;
+            bestPriority = e.priority;
+        }
     }
     return best;
 }

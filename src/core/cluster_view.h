@@ -16,6 +16,7 @@
 #include "proto/heartbeat.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,6 +87,11 @@ public:
     // the master was last heard, so by then its last heartbeat is always older than the lease.
     const NodeView* masterOf(Family family, uint8_t vrid) const;
 
+    // The live node (heard within the lease, not leaving) whose latest heartbeat says it is a
+    // backup of (family, vrid) ahead of this node at `priority`: a higher priority, or the same
+    // and a greater name. Of several, the first by that order. nullptr: none.
+    const NodeView* backupAhead(Family family, uint8_t vrid, uint8_t priority, TimePoint now) const;
+
     // How `theirs` differs from `ours` (the same family and VRID): one entry per field.
     static std::vector<SettingDifference> compare(const std::string& node,
                                                   const proto::heartbeat::InstanceEntry& ours,
@@ -93,12 +99,17 @@ public:
 
 private:
     bool fresh(const NodeView& n, TimePoint now) const;
+    void rebuildIndex(); // byVrid_
 
     std::vector<NodeView> nodes_;
     std::size_t self_ = 0;
     Duration lease_{};
     bool hook_ = false;
     std::optional<TimePoint> hookValidUntil_; // the last successful answer's end
+    // Every node's instances by family and VRID: (node, entry) indexes into nodes_ and its
+    // instances. Rebuilt when a node's list of families and VRIDs changes (a reload there), so
+    // the queries per heartbeat cost a lookup, not a scan of every node's instances.
+    std::multimap<std::pair<Family, uint8_t>, std::pair<std::size_t, std::size_t>> byVrid_;
 };
 
 } // namespace hafd::core

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -101,6 +102,14 @@ struct RulesChanged {
 // alive even if its adverts do not reach us, which the claim rule counts as hearing it.
 struct MasterHeard {};
 
+// Another node's heartbeats say it is a backup of this router's VRID that comes before this one
+// (a higher priority; at equal priority, the greater node name), and it is alive (heard within
+// the lease). A pending claim that follows a failure waits while one does: that node claims
+// first, and fencing the old master twice could let both claim. `node` empty: none (any more).
+struct BackupAhead {
+    std::string node;
+};
+
 // The outcome of RunFence `id` (outcomes of an older run are ignored).
 struct FenceDone {
     uint64_t id = 0;
@@ -134,9 +143,9 @@ struct Stalled {
 // not renew it in time. It may have been replaced meanwhile: it steps down as after a stall.
 struct VipsExpired {};
 
-using Event =
-    std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged, AdvertSent,
-                 VipsInstalled, StrayVips, PriorityChanged, VipsLost, Reconfigure, GroupHold,
-                 RulesChanged, MasterHeard, FenceDone, ProbeDone, Stalled, VipsExpired>;
+using Event = std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged,
+                           AdvertSent, VipsInstalled, StrayVips, PriorityChanged, VipsLost,
+                           Reconfigure, GroupHold, RulesChanged, MasterHeard, BackupAhead,
+                           FenceDone, ProbeDone, Stalled, VipsExpired>;
 
 } // namespace hafd::core

@@ -115,13 +115,23 @@ public:
 
     // The claim rule (DESIGN.md §4, claim.cpp): where a backup whose Master_Down_Timer expired
     // stands. Idle: no claim pending (or plain VRRP).
-    enum class ClaimStage : uint8_t { Idle, Waiting, Fencing, FenceFailed, Probing, Conflict };
+    enum class ClaimStage : uint8_t {
+        Idle,
+        Waiting,
+        Deferring, // a backup ahead of this one is alive (BackupAhead): it claims first
+        Fencing,
+        FenceFailed,
+        Probing,
+        Conflict
+    };
     struct Claim {
         ClaimStage stage = ClaimStage::Idle;
         std::optional<TimePoint> until; // Waiting: the claim may go; FenceFailed: the next try
         unsigned fenceFailures = 0;     // in a row, for this pending claim
+        std::string aheadOf;            // Deferring: the node that claims first
     };
     Claim claim() const;
+    const std::string& backupAhead() const { return ahead_; } // the last BackupAhead
     const ClaimRules& claimRules() const { return rules_; }
 
 private:
@@ -141,6 +151,7 @@ private:
     void on(const GroupHold&, TimePoint now, Actions& out);
     void on(const RulesChanged&, TimePoint now, Actions& out);
     void on(const MasterHeard&, TimePoint now, Actions& out);
+    void on(const BackupAhead&, TimePoint now, Actions& out);
     void on(const FenceDone&, TimePoint now, Actions& out);
     void on(const ProbeDone&, TimePoint now, Actions& out);
     // Master_Down_Timer expired (or a pending claim's timer): claim, or hold the claim until
@@ -221,6 +232,8 @@ private:
     bool probing_ = false;             // RunProbe{probeId_} is out
     bool conflict_ = false;            // the last probe found another holder
     uint64_t probeId_ = 0;             // the latest RunProbe
+    std::string ahead_;                // BackupAhead: a live backup that claims before us
+    bool deferring_ = false;           // the claim waits for ahead_
 
     PeerWatch peers_;
     Counters counters_;

@@ -141,6 +141,8 @@ void printStatus(const Status& st) {
         }
         if (i.claim) {
             std::printf("    claim: %s", i.claim->stage.c_str());
+            if (!i.claim->aheadOf.empty())
+                std::printf(" to %s", i.claim->aheadOf.c_str());
             if (i.claim->inSeconds >= 0)
                 std::printf(" (%.1f s to go)", i.claim->inSeconds);
             if (i.claim->fenceFailures)

@@ -39,7 +39,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckStatus, name, kind, health,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AuthStatus, mode, activeKey, keys, antiReplay,
                                                 timeWindow)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClaimStatus, stage, inSeconds, fenceFailures,
-                                                lastFence)
+                                                lastFence, aheadOf)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InstanceStatus, name, interface, vrid, family,
                                                 version, mode, state, faults, owner, priority,
                                                 basePriority, advertInterval, masterAdverInterval,

@@ -74,10 +74,11 @@ struct AuthStatus {
 // The claim rule (DESIGN.md §4) at an instance whose Master_Down_Timer expired: absent when no
 // claim is held.
 struct ClaimStatus {
-    std::string stage;     // "waiting" (lease + margin), "fencing", "fence_failed"
+    std::string stage;     // "waiting" (lease + margin), "deferring", "fencing", "fence_failed"
     double inSeconds = -1; // when the wait ends or the fence is retried; -1: not timed
     uint32_t fenceFailures = 0;
     std::string lastFence; // the last fence run's outcome: "ok", "exit 1", "timed out ..."
+    std::string aheadOf;   // deferring: the node whose claim goes first
 };
 
 struct InstanceStatus {

@@ -278,6 +278,17 @@ void Cluster::evaluate(TimePoint now) {
     if (!q && now < graceUntil_ && (!next || graceUntil_ < *next))
         next = graceUntil_;
     quorumTimer_.set(next);
+    rankBackups(now);
+}
+
+void Cluster::rankBackups(TimePoint now) {
+    for (auto& i : instances_) {
+        const core::NodeView* n =
+            view_.backupAhead(i->config().family, i->config().vrid, i->router().priority(), now);
+        std::string ahead = n ? n->name : std::string();
+        if (ahead != i->router().backupAhead())
+            i->handle(core::BackupAhead{std::move(ahead)}, now);
+    }
 }
 
 hb::Heartbeat Cluster::heartbeat(bool leaving) {

@@ -59,6 +59,8 @@ private:
     void handle(std::span<const uint8_t> datagram, const IpAddress& source, TimePoint now);
     void send(TimePoint now, bool leaving = false);
     void evaluate(TimePoint now);
+    // Tells each instance whose live backup comes before it (BackupAhead), when that changes.
+    void rankBackups(TimePoint now);
     void runHook(TimePoint now);
     // Logs and keeps how node's instances differ from ours (`ours` by family and VRID).
     void compare(std::size_t node,

@@ -78,6 +78,10 @@ void Daemon::clusterStatus(ctl::Status& st, TimePoint now) const {
         case core::VirtualRouter::ClaimStage::Waiting:
             cs.stage = "waiting";
             break;
+        case core::VirtualRouter::ClaimStage::Deferring:
+            cs.stage = "deferring";
+            cs.aheadOf = c.aheadOf;
+            break;
         case core::VirtualRouter::ClaimStage::Fencing:
             cs.stage = "fencing";
             break;

@@ -15,6 +15,7 @@ What a run does:
   HAFD_MASTER_NODE (no master known: the first claim after start-up) fences nothing and
   exits 0; an address it does not know, or a name that does not match, exits 2 without
   cutting anything.
+- `delay`: seconds it sleeps first (a real fence, through a BMC or a switch, takes that long).
 """
 import os
 import shlex
@@ -31,6 +32,7 @@ _PROGRAM = """#!/bin/sh
 records=%(records)s
 mode_file=%(mode_file)s
 start=$(date +%%s.%%N)
+[ %(delay)s = 0 ] || sleep %(delay)s
 did=nothing
 status=0
 if [ -n "$mode_file" ]; then
@@ -73,14 +75,14 @@ exit "$status"
 """
 
 
-def fence_script(lab, records, mode_file=None, cut=None, name="fence"):
+def fence_script(lab, records, mode_file=None, cut=None, name="fence", delay=0):
     """Writes the fence program (see the module's doc) and returns its path. `records`: a
-    lab.shared() directory; `cut`: {address: (node name, port)}."""
+    lab.shared() directory; `cut`: {address: (node name, port)}; `delay`: seconds."""
     cases = "\n".join(f"        {shlex.quote(a)}) node={shlex.quote(n)} port={shlex.quote(p)} ;;"
                       for a, (n, p) in (cut or {}).items())
     return lab.script(name, _PROGRAM % {
         "records": shlex.quote(records), "mode_file": shlex.quote(mode_file or ""),
-        "cut": "yes" if cut is not None else "no", "cases": cases,
+        "cut": "yes" if cut is not None else "no", "cases": cases, "delay": str(delay),
         "ip": shlex.quote(shutil.which("ip") or "/usr/sbin/ip"), "br_ns": shlex.quote(lab.br_ns)})
 
 
@@ -90,7 +92,8 @@ def start_n1_master(cluster: Cluster):
     master. Started together, whichever fence finished first would claim and, with preemption
     off, stay master: under load that was n2 in 1 of 8 runs."""
     first = cluster.nodes[0]
-    cluster.start_witness()
+    if cluster.witness is not None:
+        cluster.start_witness()
     cluster.start(0)
     cluster.wait_master(first, timeout=cluster.claim_bound(cluster.priorities[0]) + 6)
     for i in range(1, len(cluster.nodes)):

@@ -231,6 +231,67 @@ void a_graceful_release_is_not_probed(void**) {
                         "send(100) install announce(5) state(BACKUP>MASTER master_resigned)");
 }
 
+// A live backup ahead of this one (from heartbeats) claims first: this one neither fences nor
+// claims while it is there, and goes on when it is gone.
+void a_backup_ahead_fences_and_claims_first(void**) {
+    VirtualRouter r = following(rules(true));
+    step(r, BackupAhead{"beta"}, kT0 + 1s);
+    tick(r, kT0 + r.masterDownInterval());
+    TimePoint t = kT0 + kWait + kSkew;
+    assert_string_equal(tick(r, t).c_str(), ""); // no fence
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Deferring);
+    assert_string_equal(r.claim().aheadOf.c_str(), "beta");
+    assert_false(r.nextDeadline().has_value()); // BackupAhead decides
+    t += 1s;
+    assert_string_equal(step(r, BackupAhead{"gamma"}, t).c_str(), "");
+    assert_string_equal(r.claim().aheadOf.c_str(), "gamma");
+    t += 1s;
+    assert_string_equal(step(r, BackupAhead{}, t).c_str(), "fence(1 192.0.2.10)");
+    assert_string_equal(step(r, FenceDone{1, true}, t).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+}
+
+// One that appears while our fence runs: the fence's success does not claim; the claim goes
+// when it is gone, without a second fence.
+void a_backup_ahead_that_appears_during_the_fence_still_goes_first(void**) {
+    VirtualRouter r = following(rules(true));
+    tick(r, kT0 + r.masterDownInterval());
+    TimePoint t = kT0 + kWait + kSkew;
+    assert_string_equal(tick(r, t).c_str(), "fence(1 192.0.2.10)");
+    assert_string_equal(step(r, BackupAhead{"beta"}, t).c_str(), "");
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Fencing);
+    assert_string_equal(step(r, FenceDone{1, true}, t).c_str(), "");
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Deferring);
+    t += 2s;
+    assert_string_equal(step(r, BackupAhead{}, t).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_down)");
+}
+
+// The backup ahead became master: its heartbeat (or advert) restarts the wait, and its going
+// from the list of backups ahead does not claim.
+void a_backup_ahead_that_became_master_restarts_the_wait(void**) {
+    VirtualRouter r = following(rules());
+    step(r, BackupAhead{"beta"}, kT0);
+    tick(r, kT0 + r.masterDownInterval());
+    TimePoint t = kT0 + kWait + kSkew;
+    assert_string_equal(tick(r, t).c_str(), "");
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Deferring);
+    step(r, MasterHeard{}, t);
+    assert_string_equal(step(r, BackupAhead{}, t).c_str(), "");
+    assert_true(r.claim().stage == VirtualRouter::ClaimStage::Waiting);
+    assert_int_equal(us(*r.nextDeadline() - t), us(kWait + kSkew));
+}
+
+// A graceful release is the RFC's: Skew_Time orders the backups, nothing is deferred.
+void a_graceful_release_is_not_deferred(void**) {
+    VirtualRouter r = following(rules(true));
+    step(r, BackupAhead{"beta"}, kT0);
+    const TimePoint t = kT0 + 10ms;
+    step(r, advert("192.0.2.10", 0).event(), t);
+    assert_string_equal(tick(r, t + r.skewTime()).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER master_resigned)");
+}
+
 } // namespace
 
 int main() {
@@ -249,6 +310,10 @@ int main() {
         cmocka_unit_test(a_probe_goes_before_a_claim_after_a_failure),
         cmocka_unit_test(with_the_rules_the_probe_follows_the_fence),
         cmocka_unit_test(a_graceful_release_is_not_probed),
+        cmocka_unit_test(a_backup_ahead_fences_and_claims_first),
+        cmocka_unit_test(a_backup_ahead_that_appears_during_the_fence_still_goes_first),
+        cmocka_unit_test(a_backup_ahead_that_became_master_restarts_the_wait),
+        cmocka_unit_test(a_graceful_release_is_not_deferred),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

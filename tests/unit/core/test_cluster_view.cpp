@@ -138,6 +138,57 @@ void a_silent_master_is_still_the_master_its_last_heartbeat_named(void**) {
     assert_string_equal(v.masterOf(Family::V4, 51)->name.c_str(), "n2");
 }
 
+proto::heartbeat::Heartbeat saying(const char* name, uint64_t counter, uint8_t vrid, uint8_t state,
+                                   uint8_t priority) {
+    auto h = hb(name, counter);
+    proto::heartbeat::InstanceEntry e;
+    e.vrid = vrid;
+    e.state = state;
+    e.priority = priority;
+    h.instances.push_back(e);
+    return h;
+}
+
+// The live backup of a VRID that claims before this node: a higher priority, or the same and a
+// greater name; not a master, not a node out of the lease or leaving.
+void a_backup_ahead_is_live_and_higher(void**) {
+    ClusterView v(cluster(4), "n2");
+    assert_null(v.backupAhead(Family::V4, 51, 100, kT0));
+    v.heard(0, saying("n1", 1, 51, 1, 100), kT0); // same priority, smaller name
+    v.heard(2, saying("n3", 1, 51, 1, 90), kT0);  // lower
+    v.heard(3, saying("n4", 1, 51, 2, 200), kT0); // master
+    assert_null(v.backupAhead(Family::V4, 51, 100, kT0));
+    v.heard(2, saying("n3", 2, 51, 1, 100), kT0); // same priority, greater name
+    assert_string_equal(v.backupAhead(Family::V4, 51, 100, kT0)->name.c_str(), "n3");
+    v.heard(0, saying("n1", 2, 51, 1, 150), kT0); // higher: first
+    assert_string_equal(v.backupAhead(Family::V4, 51, 100, kT0)->name.c_str(), "n1");
+    assert_null(v.backupAhead(Family::V4, 52, 100, kT0));
+    assert_null(v.backupAhead(Family::V6, 51, 100, kT0));
+    // n1 silent for a lease, then n3 leaving: nobody ahead.
+    v.heard(2, saying("n3", 3, 51, 1, 100), kT0 + 1s);
+    assert_string_equal(v.backupAhead(Family::V4, 51, 100, kT0 + 2s)->name.c_str(), "n3");
+    auto leaving = saying("n3", 4, 51, 1, 100);
+    leaving.leaving = true;
+    v.heard(2, leaving, kT0 + 2s);
+    assert_null(v.backupAhead(Family::V4, 51, 100, kT0 + 2s));
+}
+
+// A node whose instance list changes (a reload there) is found under its new VRIDs only.
+void a_node_s_new_instances_replace_its_old_ones(void**) {
+    ClusterView v(cluster(3), "n1");
+    v.heard(1, saying("n2", 1, 51, 1, 200), kT0);
+    assert_non_null(v.backupAhead(Family::V4, 51, 100, kT0));
+    auto h = saying("n2", 2, 52, 2, 200);
+    h.instances.push_back(h.instances[0]);
+    h.instances[1].vrid = 53;
+    h.instances[1].state = 1;
+    v.heard(1, h, kT0);
+    assert_null(v.backupAhead(Family::V4, 51, 100, kT0));
+    assert_null(v.masterOf(Family::V4, 51));
+    assert_string_equal(v.masterOf(Family::V4, 52)->name.c_str(), "n2");
+    assert_string_equal(v.backupAhead(Family::V4, 53, 100, kT0)->name.c_str(), "n2");
+}
+
 void differences_name_the_field(void**) {
     proto::heartbeat::InstanceEntry a;
     a.vrid = 51;
@@ -177,6 +228,8 @@ int main() {
         cmocka_unit_test(out_of_order_heartbeats_are_ignored_and_restarts_counted),
         cmocka_unit_test(the_master_of_a_vrid_is_the_node_that_says_so),
         cmocka_unit_test(a_silent_master_is_still_the_master_its_last_heartbeat_named),
+        cmocka_unit_test(a_backup_ahead_is_live_and_higher),
+        cmocka_unit_test(a_node_s_new_instances_replace_its_old_ones),
         cmocka_unit_test(differences_name_the_field),
         cmocka_unit_test(a_reload_keeps_what_was_heard),
     };
