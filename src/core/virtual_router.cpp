@@ -208,8 +208,13 @@ void VirtualRouter::advertAsMaster(const proto::Advertisement& a, const IpAddres
     }
     // M4: higher priority, or equal priority from a greater primary address (unsigned,
     // network order: RFC 9568 §6.4.3).
+    // Before yielding, one advert of our own (as keepalived's higher_prio_send_advert): in a
+    // transient dual master, the master that stays then hears a lower-priority master and
+    // re-announces under M5 below, so that no neighbour keeps our MAC for the VIPs. RFC peers
+    // that hear it as backups go on following the master that stays.
     const bool yields = a.priority > priority_ || (a.priority == priority_ && sender > source_);
     if (yields) {
+        sendAdvert(priority_, out);
         const Duration learned = instance_.version == proto::Version::V3
                                      ? advertInterval(a.intervalCs)
                                      : advertisementInterval();

@@ -11,14 +11,20 @@ periodic refresh, a minute later); then the cut heals fully, n2 yields and n1 al
 VIP. Without the re-announce, neighbours that heard n2's announcement keep sending to n2's MAC,
 which no longer holds the address.
 
-The order is forced on purpose: n1 learns of the other master only from its advert. When the cut
-heals both ways at once and n2 hears n1 first, n2 yields without sending anything and n1 never
-re-announces (9 of 10 symmetric heals here); that case is not covered by M5."""
+Then five times the cut heals both ways at once. Usually (9 of 10 heals here) n2 hears n1 first
+and yields (M4): it sends one advert at its own priority as it does (as keepalived's
+higher_prio_send_advert), so n1 hears a lower-priority master and re-announces (M5). Either
+way n1 must send a gratuitous ARP burst within an advert interval and a margin of the heal;
+without the yielding advert it did not in most rounds."""
 import time
 
 from lab import Lab, Cluster, adverts, announcements, check, log
 
 ROUNDS = 3
+SYMMETRIC_ROUNDS = 5
+# After a symmetric heal: n1's next advert (0.1 s), n2's yielding advert, n1's answer, with
+# room for a loaded host.
+HEAL_BOUND = 0.25
 # n1 answers the first lower-priority advert it hears in the same loop iteration; the
 # bound leaves room for a loaded host.
 ANSWER_BOUND = 0.05
@@ -49,10 +55,33 @@ with Lab("dual_master_reannounce") as lab:
         lab.heal()
         c.wait_master(n1)
         log(f"round {k + 1}: healed, n1 alone holds the VIP")
+    healed = []  # wall-clock times of the symmetric heals
+    for k in range(SYMMETRIC_ROUNDS):
+        lab.cut_off([n1])
+        t_cut = time.monotonic()
+        s.wait_held("n2", t_cut, mdi + 2)
+        time.sleep(0.3)
+        healed.append(time.time())
+        lab.heal()
+        c.wait_master(n1)
+        log(f"symmetric round {k + 1}: healed, n1 alone holds the VIP")
     pkts = cap.stop()
 
+    for k, t_heal in enumerate(healed):
+        garps = [g[2] for g in announcements(pkts, c.vip, n1.mac) if t_heal <= g[2] < t_heal + 1]
+        check(garps, f"symmetric round {k + 1}: n1 did not re-announce after the heal")
+        # The advert n1 answered: n2's last one before the burst.
+        answered = [a["time"] for a in adverts(pkts, src=n2.ip4, prio=100)
+                    if t_heal <= a["time"] <= garps[0]]
+        log(f"symmetric round {k + 1}: heal -> n1's gratuitous ARP "
+            f"{(garps[0] - t_heal) * 1000:.1f} ms, "
+            + (f"{(garps[0] - answered[-1]) * 1000:.1f} ms after n2's advert" if answered
+               else "no advert from n2 seen before it"))
+        check(garps[0] - t_heal <= HEAL_BOUND, f"symmetric round {k + 1}: n1 re-announced "
+              f"{garps[0] - t_heal:.3f} s after the heal (bound {HEAL_BOUND})")
+
     for k, t_open in enumerate(opened):
-        t_end = opened[k + 1] if k + 1 < len(opened) else float("inf")
+        t_end = opened[k + 1] if k + 1 < len(opened) else healed[0]
         garps = [g[2] for g in announcements(pkts, c.vip, n1.mac) if t_open <= g[2] < t_end]
         check(garps, f"round {k + 1}: n1 did not re-announce after hearing n2 (M5)")
         # The advert n1 answered: n2's last before the burst (those sent before the change

@@ -105,7 +105,7 @@ static void equal_priority_tie_break_compares_addresses_as_numbers(void**) {
     TimePoint at;
     VirtualRouter a = master(instance(100), at);
     assert_string_equal(render(a.handle(advert("192.0.2.10", 100).event(), at)).c_str(),
-                        "remove state(MASTER>BACKUP higher_priority)");
+                        "send(100) remove state(MASTER>BACKUP higher_priority)");
     VirtualRouter b = master(instance(100), at);
     assert_string_equal(render(b.handle(advert("192.0.2.8", 100).event(), at)).c_str(),
                         "send(100) announce(5)");
@@ -127,7 +127,7 @@ static void equal_priority_tie_break_over_ipv6_link_local(void**) {
     auto higher = lower;
     higher.meta.source = ip("fe80::ff:fe00:b");
     assert_string_equal(render(r.handle(higher.event(), at)).c_str(),
-                        "remove state(MASTER>BACKUP higher_priority)");
+                        "send(100) remove state(MASTER>BACKUP higher_priority)");
 }
 
 static void master_yields_to_owner_even_without_preempt(void**) {
@@ -137,7 +137,7 @@ static void master_yields_to_owner_even_without_preempt(void**) {
     TimePoint at;
     VirtualRouter r = master(inst, at);
     assert_string_equal(render(r.handle(advert("192.0.2.1", 255).event(), at)).c_str(),
-                        "remove state(MASTER>BACKUP higher_priority)");
+                        "send(254) remove state(MASTER>BACKUP higher_priority)");
 }
 
 static void two_owners_stay_master_and_report_once(void**) {

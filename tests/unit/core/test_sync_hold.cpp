@@ -78,7 +78,7 @@ void yielding_to_a_higher_master_follows_it(void**) {
     t += r.masterDownInterval();
     tick(r, t);
     assert_string_equal(step(r, advert("192.0.2.10", 150).event(), t).c_str(),
-                        "remove state(MASTER>BACKUP higher_priority)");
+                        "send(100) remove state(MASTER>BACKUP higher_priority)");
     assert_true(r.followsLiveMaster());
 }
 
