@@ -20,9 +20,14 @@ namespace {
 const char* kUsage = "usage: hafctl [--runtime-dir DIR] status [--json]\n"
                      "       hafctl [--runtime-dir DIR] reload\n";
 
-// Sends one request line and returns the reply line; empty with `error` set on failure.
-std::string roundTrip(const std::string& socketPath, const std::string& request,
-                      std::string& error) {
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnreachable = 3;
+
+// Sends one request line and returns the reply line; empty with `error` set on failure, and
+// `refused` when the socket's mode denied the connection (not merely nobody there).
+std::string roundTrip(const std::string& socketPath, const std::string& request, std::string& error,
+                      bool* refused = nullptr) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (socketPath.size() >= sizeof addr.sun_path) {
@@ -38,30 +43,38 @@ std::string roundTrip(const std::string& socketPath, const std::string& request,
     timeval tv{5, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        error = socketPath + ": " + std::strerror(errno) + " (is hafd running?)";
+        const bool denied = errno == EACCES || errno == EPERM;
+        if (refused)
+            *refused = denied;
+        error = socketPath + ": " + std::strerror(errno) +
+                (denied ? " (root or the group hafd only)" : " (is hafd running?)");
         close(fd);
         return {};
     }
     std::string reply;
-    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(request.size())) {
-        error = std::string("send: ") + std::strerror(errno);
-    } else {
-        char buf[65536];
-        while (reply.empty() || reply.back() != '\n') {
-            const ssize_t n = recv(fd, buf, sizeof buf, 0);
-            if (n <= 0) {
-                if (n < 0)
-                    error = std::string("recv: ") + std::strerror(errno);
-                break;
-            }
-            reply.append(buf, static_cast<std::size_t>(n));
+    // A daemon that refuses the connection answers and closes at once, maybe before the request
+    // is sent: its reply is read even when the send failed.
+    const bool sent = send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+                      static_cast<ssize_t>(request.size());
+    const std::string sendError = sent ? "" : std::string("send: ") + std::strerror(errno);
+    char buf[65536];
+    while (reply.empty() || reply.back() != '\n') {
+        const ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) {
+            if (n < 0)
+                error = std::string("recv: ") + std::strerror(errno);
+            break;
         }
-        if (error.empty() && reply.empty())
-            error = "the daemon closed the connection without a reply";
+        reply.append(buf, static_cast<std::size_t>(n));
     }
     close(fd);
-    return error.empty() ? reply : std::string();
+    if (!reply.empty() && reply.back() == '\n')
+        return reply;
+    if (!sendError.empty())
+        error = sendError;
+    else if (error.empty())
+        error = "the daemon closed the connection without a reply";
+    return {};
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -224,7 +237,7 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
             command = a;
         else {
             std::fprintf(stderr, "hafctl: unknown argument '%s'\n%s", a.c_str(), kUsage);
-            return 2;
+            return kExitUsage;
         }
     }
     if (command != "status" && command != "reload") {
@@ -232,31 +245,32 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
                      command.empty() ? "no command given"
                                      : ("unknown command '" + command + "'").c_str(),
                      kUsage);
-        return 2;
+        return kExitUsage;
     }
     std::string error;
+    bool refused = false;
     const std::string reply =
-        roundTrip(runtimeDir + "/" + kControlSocketName, formatRequest({command}), error);
+        roundTrip(runtimeDir + "/" + kControlSocketName, formatRequest({command}), error, &refused);
     if (reply.empty()) {
         std::fprintf(stderr, "hafctl: %s\n", error.c_str());
-        return 1;
+        return refused ? kExitRefused : kExitUnreachable;
     }
     if (command == "reload") {
         // The daemon's verdict: systemctl reload (ExecReload) fails when the file is rejected.
         Verdict v;
         if (!parseVerdictReply(reply, v, error)) {
             std::fprintf(stderr, "hafctl: %s\n", error.c_str());
-            return 1;
+            return kExitRefused;
         }
         std::fprintf(v.ok ? stdout : stderr, "%s\n", v.message.c_str());
         for (const auto& d : v.details)
             std::fprintf(v.ok ? stdout : stderr, "%s\n", d.c_str());
-        return v.ok ? 0 : 1;
+        return v.ok ? 0 : kExitRefused;
     }
     Status status;
     if (!parseStatusReply(reply, status, error)) {
         std::fprintf(stderr, "hafctl: %s\n", error.c_str());
-        return 1;
+        return kExitRefused;
     }
     if (json)
         std::fputs(reply.c_str(), stdout);

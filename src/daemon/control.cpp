@@ -2,6 +2,7 @@
 #include "daemon/control.h"
 
 #include "common/log.h"
+#include "ctl/json.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace hafd::daemon {
@@ -27,6 +29,9 @@ struct ControlServer::Connection {
     std::size_t sent = 0;
     bool asked = false;    // the request was read and handed over
     bool answered = false; // its reply was given
+    // Reading the request, or writing the reply, must be done by then (none while the
+    // request is being answered).
+    std::optional<TimePoint> deadline;
 };
 
 void ControlServer::Responder::send(std::string reply) const {
@@ -35,6 +40,8 @@ void ControlServer::Responder::send(std::string reply) const {
         return;
     c->answered = true;
     c->out = std::move(reply);
+    c->deadline = io::monotonicNow() + c->server->limits_.reply;
+    c->server->armTimer();
     c->watcher.setEvents(io::IoWatcher::Write);
     c->watcher.start();
     c->server->onWritable(*c);
@@ -53,7 +60,8 @@ std::size_t ControlServer::pendingReplies() const {
 }
 
 io::SysResult<std::unique_ptr<ControlServer>>
-ControlServer::open(io::Loop& loop, const std::string& path, Handler handler) {
+ControlServer::open(io::Loop& loop, const std::string& path, Handler handler, ControlAccess access,
+                    ControlLimits limits) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (path.size() >= sizeof addr.sun_path)
@@ -65,16 +73,35 @@ ControlServer::open(io::Loop& loop, const std::string& path, Handler handler) {
     ::unlink(path.c_str());
     if (bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
         return io::sysFail(errno, "bind " + path);
-    ::chmod(path.c_str(), 0660);
+    const std::string dir = path.substr(0, path.rfind('/'));
+    if (const std::string error = access.apply(dir.empty() ? "/" : dir, path); !error.empty())
+        return io::sysFail(errno ? errno : EPERM, error);
+    if (!access.gid())
+        log::notice("control: group %s does not exist: only root may use %s",
+                    access.groupName().c_str(), path.c_str());
     if (listen(fd.get(), 8) != 0)
         return io::sysFail(errno, "listen " + path);
-    return std::unique_ptr<ControlServer>(
-        new ControlServer(loop, path, std::move(fd), std::move(handler)));
+    // The timer's callback finds the server once it exists.
+    auto server = std::make_shared<ControlServer*>(nullptr);
+    auto timer = io::PreciseTimer::create(loop, [server] {
+        if (*server)
+            (*server)->expire();
+    });
+    if (!timer)
+        return io::sysFail(timer.error().code, timer.error().what);
+    auto out = std::unique_ptr<ControlServer>(
+        new ControlServer(loop, path, std::move(fd), std::move(handler), std::move(access), limits,
+                          std::move(*timer)));
+    *server = out.get();
+    return out;
 }
 
-ControlServer::ControlServer(io::Loop& loop, std::string path, io::UniqueFd fd, Handler handler)
+ControlServer::ControlServer(io::Loop& loop, std::string path, io::UniqueFd fd, Handler handler,
+                             ControlAccess access, ControlLimits limits, io::PreciseTimer timer)
     : loop_(loop), path_(std::move(path)), fd_(std::move(fd)), handler_(std::move(handler)),
-      watcher_(loop, fd_.get(), io::IoWatcher::Read, [this](int) { accept(); }) {}
+      access_(std::move(access)), limits_(limits),
+      watcher_(loop, fd_.get(), io::IoWatcher::Read, [this](int) { accept(); }),
+      timer_(std::move(timer)) {}
 
 ControlServer::~ControlServer() {
     connections_.clear();
@@ -86,13 +113,27 @@ void ControlServer::accept() {
         io::UniqueFd c(accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
         if (!c)
             return; // EAGAIN, or a transient error: the next readiness retries
+        const auto reject = [&](const std::string& error) {
+            const std::string line = ctl::formatErrorReply(error);
+            (void)::send(c.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        }; // then closed by UniqueFd
+        std::string why;
+        if (!access_.allows(c.get(), why)) {
+            if (refused_++ % 100 == 0)
+                log::warning("control: connection refused: %s (%llu refused so far)", why.c_str(),
+                             static_cast<unsigned long long>(refused_));
+            reject("permission denied: " + why);
+            continue;
+        }
         if (connections_.size() >= kMaxConnections) {
             log::warning("control: more than %zu connections, refusing one", kMaxConnections);
-            continue; // closed by UniqueFd
+            reject("busy: " + std::to_string(kMaxConnections) + " connections are being served");
+            continue;
         }
         auto conn = std::make_shared<Connection>();
         conn->server = this;
         conn->fd = std::move(c);
+        conn->deadline = io::monotonicNow() + limits_.request;
         Connection* raw = conn.get();
         conn->watcher =
             io::IoWatcher(loop_, conn->fd.get(), io::IoWatcher::Read, [this, raw](int events) {
@@ -102,7 +143,44 @@ void ControlServer::accept() {
                     onReadable(*raw);
             });
         connections_.push_back(std::move(conn));
+        armTimer();
     }
+}
+
+void ControlServer::expire() {
+    const TimePoint now = io::monotonicNow();
+    std::vector<Connection*> late;
+    for (const auto& c : connections_)
+        if (c->deadline && now >= *c->deadline)
+            late.push_back(c.get());
+    for (Connection* c : late) {
+        if (c->answered) {
+            close(*c); // the reply was not read in time
+        } else {
+            char limit[32];
+            std::snprintf(limit, sizeof limit, "%.3g s", toSeconds(limits_.request));
+            refuse(*c, std::string("request not complete within ") + limit +
+                           " (one JSON object on one line, ending with a newline)");
+        }
+    }
+    armTimer();
+}
+
+void ControlServer::armTimer() {
+    std::optional<TimePoint> next;
+    for (const auto& c : connections_)
+        if (c->deadline && (!next || *c->deadline < *next))
+            next = c->deadline;
+    if (next)
+        timer_.arm(*next);
+    else
+        timer_.disarm();
+}
+
+void ControlServer::refuse(Connection& c, const std::string& error) {
+    const std::string line = ctl::formatErrorReply(error);
+    (void)::send(c.fd.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    close(c);
 }
 
 void ControlServer::onReadable(Connection& c) {
@@ -120,10 +198,15 @@ void ControlServer::onReadable(Connection& c) {
     const auto newline = c.in.find('\n');
     if (newline == std::string::npos) {
         if (c.in.size() > kMaxRequest)
-            close(c);
+            refuse(c, "request longer than " + std::to_string(kMaxRequest) + " bytes");
+        return;
+    }
+    if (newline > kMaxRequest) {
+        refuse(c, "request longer than " + std::to_string(kMaxRequest) + " bytes");
         return;
     }
     c.asked = true;
+    c.deadline.reset(); // the handler answers in its own time
     // Not reading any more: a client that closes its end while waiting is seen when the reply
     // is written (EPIPE).
     c.watcher.stop();

@@ -2,20 +2,32 @@
 // The control socket: <runtime-dir>/control, AF_UNIX stream, mode 0660. One JSON request line in,
 // one JSON reply line out, then the connection closes (ctl/json.h). The reply may come later
 // than the request (a command that takes seconds answers when it is done): the handler gets a
-// Responder to keep. Bounded: a request over 4 KiB is cut off, and at most 16 connections are
-// served at once.
+// Responder to keep. Only peers that ControlAccess allows are served (the others get an error
+// reply). Bounded: a request must be whole (one line, at most 4 KiB) within 5 s of the
+// connection, and a reply written within 5 s of being given, or the connection is closed (with
+// an error reply when the request was too long or too slow); at most 16 connections are served
+// at once. A slow client never blocks the loop: everything is non-blocking.
 #pragma once
 
+#include "daemon/control_access.h"
 #include "io/loop.h"
 #include "io/sys_error.h"
 #include "io/unique_fd.h"
 
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace hafd::daemon {
+
+// How long a control client may take (the defaults are hafctl(8)'s).
+struct ControlLimits {
+    Duration request = 5s; // from the connection to the request's newline
+    Duration reply = 5s;   // from the reply given to its last byte written
+};
 
 class ControlServer {
     struct Connection;
@@ -43,16 +55,26 @@ public:
 
     // Creates the socket at `path`, replacing a stale one (the caller holds the runtime
     // directory's lock, so no other hafd uses it).
-    static io::SysResult<std::unique_ptr<ControlServer>>
-    open(io::Loop& loop, const std::string& path, Handler handler);
+
+    // The socket's group and modes come from `access`.
+    static io::SysResult<std::unique_ptr<ControlServer>> open(io::Loop& loop,
+                                                              const std::string& path,
+                                                              Handler handler, ControlAccess access,
+                                                              ControlLimits limits = {});
     ~ControlServer();
 
     // Requests read whose reply has not been sent yet (work in flight at shutdown).
     std::size_t pendingReplies() const;
 
 private:
-    ControlServer(io::Loop& loop, std::string path, io::UniqueFd fd, Handler handler);
+    ControlServer(io::Loop& loop, std::string path, io::UniqueFd fd, Handler handler,
+                  ControlAccess access, ControlLimits limits, io::PreciseTimer timer);
     void accept();
+    // Closes the connections past their deadline and re-arms the timer for the next one.
+    void expire();
+    void armTimer();
+    // A best-effort error reply on a connection being dropped, then closes it.
+    void refuse(Connection& c, const std::string& error);
     void onReadable(Connection& c);
     void onWritable(Connection& c);
     void close(Connection& c);
@@ -61,7 +83,11 @@ private:
     std::string path_;
     io::UniqueFd fd_;
     Handler handler_;
+    ControlAccess access_;
+    ControlLimits limits_;
     io::IoWatcher watcher_;
+    io::PreciseTimer timer_;
+    uint64_t refused_ = 0; // connections whose peer ControlAccess refused
     std::list<std::shared_ptr<Connection>> connections_;
 };
 

@@ -138,11 +138,12 @@ int Daemon::start() {
     signals_.emplace_back(loop_, SIGHUP, [this] { (void)reload("SIGHUP"); });
     std::signal(SIGPIPE, SIG_IGN);
 
-    auto control =
-        ControlServer::open(loop_, runtime_.file(ctl::kControlSocketName),
-                            [this](const std::string& line, ControlServer::Responder reply) {
-                                commands_.handle(line, reply);
-                            });
+    auto control = ControlServer::open(
+        loop_, runtime_.file(ctl::kControlSocketName),
+        [this](const std::string& line, ControlServer::Responder reply) {
+            commands_.handle(line, reply);
+        },
+        ControlAccess{});
     if (!control) {
         log::error("control socket: %s", control.error().message().c_str());
         return kExitFailure;

@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
-// The control socket's replies may come later than the request (daemon/control.h), and the
-// bounded wait for work in flight at shutdown (daemon/shutdown.h). A real AF_UNIX socket in a
-// temporary directory and a real loop; no root.
+// The control socket's replies may come later than the request (daemon/control.h); requests
+// that are too long or too slow get an error reply; only allowed peers are served
+// (daemon/control_access.h, checked from SO_PEERCRED and SO_PEERGROUPS even when the file's
+// mode lets anyone connect); and the bounded wait for work in flight at shutdown
+// (daemon/shutdown.h). A real AF_UNIX socket in a temporary directory and a real loop; the
+// tests of other users' access run when root (as scripts/test does) and are skipped otherwise.
 #include "daemon/control.h"
 #include "daemon/control_commands.h"
 #include "daemon/shutdown.h"
 
 #include "unit_test.h"
 
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -29,22 +37,76 @@ struct Rig {
     std::vector<ControlServer::Responder> held;
     std::unique_ptr<ControlServer> server;
 
-    Rig() {
+    // Only root and this user are let in unless `group` names one that exists.
+    explicit Rig(const std::string& group = "hafd-test-no-such-group") {
         char tmpl[] = "/tmp/hafd-control-test.XXXXXX";
         dir = mkdtemp(tmpl);
-        auto s = ControlServer::open(loop, dir + "/control",
-                                     [this](const std::string& line, ControlServer::Responder r) {
-                                         if (line == "now")
-                                             r.send("{\"now\":1}\n");
-                                         else
-                                             held.push_back(r); // answered later
-                                     });
+        auto s = ControlServer::open(
+            loop, dir + "/control",
+            [this](const std::string& line, ControlServer::Responder r) {
+                if (line == "now")
+                    r.send("{\"now\":1}\n");
+                else
+                    held.push_back(r); // answered later
+            },
+            ControlAccess(group), ControlLimits{200ms, 200ms});
         assert_true(s.ok());
         server = std::move(*s);
     }
     ~Rig() {
         server.reset();
         std::filesystem::remove_all(dir);
+    }
+    // Connects, without sending anything yet.
+    int open() const {
+        const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strcpy(addr.sun_path, (dir + "/control").c_str());
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            close(fd);
+            return -1;
+        }
+        return fd;
+    }
+    // Runs the loop until a reply line arrives on `fd` or the peer closes (at most 2 s).
+    std::string replyOn(int fd) {
+        std::string got;
+        for (int i = 0; i < 2000; ++i) {
+            loop.poll();
+            char buf[256];
+            const ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+            if (n == 0 || (!got.empty() && got.back() == '\n'))
+                break;
+            if (n > 0)
+                got.append(buf, static_cast<std::size_t>(n));
+            else
+                usleep(1000);
+        }
+        return got;
+    }
+    // Runs `client` in a child process as `uid` with primary group `gid` and supplementary
+    // `groups`, pumping the loop meanwhile; its exit status.
+    int as(uid_t uid, gid_t gid, std::vector<gid_t> groups, const std::function<int()>& client) {
+        const pid_t pid = fork();
+        if (pid == 0) {
+            if (setgroups(groups.size(), groups.data()) != 0 || setgid(gid) != 0 ||
+                setuid(uid) != 0)
+                _exit(99);
+            _exit(client());
+        }
+        int status = 0;
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (waitpid(pid, &status, WNOHANG) == 0) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                kill(pid, SIGKILL);
+                waitpid(pid, &status, 0);
+                return 97; // hung
+            }
+            loop.poll();
+            usleep(1000);
+        }
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
     }
     int connect(const std::string& request) {
         const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -189,6 +251,109 @@ void drain_waits_for_work_within_its_bound(void**) {
     }
 }
 
+// A request that does not end in time gets an error reply and the connection closes; so does
+// one that is too long; neither reaches the handler.
+void slow_and_oversized_requests_get_an_error(void**) {
+    Rig r;
+    const int slow = r.open();
+    assert_true(slow >= 0);
+    assert_int_equal(send(slow, "{\"command\":", 11, 0), 11); // half a request
+    const std::string late = r.replyOn(slow);
+    assert_non_null(std::strstr(late.c_str(), "request not complete within 0.2 s"));
+    close(slow);
+    const int big = r.open();
+    const std::string huge(5000, 'x');
+    (void)send(big, huge.data(), huge.size(), MSG_NOSIGNAL);
+    const std::string refused = r.replyOn(big);
+    assert_non_null(std::strstr(refused.c_str(), "request longer than 4096 bytes"));
+    close(big);
+    assert_true(r.held.empty());
+    // The server still answers.
+    const int fd = r.connect("now\n");
+    assert_string_equal(r.replyOn(fd).c_str(), "{\"now\":1}\n");
+    close(fd);
+}
+
+// A client that sends nothing at all does not keep a connection slot for ever.
+void silent_clients_are_dropped(void**) {
+    Rig r;
+    std::vector<int> fds;
+    for (int i = 0; i < 16; ++i) {
+        fds.push_back(r.open());
+        r.loop.poll(); // accepted one by one: the backlog is shorter than 16
+    }
+    const std::string busy = r.replyOn(r.open()); // the 17th
+    assert_non_null(std::strstr(busy.c_str(), "busy"));
+    for (int fd : fds) {
+        assert_non_null(std::strstr(r.replyOn(fd).c_str(), "not complete"));
+        close(fd);
+    }
+    const int fd = r.connect("now\n");
+    assert_string_equal(r.replyOn(fd).c_str(), "{\"now\":1}\n");
+    close(fd);
+}
+
+// Another user is refused from the kernel's word on the peer even when the file's mode lets
+// everyone connect; a member of the group (primary or supplementary) is served.
+void only_root_and_the_group_are_served(void**) {
+    if (geteuid() != 0) {
+        skip();
+        return;
+    }
+    const group* nog = getgrnam("nogroup");
+    assert_non_null(nog);
+    const gid_t gid = nog->gr_gid;
+    {
+        Rig r("nogroup");
+        assert_int_equal(chmod(r.dir.c_str(), 0755), 0);
+        assert_int_equal(chmod((r.dir + "/control").c_str(), 0666), 0);
+        const auto ask = [&r] {
+            const int fd = r.open();
+            if (fd < 0)
+                return 10;
+            // A refused peer may find the connection closed already: the reply decides.
+            (void)send(fd, "now\n", 4, MSG_NOSIGNAL);
+            char buf[512] = {};
+            std::size_t got = 0;
+            ssize_t n;
+            while (got < sizeof buf - 1 && (n = recv(fd, buf + got, sizeof buf - 1 - got, 0)) > 0)
+                got += static_cast<std::size_t>(n);
+            if (std::strcmp(buf, "{\"now\":1}\n") == 0)
+                return 0;
+            return std::strstr(buf, "permission denied: uid 65534") ? 1 : 12;
+        };
+        assert_int_equal(r.as(65534, 1, {}, ask), 1);       // neither root nor in the group
+        assert_int_equal(r.as(65534, gid, {}, ask), 0);     // the group as primary group
+        assert_int_equal(r.as(65534, 1, {2, gid}, ask), 0); // ... or a supplementary one
+    }
+    {
+        Rig other; // no group at all: root only
+        assert_int_equal(chmod(other.dir.c_str(), 0755), 0);
+        assert_int_equal(chmod((other.dir + "/control").c_str(), 0666), 0);
+        const auto askOther = [&other] {
+            const int fd = other.open();
+            if (fd < 0)
+                return 10;
+            (void)send(fd, "now\n", 4, MSG_NOSIGNAL);
+            char buf[512] = {};
+            (void)recv(fd, buf, sizeof buf - 1, 0);
+            return std::strstr(buf, "permission denied") ? 1 : 12;
+        };
+        assert_int_equal(other.as(65534, gid, {gid}, askOther), 1);
+    }
+    {
+        // The modes hafd gives: the directory 0750 and the socket 0660, both of the group.
+        Rig fresh("nogroup");
+        struct stat st {};
+        assert_int_equal(stat(fresh.dir.c_str(), &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0750);
+        assert_int_equal(st.st_gid, gid);
+        assert_int_equal(stat((fresh.dir + "/control").c_str(), &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0660);
+        assert_int_equal(st.st_gid, gid);
+    }
+}
+
 } // namespace
 
 int main() {
@@ -197,6 +362,9 @@ int main() {
         cmocka_unit_test(reply_now_still_works),
         cmocka_unit_test(client_gone_before_the_reply),
         cmocka_unit_test(commands_answer_errors_for_bad_requests),
+        cmocka_unit_test(slow_and_oversized_requests_get_an_error),
+        cmocka_unit_test(silent_clients_are_dropped),
+        cmocka_unit_test(only_root_and_the_group_are_served),
         cmocka_unit_test(drain_waits_for_work_within_its_bound),
     };
     return cmocka_run_group_tests_name("daemon-control", tests, nullptr, nullptr);
