@@ -108,6 +108,28 @@ struct Rig {
         }
         return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
     }
+    // Loosens the modes so that anyone may connect: only the daemon's own check is left.
+    void loosen() const {
+        assert_int_equal(chmod(dir.c_str(), 0755), 0);
+        assert_int_equal(chmod((dir + "/control").c_str(), 0666), 0);
+    }
+    // In a child of as(), after loosen(): asks, and returns 0 when served, 1 when refused with
+    // "permission denied: uid 65534", 10 when it could not connect, 12 for any other answer.
+    int askOpenly() const {
+        const int fd = open();
+        if (fd < 0)
+            return 10;
+        // A refused peer may find the connection closed already: the reply decides.
+        (void)send(fd, "now\n", 4, MSG_NOSIGNAL);
+        char buf[512] = {};
+        std::size_t got = 0;
+        ssize_t n;
+        while (got < sizeof buf - 1 && (n = recv(fd, buf + got, sizeof buf - 1 - got, 0)) > 0)
+            got += static_cast<std::size_t>(n);
+        if (std::strcmp(buf, "{\"now\":1}\n") == 0)
+            return 0;
+        return std::strstr(buf, "permission denied: uid 65534") ? 1 : 12;
+    }
     int connect(const std::string& request) {
         const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_un addr{};
@@ -305,22 +327,9 @@ void only_root_and_the_group_are_served(void**) {
     const gid_t gid = nog->gr_gid;
     {
         Rig r("nogroup");
-        assert_int_equal(chmod(r.dir.c_str(), 0755), 0);
-        assert_int_equal(chmod((r.dir + "/control").c_str(), 0666), 0);
+        r.loosen();
         const auto ask = [&r] {
-            const int fd = r.open();
-            if (fd < 0)
-                return 10;
-            // A refused peer may find the connection closed already: the reply decides.
-            (void)send(fd, "now\n", 4, MSG_NOSIGNAL);
-            char buf[512] = {};
-            std::size_t got = 0;
-            ssize_t n;
-            while (got < sizeof buf - 1 && (n = recv(fd, buf + got, sizeof buf - 1 - got, 0)) > 0)
-                got += static_cast<std::size_t>(n);
-            if (std::strcmp(buf, "{\"now\":1}\n") == 0)
-                return 0;
-            return std::strstr(buf, "permission denied: uid 65534") ? 1 : 12;
+            return r.askOpenly();
         };
         assert_int_equal(r.as(65534, 1, {}, ask), 1);       // neither root nor in the group
         assert_int_equal(r.as(65534, gid, {}, ask), 0);     // the group as primary group
@@ -328,18 +337,8 @@ void only_root_and_the_group_are_served(void**) {
     }
     {
         Rig other; // no group at all: root only
-        assert_int_equal(chmod(other.dir.c_str(), 0755), 0);
-        assert_int_equal(chmod((other.dir + "/control").c_str(), 0666), 0);
-        const auto askOther = [&other] {
-            const int fd = other.open();
-            if (fd < 0)
-                return 10;
-            (void)send(fd, "now\n", 4, MSG_NOSIGNAL);
-            char buf[512] = {};
-            (void)recv(fd, buf, sizeof buf - 1, 0);
-            return std::strstr(buf, "permission denied") ? 1 : 12;
-        };
-        assert_int_equal(other.as(65534, gid, {gid}, askOther), 1);
+        other.loosen();
+        assert_int_equal(other.as(65534, gid, {gid}, [&other] { return other.askOpenly(); }), 1);
     }
     {
         // The modes hafd gives: the directory 0750 and the socket 0660, both of the group.
