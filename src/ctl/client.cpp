@@ -121,12 +121,18 @@ void printStatus(const Status& st) {
         std::printf("loop stalled %llu time(s), longest %.3fs, last %.0fs ago\n",
                     static_cast<unsigned long long>(st.stalls.count), st.stalls.longest,
                     st.stalls.lastSecondsAgo);
-    std::printf("%-16s %-10s %4s %-5s %-7s %4s %-26s %s\n", "INSTANCE", "INTERFACE", "VRID", "FAM",
-                "STATE", "PRIO", "SOURCE", "VIPS");
+    std::printf("%-16s %-10s %4s %-5s %-7s %4s %4s %-26s %s\n", "INSTANCE", "INTERFACE", "VRID",
+                "FAM", "STATE", "PRIO", "BASE", "SOURCE", "VIPS");
     for (const auto& i : st.instances) {
-        std::printf("%-16s %-10s %4u %-5s %-7s %4u %-26s %s\n", i.name.c_str(), i.interface.c_str(),
-                    i.vrid, i.family.c_str(), i.state.c_str(), i.priority,
-                    i.source.empty() ? "-" : i.source.c_str(), joined(i.vips).c_str());
+        std::printf("%-16s %-10s %4u %-5s %-7s %4u %4u %-26s %s\n", i.name.c_str(),
+                    i.interface.c_str(), i.vrid, i.family.c_str(), i.state.c_str(), i.priority,
+                    i.basePriority, i.source.empty() ? "-" : i.source.c_str(),
+                    joined(i.vips).c_str());
+        if (!i.lastTransitions.empty()) {
+            const Transition& t = i.lastTransitions.front();
+            std::printf("    last transition: %s -> %s (%s), %.1fs ago\n", t.from.c_str(),
+                        t.to.c_str(), t.reason.c_str(), t.secondsAgo);
+        }
         if (!i.faults.empty()) {
             // A track fault names its tracks: "fault: track (nginx, interface eth1)".
             std::string faults;
