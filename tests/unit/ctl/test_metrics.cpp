@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+// The status as Prometheus text (ctl/metrics.h): every family once, with HELP and TYPE before
+// its samples; label values escaped; the state as keepalived's numbers; counters end in _total.
+#include "ctl/metrics.h"
+
+#include <sstream>
+#include <string>
+
+// cmocka last: its macros clash with the standard headers.
+#include "unit_test.h"
+
+using namespace hafd::ctl;
+
+namespace {
+
+Status sample() {
+    Status st;
+    st.version = "0.1.0";
+    st.uptime = 12.5;
+    InstanceStatus i;
+    i.name = "web \"a\"\\b";
+    i.interface = "eth0";
+    i.vrid = 51;
+    i.family = "ipv4";
+    i.state = "MASTER";
+    i.priority = 140;
+    i.basePriority = 200;
+    i.vipsInstalled = true;
+    i.counters = {{"adverts_out", 7}, {"transitions", 2}, {"dual_holders", 0}};
+    i.drops = {{"bad_ttl", 3}};
+    st.instances = {i, i};
+    st.instances[1].name = "db";
+    st.instances[1].state = "FAULT";
+    st.instances[1].faults = {"link", "quorum"};
+    CheckStatus c;
+    c.name = "svc";
+    c.kind = "exec";
+    c.health = "down";
+    c.runs = 9;
+    st.checks = {c};
+    ClusterStatus cl;
+    cl.quorum = true;
+    cl.votes = 3;
+    cl.heard = 2;
+    cl.needed = 2;
+    ClusterNodeStatus self, peer, silent;
+    self.name = "n1";
+    self.self = true;
+    peer.name = "n2";
+    peer.votes = true;
+    peer.lastHeardSecondsAgo = 0.25;
+    silent.name = "n3";
+    cl.nodes = {self, peer, silent};
+    st.cluster = cl;
+    return st;
+}
+
+bool has(const std::string& text, const std::string& line) {
+    return text.find(line + "\n") != std::string::npos;
+}
+
+void families_come_whole_with_help_and_type(void**) {
+    const std::string text = formatMetrics(sample());
+    // Every sample line belongs to the family declared last; no family is declared twice.
+    std::istringstream in(text);
+    std::string line, current;
+    std::string declared;
+    while (std::getline(in, line)) {
+        if (line.rfind("# TYPE ", 0) == 0) {
+            current = line.substr(7, line.find(' ', 7) - 7);
+            assert_true(declared.find(" " + current + " ") == std::string::npos);
+            declared += " " + current + " ";
+        } else if (line.rfind("# HELP ", 0) != 0) {
+            assert_true(line.rfind(current, 0) == 0);
+        }
+    }
+    assert_true(has(text, "# TYPE hafd_instance_state gauge"));
+    assert_true(has(text, "# TYPE hafd_adverts_sent_total counter"));
+}
+
+void values_and_labels(void**) {
+    const std::string text = formatMetrics(sample());
+    const std::string id = R"(instance="web \"a\"\\b",interface="eth0",vrid="51",family="ipv4")";
+    assert_true(has(text, "hafd_instance_state{" + id + "} 2"));
+    assert_true(has(text, "hafd_instance_priority{" + id + "} 140"));
+    assert_true(has(text, "hafd_instance_base_priority{" + id + "} 200"));
+    assert_true(has(text, "hafd_adverts_sent_total{" + id + "} 7"));
+    assert_true(has(text, "hafd_dual_holders_total{" + id + "} 0"));
+    assert_true(has(text, "hafd_advert_drops_total{" + id + ",reason=\"bad_ttl\"} 3"));
+    assert_true(has(
+        text, R"(hafd_instance_state{instance="db",interface="eth0",vrid="51",family="ipv4"} 3)"));
+    assert_true(has(
+        text,
+        R"(hafd_instance_fault{instance="db",interface="eth0",vrid="51",family="ipv4",cause="quorum"} 1)"));
+    assert_true(has(text, R"(hafd_check_up{check="svc",kind="exec"} 0)"));
+    assert_true(has(text, "hafd_cluster_quorum 1"));
+    assert_true(has(text, R"(hafd_cluster_heartbeat_age_seconds{node="n2",address=""} 0.25)"));
+    // A node never heard has no age, and this node none of its own.
+    assert_true(text.find(R"(hafd_cluster_heartbeat_age_seconds{node="n3")") == std::string::npos);
+    assert_true(text.find(R"(node="n1")") == std::string::npos);
+    assert_true(has(text, "hafd_uptime_seconds 12.5"));
+}
+
+} // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(families_come_whole_with_help_and_type),
+        cmocka_unit_test(values_and_labels),
+    };
+    return cmocka_run_group_tests_name("ctl-metrics", tests, nullptr, nullptr);
+}
