@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/cluster_view.h"
 
+#include "core/state.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -35,6 +37,10 @@ std::string digestText(const proto::heartbeat::InstanceEntry& e) {
     std::snprintf(buf, sizeof buf, "%u VIPs, digest %08x", e.vipCount, e.vipDigest);
     return buf;
 }
+
+// A heartbeat entry's state is core::State's value (hafd-heartbeat(7)).
+constexpr uint8_t kBackup = static_cast<uint8_t>(State::Backup);
+constexpr uint8_t kMaster = static_cast<uint8_t>(State::Master);
 
 // Whether two instance lists name the same families and VRIDs in the same order.
 bool sameKeys(const std::vector<proto::heartbeat::InstanceEntry>& a,
@@ -166,7 +172,7 @@ const NodeView* ClusterView::masterOf(Family family, uint8_t vrid) const {
     const auto [from, to] = byVrid_.equal_range({family, vrid});
     for (auto it = from; it != to; ++it) {
         const NodeView& n = nodes_[it->second.first];
-        if (n.self || !n.lastHeard || n.instances[it->second.second].state != 2)
+        if (n.self || !n.lastHeard || n.instances[it->second.second].state != kMaster)
             continue;
         if (!best || *n.lastHeard > *best->lastHeard)
             best = &n;
@@ -183,7 +189,7 @@ const NodeView* ClusterView::backupAhead(Family family, uint8_t vrid, uint8_t pr
     for (auto it = from; it != to; ++it) {
         const NodeView& n = nodes_[it->second.first];
         const proto::heartbeat::InstanceEntry& e = n.instances[it->second.second];
-        if (n.self || !fresh(n, now) || e.state != 1)
+        if (n.self || !fresh(n, now) || e.state != kBackup)
             continue;
         if (e.priority < priority || (e.priority == priority && n.name < self))
             continue;

@@ -18,6 +18,13 @@ namespace hafd::daemon {
 namespace {
 constexpr std::size_t kMaxRequest = 4096;
 constexpr std::size_t kMaxConnections = 16;
+
+// A best-effort error reply on a connection about to be closed: one short line, never waited
+// for (a client that does not read it loses it).
+void tellError(int fd, const std::string& error) {
+    const std::string line = ctl::formatErrorReply(error);
+    (void)::send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
 } // namespace
 
 struct ControlServer::Connection {
@@ -113,21 +120,18 @@ void ControlServer::accept() {
         io::UniqueFd c(accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
         if (!c)
             return; // EAGAIN, or a transient error: the next readiness retries
-        const auto reject = [&](const std::string& error) {
-            const std::string line = ctl::formatErrorReply(error);
-            (void)::send(c.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        }; // then closed by UniqueFd
         std::string why;
         if (!access_.allows(c.get(), why)) {
             if (refused_++ % 100 == 0)
                 log::warning("control: connection refused: %s (%llu refused so far)", why.c_str(),
                              static_cast<unsigned long long>(refused_));
-            reject("permission denied: " + why);
-            continue;
+            tellError(c.get(), "permission denied: " + why);
+            continue; // closed by UniqueFd
         }
         if (connections_.size() >= kMaxConnections) {
             log::warning("control: more than %zu connections, refusing one", kMaxConnections);
-            reject("busy: " + std::to_string(kMaxConnections) + " connections are being served");
+            tellError(c.get(),
+                      "busy: " + std::to_string(kMaxConnections) + " connections are being served");
             continue;
         }
         auto conn = std::make_shared<Connection>();
@@ -178,8 +182,7 @@ void ControlServer::armTimer() {
 }
 
 void ControlServer::refuse(Connection& c, const std::string& error) {
-    const std::string line = ctl::formatErrorReply(error);
-    (void)::send(c.fd.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    tellError(c.fd.get(), error);
     close(c);
 }
 
