@@ -39,6 +39,11 @@ struct Stall {
 // tells nobody about them. Well below the shortest Master_Down_Interval VRRP allows (3 x 10 ms).
 inline constexpr Duration kStallFloor = 10ms;
 
+// A backup whose Master_Down_Timer fell due during a stall shorter than its interval claims
+// this long after waking instead of at once, so the loop reads its sockets first (see
+// core/stall.cpp): one more pass of the loop, not a wait for anything.
+inline constexpr Duration kReadFirst = 1ms;
+
 // Reading two clocks one after the other moves their offset by a few microseconds; no real
 // suspend is that short. A smaller growth of the offset is not counted as a suspend.
 inline constexpr Duration kSuspendJitter = 1ms;

@@ -11,11 +11,18 @@
 //   announcement bursts go with the state (leaveMaster; the daemon stops its paced rounds on
 //   RemoveVips and on leaving Master). Then it is a backup like any other: if no master is
 //   heard within its Master_Down_Interval it claims again by the usual rules.
-// - A backup whose Master_Down_Timer fell due during the stall, or that was stalled for at least
-//   its Master_Down_Interval, restarts the timer from now. The adverts the master sent
-//   meanwhile may be waiting in the socket, unread: claiming before reading them would make it
-//   master for a moment, with an advert and announcements on the wire, only to yield again.
+// - A backup stalled for at least its Master_Down_Interval restarts the timer from now. The
+//   adverts the master sent meanwhile may be waiting in the socket, unread: claiming before
+//   reading them would make it master for a moment, with an advert and announcements on the
+//   wire, only to yield again; and after a stall that long they may be old, so it listens for a
+//   whole interval before it believes the master gone.
+// - A backup whose timer fell due during a shorter stall (a loaded host waking it late) only
+//   puts the claim after what is queued now: kReadFirst from now, so the loop reads its
+//   sockets first. An advert among them restarts the timer as usual; with none, the master has
+//   been silent for the whole interval and the claim goes ahead at once. Restarting the whole
+//   interval here would add a Master_Down_Interval to a failover whenever the host is busy.
 // - Initialize and Fault have nothing running that a stall makes stale.
+#include "common/stall.h"
 #include "core/timers.h"
 #include "core/virtual_router.h"
 
@@ -47,12 +54,14 @@ void VirtualRouter::on(const Stalled& e, TimePoint now, Actions& out) {
     case State::Backup:
         if (!masterDownAt_)
             return;
-        if (*masterDownAt_ > now && e.length < masterDownInterval())
-            return;
-        // RFC 9568 §6.4.2 B4 as if an advert had just arrived: the adverts that did arrive are
-        // read next and decide.
-        masterDownAt_ = now + masterDownInterval();
-        downReason_ = Reason::MasterDown;
+        if (e.length >= masterDownInterval()) {
+            // RFC 9568 §6.4.2 B4 as if an advert had just arrived: the adverts that did arrive
+            // are read next and decide.
+            masterDownAt_ = now + masterDownInterval();
+            downReason_ = Reason::MasterDown;
+        } else if (*masterDownAt_ <= now) {
+            masterDownAt_ = now + kReadFirst;
+        }
         return;
     }
 }

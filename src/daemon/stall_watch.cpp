@@ -41,6 +41,7 @@ void StallWatch::report(const Stall& stall, TimePoint now) {
     last_ = now;
     unsigned steppedDown = 0;
     unsigned restarted = 0;
+    unsigned readFirst = 0; // a due claim put after the next read of the sockets
     // A peer could have taken over only after the shortest wait of any instance's peers.
     std::optional<Duration> shortest;
     for (auto& i : instances_) {
@@ -53,17 +54,19 @@ void StallWatch::report(const Stall& stall, TimePoint now) {
         if (before == core::State::Master && r.state() != core::State::Master)
             ++steppedDown;
         else if (before == core::State::Backup && r.nextDeadline() != deadline)
-            ++restarted;
+            ++(r.nextDeadline() > now + kReadFirst ? restarted : readFirst);
     }
     // Said at warning when it mattered, or could have: an instance acted on it, or it lasted as
     // long as some peer waits before it claims.
-    const bool matters =
-        steppedDown > 0 || restarted > 0 || (shortest && stall.length() >= *shortest);
+    const bool matters = steppedDown > 0 || restarted > 0 || readFirst > 0 ||
+                         (shortest && stall.length() >= *shortest);
     std::string what;
     if (steppedDown > 0)
         what += ", " + std::to_string(steppedDown) + " master(s) stepped down";
     if (restarted > 0)
         what += ", " + std::to_string(restarted) + " backup(s) restarted Master_Down_Timer";
+    if (readFirst > 0)
+        what += ", " + std::to_string(readFirst) + " backup(s) read queued adverts before claiming";
     // A short stall that changed nothing is ordinary on a loaded host: counted in status, and
     // logged at debug only, so that it does not fill the log.
     const log::Level level = matters                           ? log::Level::Warning

@@ -44,7 +44,10 @@ with Lab("freeze_backup") as lab:
     garps = announcements(pkts, mac=backup.mac)
     check(not garps, f"the frozen backup sent {len(garps)} announcement(s)")
     check(adverts(pkts, src=advert_source(master, fam), prio=150), "no adverts from the master")
-    # The daemon saw each freeze, once, and said so at warning with its length and clock.
+    # The daemon saw each freeze, once, and said so at warning with its length, its clock and
+    # what the backup did: restarted its timer (a stall as long as the timer's interval) or put
+    # its due claim after reading the queued adverts (a shorter one: the stall is measured from
+    # when the loop meant to wake, its Master_Down deadline, so 0.5 s of SIGSTOP can be less).
     stalls = backup.status()["stalls"]
     check(stalls["count"] - stalls_before >= ROUNDS,
           f"{stalls['count'] - stalls_before} stalls counted for {ROUNDS} freezes")
@@ -53,6 +56,7 @@ with Lab("freeze_backup") as lab:
     check(stalls["longest"] >= least, f"longest stall {stalls['longest']}s, below {least:.3f}s")
     lines = [l for l in backup.hafd_proc.log_text().splitlines()
              if "warning: loop stalled for" in l and "(monotonic:" in l
-             and "1 backup(s) restarted Master_Down_Timer" in l]
+             and ("1 backup(s) restarted Master_Down_Timer" in l
+                  or "1 backup(s) read queued adverts before claiming" in l)]
     check(len(lines) == ROUNDS, f"{len(lines)} stall warnings for {ROUNDS} freezes:\n"
           + "\n".join(lines))
