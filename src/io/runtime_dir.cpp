@@ -64,11 +64,8 @@ std::string RuntimeDir::file(const std::string& name) const {
     return path_ + "/" + name;
 }
 
-SysResult<void> RuntimeDir::writeVips(const std::vector<InstalledVip>& vips) const {
-    std::string text;
-    for (const auto& v : vips)
-        text += v.ifname + " " + v.prefix.toString() + "\n";
-    const std::string final = file(kVipsFile);
+SysResult<void> RuntimeDir::writeFile(const std::string& name, const std::string& text) const {
+    const std::string final = file(name);
     const std::string tmp = final + ".tmp";
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640));
     if (!fd)
@@ -81,13 +78,13 @@ SysResult<void> RuntimeDir::writeVips(const std::vector<InstalledVip>& vips) con
     return {};
 }
 
-SysResult<std::vector<InstalledVip>> RuntimeDir::readVips() const {
-    const std::string name = file(kVipsFile);
-    UniqueFd fd(::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+SysResult<std::optional<std::string>> RuntimeDir::readFile(const std::string& name) const {
+    const std::string path = file(name);
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd) {
         if (errno == ENOENT)
-            return std::vector<InstalledVip>{};
-        return sysFail(errno, "open " + name);
+            return std::optional<std::string>{};
+        return sysFail(errno, "open " + path);
     }
     std::string text;
     char buf[4096];
@@ -96,12 +93,27 @@ SysResult<std::vector<InstalledVip>> RuntimeDir::readVips() const {
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return sysFail(errno, "read " + name);
+            return sysFail(errno, "read " + path);
         }
         if (n == 0)
             break;
         text.append(buf, static_cast<std::size_t>(n));
     }
+    return std::optional<std::string>(std::move(text));
+}
+
+SysResult<void> RuntimeDir::writeVips(const std::vector<InstalledVip>& vips) const {
+    std::string text;
+    for (const auto& v : vips)
+        text += v.ifname + " " + v.prefix.toString() + "\n";
+    return writeFile(kVipsFile, text);
+}
+
+SysResult<std::vector<InstalledVip>> RuntimeDir::readVips() const {
+    auto read = readFile(kVipsFile);
+    if (!read)
+        return sysFail(read.error().code, read.error().what);
+    const std::string text = read->value_or(std::string());
     std::vector<InstalledVip> vips;
     std::string_view rest = text;
     while (!rest.empty()) {

@@ -9,6 +9,7 @@
 #include "io/sys_error.h"
 #include "io/unique_fd.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ public:
     const std::string& path() const { return path_; }
     // path() + "/" + name.
     std::string file(const std::string& name) const;
+
+    // Replaces file `name` atomically: writes `name.tmp` and renames it over `name` (no fsync,
+    // as for the record below).
+    SysResult<void> writeFile(const std::string& name, const std::string& text) const;
+    // The text of file `name`; nullopt when it does not exist.
+    SysResult<std::optional<std::string>> readFile(const std::string& name) const;
 
     // Replaces the record: writes `vips.tmp` and renames it over `vips`, so a reader never sees
     // half a file. No fsync: the record only has to survive hafd's own crash (after a reboot the
