@@ -12,37 +12,41 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 
 namespace hafd::ctl {
 
 namespace {
 
 const char* kUsage = "usage: hafctl [--runtime-dir DIR] status [--json]\n"
-                     "       hafctl [--runtime-dir DIR] reload\n"
+                     "       hafctl [--runtime-dir DIR] reload [--json]\n"
+                     "       hafctl [--runtime-dir DIR] maintenance on|off [INSTANCE] [--json]\n"
+                     "       hafctl [--runtime-dir DIR] events [--follow] [--since SEQ]\n"
                      "       hafctl [--runtime-dir DIR] metrics\n";
 
 constexpr int kExitRefused = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitUnreachable = 3;
 
-// Sends one request line and returns the reply line; empty with `error` set on failure, and
-// `refused` when the socket's mode denied the connection (not merely nobody there).
-std::string roundTrip(const std::string& socketPath, const std::string& request, std::string& error,
-                      bool* refused = nullptr) {
+// A connection to the control socket, or -1 with `error` set, and `refused` when the socket's
+// mode denied it (not merely nobody there). `timeout`: for each read (0: none).
+int connectControl(const std::string& socketPath, int timeoutSeconds, std::string& error,
+                   bool* refused) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (socketPath.size() >= sizeof addr.sun_path) {
         error = socketPath + ": path too long";
-        return {};
+        return -1;
     }
     std::memcpy(addr.sun_path, socketPath.c_str(), socketPath.size() + 1);
     const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error = std::string("socket: ") + std::strerror(errno);
-        return {};
+        return -1;
     }
-    timeval tv{5, 0};
+    timeval tv{timeoutSeconds, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
         const bool denied = errno == EACCES || errno == EPERM;
@@ -51,32 +55,98 @@ std::string roundTrip(const std::string& socketPath, const std::string& request,
         error = socketPath + ": " + std::strerror(errno) +
                 (denied ? " (root or the group hafd only)" : " (is hafd running?)");
         close(fd);
-        return {};
+        return -1;
     }
-    std::string reply;
+    return fd;
+}
+
+// Reads up to and including the next newline into `line` (keeping what follows in `buffer`);
+// false at the end of the stream or on an error (`error` set then).
+bool readLine(int fd, std::string& buffer, std::string& line, std::string& error) {
+    char buf[65536];
+    for (;;) {
+        if (const auto nl = buffer.find('\n'); nl != std::string::npos) {
+            line = buffer.substr(0, nl + 1);
+            buffer.erase(0, nl + 1);
+            return true;
+        }
+        const ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n < 0)
+                error = std::string("recv: ") + std::strerror(errno);
+            return false;
+        }
+        buffer.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+// Sends one request line and returns the reply line; empty with `error` set on failure, and
+// `refused` when the socket's mode denied the connection (not merely nobody there).
+std::string roundTrip(const std::string& socketPath, const std::string& request, std::string& error,
+                      bool* refused = nullptr) {
+    const int fd = connectControl(socketPath, 5, error, refused);
+    if (fd < 0)
+        return {};
     // A daemon that refuses the connection answers and closes at once, maybe before the request
     // is sent: its reply is read even when the send failed.
     const bool sent = send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
                       static_cast<ssize_t>(request.size());
     const std::string sendError = sent ? "" : std::string("send: ") + std::strerror(errno);
-    char buf[65536];
-    while (reply.empty() || reply.back() != '\n') {
-        const ssize_t n = recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) {
-            if (n < 0)
-                error = std::string("recv: ") + std::strerror(errno);
-            break;
-        }
-        reply.append(buf, static_cast<std::size_t>(n));
-    }
+    std::string buffer, reply;
+    const bool got = readLine(fd, buffer, reply, error);
     close(fd);
-    if (!reply.empty() && reply.back() == '\n')
+    if (got)
         return reply;
     if (!sendError.empty())
         error = sendError;
     else if (error.empty())
         error = "the daemon closed the connection without a reply";
     return {};
+}
+
+// hafctl events: the reply's first line says ok (or the error), then every line is an event
+// (or a notice), printed as it comes. Following, the stream ends when the daemon says "end".
+int streamEvents(const std::string& socketPath, const Request& request) {
+    std::string error;
+    bool refused = false;
+    const int fd = connectControl(socketPath, request.follow ? 0 : 5, error, &refused);
+    if (fd < 0) {
+        std::fprintf(stderr, "hafctl: %s\n", error.c_str());
+        return refused ? kExitRefused : kExitUnreachable;
+    }
+    const std::string line = formatRequest(request);
+    (void)send(fd, line.data(), line.size(), MSG_NOSIGNAL);
+    std::string buffer, first;
+    if (!readLine(fd, buffer, first, error)) {
+        close(fd);
+        std::fprintf(stderr, "hafctl: %s\n",
+                     error.empty() ? "the daemon closed the connection without a reply"
+                                   : error.c_str());
+        return kExitUnreachable;
+    }
+    Verdict v;
+    if (!parseVerdictReply(first, v, error) || !v.ok) {
+        close(fd);
+        std::fprintf(stderr, "hafctl: %s\n", error.empty() ? v.message.c_str() : error.c_str());
+        return kExitRefused;
+    }
+    std::string event;
+    bool ended = !request.follow;
+    while (readLine(fd, buffer, event, error)) {
+        std::fputs(event.c_str(), stdout);
+        std::fflush(stdout);
+        if (event.rfind("{\"type\":\"end\"", 0) == 0)
+            ended = true;
+    }
+    close(fd);
+    if (!ended || !error.empty()) {
+        std::fprintf(stderr, "hafctl: %s\n",
+                     error.empty() ? "the daemon closed the stream" : error.c_str());
+        return kExitUnreachable;
+    }
+    return 0;
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -223,13 +293,15 @@ void printStatus(const Status& st) {
 
 bool fetchStatus(const std::string& runtimeDir, Status& status, std::string& error) {
     const std::string reply =
-        roundTrip(runtimeDir + "/" + kControlSocketName, formatRequest({"status"}), error);
+        roundTrip(runtimeDir + "/" + kControlSocketName, formatRequest(Request("status")), error);
     return !reply.empty() && parseStatusReply(reply, status, error);
 }
 
 int runClient(const std::vector<std::string>& args, const std::string& defaultRuntimeDir) {
     std::string runtimeDir = defaultRuntimeDir, command;
-    bool json = false;
+    std::vector<std::string> operands;
+    bool json = false, follow = false;
+    std::optional<uint64_t> since;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
         if (a == "--runtime-dir" && i + 1 < args.size())
@@ -238,39 +310,76 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
             runtimeDir = a.substr(14);
         else if (a == "--json")
             json = true;
-        else if (a == "-h" || a == "--help") {
+        else if (a == "--follow" || a == "-f")
+            follow = true;
+        else if (a == "--since" && i + 1 < args.size()) {
+            char* end = nullptr;
+            const std::string& n = args[++i];
+            errno = 0;
+            const unsigned long long v = std::strtoull(n.c_str(), &end, 10);
+            if (n.empty() || *end != '\0' || errno != 0 || n[0] == '-') {
+                std::fprintf(stderr, "hafctl: --since needs a sequence number, not '%s'\n%s",
+                             n.c_str(), kUsage);
+                return kExitUsage;
+            }
+            since = v;
+        } else if (a == "-h" || a == "--help") {
             std::fputs(kUsage, stdout);
             return 0;
-        } else if (command.empty() && a[0] != '-')
-            command = a;
-        else {
+        } else if (!a.empty() && a[0] != '-') {
+            (command.empty() ? command : operands.emplace_back()) = a;
+        } else {
             std::fprintf(stderr, "hafctl: unknown argument '%s'\n%s", a.c_str(), kUsage);
             return kExitUsage;
         }
     }
-    if (command != "status" && command != "reload" && command != "metrics") {
-        std::fprintf(stderr, "hafctl: %s\n%s",
-                     command.empty() ? "no command given"
-                                     : ("unknown command '" + command + "'").c_str(),
-                     kUsage);
+    const auto usage = [](const std::string& what) {
+        std::fprintf(stderr, "hafctl: %s\n%s", what.c_str(), kUsage);
         return kExitUsage;
+    };
+    const bool known = command == "status" || command == "reload" || command == "metrics" ||
+                       command == "events" || command == "maintenance";
+    if (!known)
+        return usage(command.empty() ? "no command given" : "unknown command '" + command + "'");
+    const std::size_t wanted = command == "maintenance" ? 2 : 0;
+    if (operands.size() > wanted || (command == "maintenance" && operands.empty()))
+        return usage(command + ": " +
+                     (operands.size() > wanted ? "unexpected '" + operands[wanted] + "'"
+                                               : std::string("on or off?")));
+    if ((follow || since) && command != "events")
+        return usage("--follow and --since are for events");
+    const std::string socketPath = runtimeDir + "/" + kControlSocketName;
+    if (command == "events") {
+        Request r("events");
+        r.follow = follow;
+        r.since = since;
+        return streamEvents(socketPath, r);
+    }
+    Request request(command == "metrics" ? "status" : command);
+    if (command == "maintenance") {
+        if (operands[0] != "on" && operands[0] != "off")
+            return usage("maintenance: on or off, not '" + operands[0] + "'");
+        request.on = operands[0] == "on";
+        request.instance = operands.size() > 1 ? operands[1] : "";
     }
     std::string error;
     bool refused = false;
     // metrics: the status, formatted here.
-    const std::string reply =
-        roundTrip(runtimeDir + "/" + kControlSocketName,
-                  formatRequest({command == "metrics" ? "status" : command}), error, &refused);
+    const std::string reply = roundTrip(socketPath, formatRequest(request), error, &refused);
     if (reply.empty()) {
         std::fprintf(stderr, "hafctl: %s\n", error.c_str());
         return refused ? kExitRefused : kExitUnreachable;
     }
-    if (command == "reload") {
+    if (command == "reload" || command == "maintenance") {
         // The daemon's verdict: systemctl reload (ExecReload) fails when the file is rejected.
         Verdict v;
         if (!parseVerdictReply(reply, v, error)) {
             std::fprintf(stderr, "hafctl: %s\n", error.c_str());
             return kExitRefused;
+        }
+        if (json) {
+            std::fputs(reply.c_str(), stdout);
+            return v.ok ? 0 : kExitRefused;
         }
         std::fprintf(v.ok ? stdout : stderr, "%s\n", v.message.c_str());
         for (const auto& d : v.details)

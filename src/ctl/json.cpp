@@ -62,24 +62,6 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StallStatus, count, longest, las
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,
                                                 checks, notify, cluster, stalls)
 
-std::optional<Request> parseRequest(const std::string& line, std::string& error) {
-    const json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-        error = "request is not a JSON object";
-        return std::nullopt;
-    }
-    const auto it = j.find("command");
-    if (it == j.end() || !it->is_string()) {
-        error = "request has no string \"command\"";
-        return std::nullopt;
-    }
-    return Request{it->get<std::string>()};
-}
-
-std::string formatRequest(const Request& request) {
-    return json{{"command", request.command}}.dump() + "\n";
-}
-
 std::string formatStatusReply(const Status& status) {
     json j = status;
     j["ok"] = true;

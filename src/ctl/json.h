@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The control socket speaks one JSON object per line each way (nlohmann/json does the JSON).
-// Requests: {"command": "status"} or {"command": "reload"}. Replies: {"ok": true, …} or
+// Requests: ctl/request.h. Replies: {"ok": true, …} or
 // {"ok": false, "error": "…"}; a reload reply carries "message" and, when rejected, "details"
 // (every diagnostic, file:line: setting: problem).
 #pragma once
 
+#include "ctl/request.h"
 #include "ctl/status.h"
 
 #include <optional>
@@ -12,14 +13,6 @@
 #include <vector>
 
 namespace hafd::ctl {
-
-struct Request {
-    std::string command;
-};
-
-// A request line; nullopt with `error` set when it is not a JSON object with a string "command".
-std::optional<Request> parseRequest(const std::string& line, std::string& error);
-std::string formatRequest(const Request& request);
 
 // The verdict of a command that changes something (reload).
 struct Verdict {

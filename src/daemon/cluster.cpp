@@ -267,6 +267,7 @@ void Cluster::evaluate(TimePoint now) {
                     view_.hook()
                         ? (view_.hookOk(now).value_or(false) ? " (hook ok)" : " (hook not ok)")
                         : "");
+    const bool changed = q != quorum_;
     quorum_ = q;
     const bool fault = !q && now >= graceUntil_;
     if (fault != quorumFault_) {
@@ -274,6 +275,8 @@ void Cluster::evaluate(TimePoint now) {
         for (auto& i : instances_)
             i->handle(core::FaultChanged{core::FaultCause::Quorum, fault}, now);
     }
+    if (changed && quorumChanged_)
+        quorumChanged_(q, view_.votesHeard(now), view_.votes(), view_.needed());
     std::optional<TimePoint> next = view_.nextChange(now);
     if (!q && now < graceUntil_ && (!next || graceUntil_ < *next))
         next = graceUntil_;

@@ -18,6 +18,7 @@
 #include "proto/heartbeat.h"
 
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,6 +48,10 @@ public:
     void leave();
 
     bool quorum() const { return quorum_; }
+    // Told of every change of quorum (for hafctl events), after the instances were.
+    using QuorumChanged =
+        std::function<void(bool quorum, unsigned heard, unsigned votes, unsigned needed)>;
+    void onQuorumChanged(QuorumChanged f) { quorumChanged_ = std::move(f); }
     const core::ClusterView& view() const { return view_; }
     ctl::ClusterStatus status(TimePoint now) const;
     // The node a fence targets: the one whose heartbeats last said it is master of (family,
@@ -87,6 +92,7 @@ private:
     uint64_t hookRun_ = 0; // the runner id of the hook run under way (0: none)
     std::string hookOutcome_;
     bool quorum_ = false;
+    QuorumChanged quorumChanged_;
     bool quorumFault_ = false; // what the instances were told
     TimePoint graceUntil_{};   // no quorum is a fault from then on (or once quorum was had)
     uint64_t startId_ = 0;

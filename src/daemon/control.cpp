@@ -34,8 +34,9 @@ struct ControlServer::Connection {
     std::string in;
     std::string out;
     std::size_t sent = 0;
-    bool asked = false;    // the request was read and handed over
-    bool answered = false; // its reply was given
+    bool asked = false;     // the request was read and handed over
+    bool answered = false;  // its reply was given (on a stream: its last line)
+    bool streaming = false; // the reply is a stream (Responder::stream)
     // Reading the request, or writing the reply, must be done by then (none while the
     // request is being answered).
     std::optional<TimePoint> deadline;
@@ -46,12 +47,34 @@ void ControlServer::Responder::send(std::string reply) const {
     if (!c || c->answered)
         return;
     c->answered = true;
-    c->out = std::move(reply);
+    c->out.erase(0, c->sent);
+    c->sent = 0;
+    c->out += reply;
     c->deadline = io::monotonicNow() + c->server->limits_.reply;
     c->server->armTimer();
     c->watcher.setEvents(io::IoWatcher::Write);
     c->watcher.start();
     c->server->onWritable(*c);
+}
+
+bool ControlServer::Responder::stream(std::string_view lines, std::size_t backlog) const {
+    const auto c = c_.lock();
+    if (!c || c->answered)
+        return false;
+    if (c->out.size() - c->sent + lines.size() > backlog)
+        return false;
+    if (!c->streaming) {
+        c->streaming = true;
+        // Reading again, to see the client leave (EOF) while nothing is being written.
+        c->watcher.setEvents(io::IoWatcher::Read);
+        c->watcher.start();
+    }
+    c->out.erase(0, c->sent);
+    c->sent = 0;
+    c->out.append(lines);
+    c->watcher.setEvents(io::IoWatcher::Read | io::IoWatcher::Write);
+    c->server->onWritable(*c);
+    return true;
 }
 
 bool ControlServer::Responder::waiting() const {
@@ -62,7 +85,7 @@ bool ControlServer::Responder::waiting() const {
 std::size_t ControlServer::pendingReplies() const {
     std::size_t n = 0;
     for (const auto& c : connections_)
-        n += c->asked && !c->answered ? 1 : 0;
+        n += c->asked && !c->answered && !c->streaming ? 1 : 0;
     return n;
 }
 
@@ -232,6 +255,12 @@ void ControlServer::onWritable(Connection& c) {
             return;
         }
         c.sent += static_cast<std::size_t>(n);
+    }
+    if (c.streaming && !c.answered) {
+        c.out.clear(); // all written: wait for more, reading only to see the client leave
+        c.sent = 0;
+        c.watcher.setEvents(io::IoWatcher::Read);
+        return;
     }
     close(c);
 }

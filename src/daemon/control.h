@@ -7,6 +7,10 @@
 // connection, and a reply written within 5 s of being given, or the connection is closed (with
 // an error reply when the request was too long or too slow); at most 16 connections are served
 // at once. A slow client never blocks the loop: everything is non-blocking.
+//
+// A reply may also be a stream (hafctl events --follow): lines written as they come, with no
+// deadline, until the server ends it with a last line or the client leaves. What a client has
+// not read yet is bounded by the caller (Responder::stream refuses more), never by blocking.
 #pragma once
 
 #include "daemon/control_access.h"
@@ -20,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace hafd::daemon {
 
@@ -39,9 +44,14 @@ public:
     class Responder {
     public:
         Responder() = default;
-        // Sends `reply` (one line with its trailing newline) and closes the connection.
+        // Sends `reply` (one line with its trailing newline) and closes the connection; on a
+        // stream, the last line.
         void send(std::string reply) const;
-        // Whether the client still waits for this reply.
+        // Queues `lines` on a stream (the connection stays open) unless the client's unread
+        // backlog would exceed `backlog` bytes: false then (nothing queued), or when the
+        // client is gone.
+        bool stream(std::string_view lines, std::size_t backlog) const;
+        // Whether the client still waits for this reply (or reads this stream).
         bool waiting() const;
 
     private:
@@ -63,7 +73,8 @@ public:
                                                               ControlLimits limits = {});
     ~ControlServer();
 
-    // Requests read whose reply has not been sent yet (work in flight at shutdown).
+    // Requests read whose reply has not been sent yet (work in flight at shutdown); streams
+    // are not counted (their owner ends them).
     std::size_t pendingReplies() const;
 
 private:

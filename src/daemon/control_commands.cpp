@@ -6,6 +6,8 @@ namespace hafd::daemon {
 const ControlCommands::Command ControlCommands::kCommands[] = {
     {"status", &ControlCommands::status},
     {"reload", &ControlCommands::reload},
+    {"events", &ControlCommands::events},
+    {"maintenance", &ControlCommands::maintenance},
 };
 
 void ControlCommands::handle(const std::string& line, const ControlServer::Responder& reply) {
@@ -33,6 +35,23 @@ void ControlCommands::reload(const ctl::Request&, const ControlServer::Responder
         return;
     }
     reply.send(ctl::formatVerdictReply(target_.reload("hafctl reload")));
+}
+
+void ControlCommands::events(const ctl::Request& request, const ControlServer::Responder& reply) {
+    target_.events().serve(request.since, request.follow, reply);
+}
+
+void ControlCommands::maintenance(const ctl::Request& request,
+                                  const ControlServer::Responder& reply) {
+    if (!request.on) {
+        reply.send(ctl::formatErrorReply("maintenance needs \"on\": true or false"));
+        return;
+    }
+    if (target_.stopping()) {
+        reply.send(ctl::formatErrorReply("hafd is shutting down"));
+        return;
+    }
+    reply.send(ctl::formatVerdictReply(target_.maintenance(request.instance, *request.on)));
 }
 
 } // namespace hafd::daemon

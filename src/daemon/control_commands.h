@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The control commands (DESIGN.md §7): a table of handlers by command name. Each answers through
-// its Responder, now or later (a switchover will take seconds), never by blocking the loop.
+// its Responder, now or later (a switchover will take seconds), never by blocking the loop, or
+// as a stream (events --follow).
 // Requests that are not JSON, carry no command or name an unknown one get an error reply.
 #pragma once
 
 #include "ctl/json.h"
 #include "daemon/control.h"
+#include "daemon/event_log.h"
 
 #include <string>
 #include <string_view>
@@ -20,6 +22,10 @@ public:
     virtual ctl::Verdict reload(const char* trigger) = 0;
     // Whether the daemon is shutting down (commands that change something are refused).
     virtual bool stopping() const = 0;
+    // The history behind `hafctl events`.
+    virtual EventLog& events() = 0;
+    // Drains (`on`) or returns the node (instance "") or one instance.
+    virtual ctl::Verdict maintenance(const std::string& instance, bool on) = 0;
 
 protected:
     ~ControlTarget() = default;
@@ -42,6 +48,8 @@ private:
 
     void status(const ctl::Request& request, const ControlServer::Responder& reply);
     void reload(const ctl::Request& request, const ControlServer::Responder& reply);
+    void events(const ctl::Request& request, const ControlServer::Responder& reply);
+    void maintenance(const ctl::Request& request, const ControlServer::Responder& reply);
 
     ControlTarget& target_;
 };

@@ -126,6 +126,7 @@ int Daemon::start() {
     const TimePoint now = io::monotonicNow();
     leaseRenewal_->configure(LeaseRenewal::leaseOf(config_), now); // before any VIP goes in
     configureCluster(now);
+    loadMaintenance();
     for (const auto& cfg : config_.instances)
         instances_.push_back(makeInstance(cfg));
     bindAll(now); // the binding goes in before Startup (core/virtual_router.h)
@@ -276,6 +277,7 @@ std::unique_ptr<Instance> Daemon::makeInstance(const config::Instance& cfg) {
     });
     giveKeys(*made);
     primeCluster(*made, io::monotonicNow());
+    applyMaintenance(*made, io::monotonicNow());
     return made;
 }
 
@@ -299,6 +301,7 @@ void Daemon::shutdown() {
     }
     stopping_ = true;
     log::notice("shutting down");
+    events_.close("hafd is stopping");
     notifier_.stopping();
     const TimePoint now = io::monotonicNow();
     // Nothing tracked starts or moves any more; the checks' commands make way for the stop

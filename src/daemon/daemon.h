@@ -9,6 +9,7 @@
 //   lease_renewal.h  the kernel lease on VIPs renewed (vip_leases.h: what is held, until when)
 //   stale_vips.h     what an earlier run left, removed at start
 //   control_commands.h  the control socket's commands
+//   event_log.h, maintenance.h  hafctl events and maintenance (operator.cpp wires them)
 //   status.h         what `hafctl status` shows
 //   checks.h         health checks run at their intervals (health.cpp wires these four)
 //   tracker.h        tracks to effective priority and the track fault; start once known
@@ -29,6 +30,7 @@
 #include "daemon/control.h"
 #include "daemon/control_commands.h"
 #include "daemon/dup_probe.h"
+#include "daemon/event_log.h"
 #include "daemon/fence.h"
 #include "daemon/instance.h"
 #include "daemon/io_ports.h"
@@ -36,6 +38,7 @@
 #include "daemon/key_files.h"
 #include "daemon/lease_renewal.h"
 #include "daemon/links.h"
+#include "daemon/maintenance.h"
 #include "daemon/notify.h"
 #include "daemon/receiver.h"
 #include "daemon/scheduler.h"
@@ -115,13 +118,25 @@ private:
     // work in flight and exits the loop. A second SIGTERM skips the wait.
     void shutdown();
 
-    // Reload (reload.cpp): the verdict goes to `hafctl reload`; SIGHUP only logs it.
+    // The operator's side (operator.cpp): maintenance read at start and applied to an instance
+    // (before its Startup, after a change); what goes into the event history.
+    void loadMaintenance();
+    void applyMaintenance(Instance& instance, TimePoint now);
+    void recordTransition(const Instance& instance, const core::StateChanged& change);
+    void recordCheck(const std::string& check);
+    void recordQuorum(bool quorum, unsigned heard, unsigned votes, unsigned needed);
+
+    // Reload (reload.cpp): the verdict goes to `hafctl reload`; SIGHUP only logs it. reload()
+    // (operator.cpp) records it as an event too.
     void apply(const config::ConfigDiff& diff, TimePoint now);
+    ctl::Verdict reloadConfiguration(const char* trigger);
 
     // ControlTarget (control_commands.h).
     ctl::Status status() override;
     ctl::Verdict reload(const char* trigger) override;
     bool stopping() const override { return stopping_; }
+    EventLog& events() override { return events_; }
+    ctl::Verdict maintenance(const std::string& instance, bool on) override;
 
     Options options_;
     config::Config config_;
@@ -131,6 +146,8 @@ private:
     io::PreciseTimer hwTimer_;
     Scheduler scheduler_;
     io::RuntimeDir runtime_;
+    Maintenance maintenance_{runtime_};
+    EventLog events_;
     io::NetlinkClient netlink_;
     io::LinkMonitor monitor_;
     io::IoWatcher monitorWatcher_;

@@ -11,9 +11,11 @@ void Daemon::openHealth() {
     runner_ = std::make_unique<io::Runner>(loop_);
     scripts_ = std::make_unique<Commands>(*runner_);
     notify_ = std::make_unique<NotifyQueues>(*scripts_);
-    checks_ = std::make_unique<Checks>(
-        loop_, scheduler_, *scripts_, links_,
-        [this](const std::string& check, TimePoint now) { tracker_->update(check, now); });
+    checks_ = std::make_unique<Checks>(loop_, scheduler_, *scripts_, links_,
+                                       [this](const std::string& check, TimePoint now) {
+                                           recordCheck(check);
+                                           tracker_->update(check, now);
+                                       });
     tracker_ =
         std::make_unique<Tracker>(*checks_, links_, instances_,
                                   [this](Instance& i, TimePoint now) { startInstance(i, now); });
@@ -37,6 +39,7 @@ void Daemon::startTracked(Instance& instance, TimePoint now) {
 
 void Daemon::stateChanged(const Instance& instance, const core::StateChanged& change) {
     notifier_.status(summary());
+    recordTransition(instance, change);
     if (!notify_)
         return; // torn down
     notify_->instanceChanged(instance.config(), change, change.faults.names());

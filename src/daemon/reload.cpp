@@ -33,7 +33,7 @@ const config::Instance* findConfig(const config::Config& c, const std::string& n
 
 } // namespace
 
-ctl::Verdict Daemon::reload(const char* trigger) {
+ctl::Verdict Daemon::reloadConfiguration(const char* trigger) {
     const TimePoint now = io::monotonicNow();
     notifier_.reloading(now);
     log::notice("reloading %s (%s)", options_.configFile.c_str(), trigger);

@@ -30,6 +30,9 @@ void Daemon::configureCluster(TimePoint now) {
         cluster_ =
             std::make_unique<Cluster>(loop_, scheduler_, instances_, *scripts_, config_, self);
         cluster_->setKeys(keys);
+        cluster_->onQuorumChanged([this](bool q, unsigned heard, unsigned votes, unsigned needed) {
+            recordQuorum(q, heard, votes, needed);
+        });
         fencer_ = std::make_unique<Fencer>(*scripts_, instances_, *cluster_, self);
         fencer_->setConfig(config_.fence);
         for (auto& i : instances_)

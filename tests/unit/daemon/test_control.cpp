@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -36,6 +37,7 @@ struct Rig {
     io::Loop loop;
     std::vector<ControlServer::Responder> held;
     std::unique_ptr<ControlServer> server;
+    ControlServer::Handler onRequest; // instead of the default ("now" at once, others held)
 
     // Only root and this user are let in unless `group` names one that exists.
     explicit Rig(const std::string& group = "hafd-test-no-such-group") {
@@ -44,7 +46,9 @@ struct Rig {
         auto s = ControlServer::open(
             loop, dir + "/control",
             [this](const std::string& line, ControlServer::Responder r) {
-                if (line == "now")
+                if (onRequest)
+                    onRequest(line, r);
+                else if (line == "now")
                     r.send("{\"now\":1}\n");
                 else
                     held.push_back(r); // answered later
@@ -214,7 +218,14 @@ void commands_answer_errors_for_bad_requests(void**) {
             return {true, "ok", {}};
         }
         bool stopping() const override { return stop; }
+        EventLog& events() override { return log; }
+        ctl::Verdict maintenance(const std::string& instance, bool on) override {
+            drained = on ? instance : "-";
+            return {true, "ok", {}};
+        }
         bool stop = false;
+        EventLog log;
+        std::string drained;
     } target;
     ControlCommands commands(target);
     Rig r;
@@ -229,9 +240,153 @@ void commands_answer_errors_for_bad_requests(void**) {
     assert_int_equal(target.reloads, 0);
     run("{\"command\":\"reload\"}");
     assert_int_equal(target.reloads, 1);
+    // Fields are checked by name and type: a typo is an error, not a different request.
+    run("{\"command\":\"maintenance\",\"on\":\"yes\"}");
+    run("{\"command\":\"maintenance\",\"on\":true,\"instanc\":\"vi\"}");
+    run("{\"command\":\"maintenance\"}");
+    assert_string_equal(target.drained.c_str(), "");
+    run("{\"command\":\"maintenance\",\"on\":true,\"instance\":\"vi\"}");
+    assert_string_equal(target.drained.c_str(), "vi");
     target.stop = true;
     run("{\"command\":\"reload\"}");
     assert_int_equal(target.reloads, 1); // refused while shutting down
+    run("{\"command\":\"maintenance\",\"on\":false}");
+    assert_string_equal(target.drained.c_str(), "vi");
+}
+
+// The sequence numbers in `text` (one JSON line each), and the missed ranges told, in order:
+// every number from `first` to the last one seen must be covered exactly once.
+void assertCovered(const std::string& text, uint64_t first, uint64_t last) {
+    uint64_t expect = first;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t eol = text.find('\n', pos);
+        const std::string line = text.substr(pos, eol - pos);
+        pos = eol + 1;
+        if (line.rfind("{\"ok\":", 0) == 0 || line.rfind("{\"type\":\"end\"", 0) == 0)
+            continue;
+        unsigned long long a = 0, b = 0, n = 0;
+        if (std::sscanf(line.c_str(),
+                        "{\"type\":\"missed\",\"count\":%llu,\"first\":%llu,\"last\":%llu", &n, &a,
+                        &b) == 3) {
+            assert_int_equal(a, expect);
+            assert_int_equal(n, b - a + 1);
+            expect = b + 1;
+        } else {
+            assert_int_equal(std::sscanf(line.c_str(), "{\"seq\":%llu", &a), 1);
+            assert_int_equal(a, expect);
+            ++expect;
+        }
+    }
+    assert_int_equal(expect, last + 1);
+}
+
+// hafctl events --follow: the history, then each new event as it happens, then "end".
+void events_stream_history_then_news(void**) {
+    Rig r;
+    EventLog log;
+    r.onRequest = [&](const std::string&, ControlServer::Responder reply) {
+        log.serve(std::nullopt, true, reply);
+    };
+    log.record("reload", {{"ok", true}});
+    log.record("check", {{"check", "web"}, {"health", "up"}});
+    const int fd = r.connect("events\n");
+    std::string got;
+    const auto readUntil = [&](const std::string& needle) {
+        for (int i = 0; i < 2000 && got.find(needle) == std::string::npos; ++i) {
+            r.loop.poll();
+            char buf[4096];
+            const ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+            if (n > 0)
+                got.append(buf, static_cast<std::size_t>(n));
+            else
+                usleep(1000);
+        }
+        assert_non_null(std::strstr(got.c_str(), needle.c_str()));
+    };
+    readUntil("\"seq\":2,");
+    assert_int_equal(got.find("{\"ok\":true,\"oldest\":1,\"next\":3}\n"), 0);
+    assert_int_equal(log.followers(), 1);
+    log.record("transition", {{"instance", "vi"}, {"to", "MASTER"}, {"priority", int64_t{100}}});
+    readUntil("\"priority\":100}\n");
+    assert_non_null(std::strstr(got.c_str(), "\"seq\":3,\"time\":\""));
+    log.close("hafd is stopping");
+    readUntil("{\"type\":\"end\",\"reason\":\"hafd is stopping\"}\n");
+    assertCovered(got, 1, 3);
+    close(fd);
+}
+
+// A follower that stops reading is never waited for: what does not fit in its backlog is
+// counted, and it is told the count and the sequence numbers before the next event that fits.
+// A reader asking for more history than is kept is told what it missed too.
+void a_stalled_follower_is_told_what_it_missed(void**) {
+    Rig r;
+    EventLog log;
+    r.onRequest = [&](const std::string&, ControlServer::Responder reply) {
+        log.serve(std::nullopt, true, reply);
+    };
+    const int fd = r.connect("events\n");
+    for (int i = 0; i < 50 && log.followers() == 0; ++i) {
+        r.loop.poll();
+        usleep(1000);
+    }
+    assert_int_equal(log.followers(), 1);
+    const std::string big(1000, 'x');
+    constexpr uint64_t kEvents = 2000; // 2 MB: far more than the backlog and the socket hold
+    for (uint64_t i = 0; i < kEvents; ++i) {
+        log.record("check", {{"result", big}});
+        r.loop.poll();
+    }
+    // Now it reads everything, and one more event brings the notice.
+    std::string got;
+    const auto drain = [&] {
+        for (int idle = 0; idle < 200;) {
+            r.loop.poll();
+            char buf[65536];
+            const ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+            if (n > 0) {
+                got.append(buf, static_cast<std::size_t>(n));
+                idle = 0;
+            } else {
+                ++idle;
+                usleep(1000);
+            }
+        }
+    };
+    drain();
+    assert_null(std::strstr(got.c_str(), "\"type\":\"missed\""));
+    log.record("quorum", {{"quorum", true}});
+    drain();
+    assert_non_null(std::strstr(got.c_str(), "\"type\":\"missed\""));
+    assertCovered(got, 1, kEvents + 1);
+    close(fd);
+
+    // History: the last kHistory events are kept; asking from 1 tells what is gone.
+    r.onRequest = [&](const std::string&, ControlServer::Responder reply) {
+        log.serve(uint64_t{1}, false, reply);
+    };
+    const int fd2 = r.connect("events\n");
+    got.clear();
+    for (int i = 0; i < 5000; ++i) {
+        r.loop.poll();
+        char buf[65536];
+        const ssize_t n = recv(fd2, buf, sizeof buf, MSG_DONTWAIT);
+        if (n == 0)
+            break;
+        if (n > 0)
+            got.append(buf, static_cast<std::size_t>(n));
+        else
+            usleep(1000);
+    }
+    const uint64_t oldest = kEvents + 2 - EventLog::kHistory;
+    const std::string head = "{\"ok\":true,\"oldest\":" + std::to_string(oldest) +
+                             ",\"next\":" + std::to_string(kEvents + 2) + "}\n";
+    assert_int_equal(got.find(head), 0);
+    assert_non_null(std::strstr(got.c_str(), ("{\"type\":\"missed\",\"count\":" +
+                                              std::to_string(oldest - 1) + ",\"first\":1,")
+                                                 .c_str()));
+    assertCovered(got, 1, kEvents + 1);
+    close(fd2);
 }
 
 // Shutdown waits for work in flight, and no longer than its bound.
@@ -361,6 +516,8 @@ int main() {
         cmocka_unit_test(reply_now_still_works),
         cmocka_unit_test(client_gone_before_the_reply),
         cmocka_unit_test(commands_answer_errors_for_bad_requests),
+        cmocka_unit_test(events_stream_history_then_news),
+        cmocka_unit_test(a_stalled_follower_is_told_what_it_missed),
         cmocka_unit_test(slow_and_oversized_requests_get_an_error),
         cmocka_unit_test(silent_clients_are_dropped),
         cmocka_unit_test(only_root_and_the_group_are_served),
