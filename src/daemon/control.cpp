@@ -18,6 +18,7 @@ namespace hafd::daemon {
 namespace {
 constexpr std::size_t kMaxRequest = 4096;
 constexpr std::size_t kMaxConnections = 16;
+constexpr int kBacklog = 128;
 
 // A best-effort error reply on a connection about to be closed: one short line, never waited
 // for (a client that does not read it loses it).
@@ -109,7 +110,9 @@ ControlServer::open(io::Loop& loop, const std::string& path, Handler handler, Co
     if (!access.gid())
         log::notice("control: group %s does not exist: only root may use %s",
                     access.groupName().c_str(), path.c_str());
-    if (listen(fd.get(), 8) != 0)
+    // A burst of clients waits in the kernel until the loop accepts them (and answers those
+    // past kMaxConnections "busy"): a short backlog would refuse them with EAGAIN instead.
+    if (listen(fd.get(), kBacklog) != 0)
         return io::sysFail(errno, "listen " + path);
     // The timer's callback finds the server once it exists.
     auto server = std::make_shared<ControlServer*>(nullptr);
