@@ -5,6 +5,7 @@
 #include "config/builder_util.h"
 #include "config/format.h"
 #include "config/schema.h"
+#include "proto/heartbeat.h"
 
 #include <map>
 
@@ -50,6 +51,7 @@ bool hookTiming(const Section& s, Reporter& report, Duration& timeout) {
 // The nodes: unique names and addresses, one family; conflicts at the second.
 void readNodes(const Section& s, Reporter& report, Cluster& c, ClusterDraft& d) {
     std::map<std::string, const Node*> names;
+    std::map<uint16_t, std::string> tags;
     std::map<IpAddress, std::pair<const Node*, std::string>> addresses;
     std::optional<std::pair<Family, std::string>> family; // the first node's, and its path
     const auto entries = groupEntries(s, "nodes", report);
@@ -84,6 +86,17 @@ void readNodes(const Section& s, Reporter& report, Cluster& c, ClusterDraft& d) 
                       quoted(n.find("address")->text) + " is " + familyName(node.address.family()) +
                           ", but " + family->second + ".address is " + familyName(family->first) +
                           "; heartbeats use one family");
+        }
+        if (n.ok("name") && !node.name.empty()) {
+            // A handover names its successor by a 16-bit tag of its name (hafd-heartbeat(7)):
+            // two nodes with one tag could both take it as theirs.
+            const auto [it, added] =
+                tags.try_emplace(proto::heartbeat::successorTag(node.name), node.name);
+            if (!added && it->second != node.name)
+                error(report, n, "name",
+                      quoted(node.name) + " and " + quoted(it->second) +
+                          " have the same 16-bit tag in heartbeats (hafd-heartbeat(7)); rename "
+                          "one of them");
         }
         c.nodes.push_back(std::move(node));
         d.nodeEntries.push_back(entry);

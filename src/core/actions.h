@@ -99,8 +99,14 @@ struct RunProbe {
     uint64_t id = 0;
 };
 
+// A named handover (core/handover.cpp): tell the cluster at once, by a heartbeat, that this
+// VRID's VIPs are released and `node` takes over. Comes after RemoveVips, before priority 0.
+struct NameSuccessor {
+    std::string node;
+};
+
 using Action = std::variant<SendAdvert, SendProbe, InstallVips, RemoveVips, ChangeVips, Announce,
                             StateChanged, FaultCausesChanged, FollowingChanged, RemoveStrayVips,
-                            Dropped, PeerDifference, RunFence, RunProbe>;
+                            Dropped, PeerDifference, RunFence, RunProbe, NameSuccessor>;
 
 } // namespace hafd::core

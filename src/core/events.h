@@ -110,6 +110,18 @@ struct BackupAhead {
     std::string node;
 };
 
+// Master side of a named handover (core/handover.cpp): the node that takes this VRID over at
+// once if this master releases it now: the live backup that comes first by heartbeats, when
+// every router heard on the VRID is one of the cluster's nodes. `node` empty: none (any more);
+// a release then follows RFC 9568 alone (the backups wait Skew_Time after priority 0).
+struct SuccessorKnown {
+    std::string node;
+};
+
+// Backup side: this VRID's master has released it (its VIPs are gone) and named this node, by
+// a heartbeat. It claims at once, without Skew_Time.
+struct HandedOver {};
+
 // The outcome of RunFence `id` (outcomes of an older run are ignored).
 struct FenceDone {
     uint64_t id = 0;
@@ -146,6 +158,6 @@ struct VipsExpired {};
 using Event = std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged,
                            AdvertSent, VipsInstalled, StrayVips, PriorityChanged, VipsLost,
                            Reconfigure, GroupHold, RulesChanged, MasterHeard, BackupAhead,
-                           FenceDone, ProbeDone, Stalled, VipsExpired>;
+                           FenceDone, ProbeDone, Stalled, VipsExpired, SuccessorKnown, HandedOver>;
 
 } // namespace hafd::core

@@ -30,6 +30,8 @@ const char* reasonName(Reason r) {
         return "preempt";
     case Reason::MasterResigned:
         return "master_resigned";
+    case Reason::HandedOver:
+        return "handed_over";
     case Reason::HigherPriority:
         return "higher_priority";
     case Reason::Shutdown:

@@ -16,6 +16,7 @@ enum class Reason : uint8_t {
     MasterDown,     // Master_Down_Timer fired: no advert for Master_Down_Interval (B2)
     Preempt,        // Master_Down_Timer fired while a lower-priority master was advertising
     MasterResigned, // a priority-0 advert shortened the timer to Skew_Time (B3 then B2)
+    HandedOver,     // the master released the VRID and named this node (HandedOver)
     HigherPriority, // a higher-priority advert (or equal, higher address) arrived (M4)
     Shutdown,       // SIGTERM / instance removed (M1, B1)
     Fault,          // a fault cause appeared (StateChanged::faults names them); also Startup

@@ -156,6 +156,9 @@ void VirtualRouter::leaveMaster(bool resign, Actions& out) {
     const bool vipsFirst = rules_.on;
     if (!owner_ && vipsFirst)
         out.emplace_back(RemoveVips{});
+    // A successor named (handover.cpp) claims as soon as it hears: only once the VIPs are gone.
+    if (resign && vipsFirst && !owner_ && !successor_.empty())
+        out.emplace_back(NameSuccessor{successor_});
     if (resign)
         sendAdvert(0, out);
     if (!owner_ && !vipsFirst)

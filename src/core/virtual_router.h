@@ -131,7 +131,8 @@ public:
         std::string aheadOf;            // Deferring: the node that claims first
     };
     Claim claim() const;
-    const std::string& backupAhead() const { return ahead_; } // the last BackupAhead
+    const std::string& backupAhead() const { return ahead_; }   // the last BackupAhead
+    const std::string& successor() const { return successor_; } // the last SuccessorKnown
     const ClaimRules& claimRules() const { return rules_; }
 
 private:
@@ -152,6 +153,8 @@ private:
     void on(const RulesChanged&, TimePoint now, Actions& out);
     void on(const MasterHeard&, TimePoint now, Actions& out);
     void on(const BackupAhead&, TimePoint now, Actions& out);
+    void on(const SuccessorKnown&, TimePoint now, Actions& out);
+    void on(const HandedOver&, TimePoint now, Actions& out);
     void on(const FenceDone&, TimePoint now, Actions& out);
     void on(const ProbeDone&, TimePoint now, Actions& out);
     // Master_Down_Timer expired (or a pending claim's timer): claim, or hold the claim until
@@ -233,6 +236,7 @@ private:
     bool conflict_ = false;            // the last probe found another holder
     uint64_t probeId_ = 0;             // the latest RunProbe
     std::string ahead_;                // BackupAhead: a live backup that claims before us
+    std::string successor_;            // SuccessorKnown: who takes over if we release now
     bool deferring_ = false;           // the claim waits for ahead_
 
     PeerWatch peers_;

@@ -221,11 +221,24 @@ void Cluster::handle(std::span<const uint8_t> datagram, const IpAddress& source,
             for (auto it = from; it != to; ++it)
                 it->second->handle(core::MasterHeard{}, now);
         }
+    // A master that released one of our VRIDs and named this node: claim now.
+    const uint16_t selfTag = hb::successorTag(self_);
+    for (const hb::InstanceEntry& e : r.heartbeat.instances)
+        if (e.successor == selfTag) {
+            const auto [from, to] = ours.equal_range({e.family, e.vrid});
+            for (auto it = from; it != to; ++it) {
+                log::info("instance %s: %s handed it over to this node", it->second->name().c_str(),
+                          node.name.c_str());
+                it->second->handle(core::HandedOver{}, now);
+            }
+        }
     // The settings compared change only on a reload, here or there: compare then, not on every
     // heartbeat.
     std::vector<hb::InstanceEntry> settings = r.heartbeat.instances;
-    for (hb::InstanceEntry& e : settings)
+    for (hb::InstanceEntry& e : settings) {
         e.state = e.priority = 0;
+        e.successor = 0;
+    }
     if (std::vector<hb::InstanceEntry>& seen = settingsSeen_[node.name]; seen != settings) {
         seen = std::move(settings);
         compare(*index, ours);
@@ -292,6 +305,7 @@ void Cluster::rankBackups(TimePoint now) {
         if (ahead != i->router().backupAhead())
             i->handle(core::BackupAhead{std::move(ahead)}, now);
     }
+    successors_.update(instances_, view_, config_.lease, now);
 }
 
 hb::Heartbeat Cluster::heartbeat(bool leaving) {
@@ -314,9 +328,24 @@ hb::Heartbeat Cluster::heartbeat(bool leaving) {
 void Cluster::send(TimePoint now, bool leaving) {
     if (!leaving)
         sendTimer_.arm(now + config_.heartbeat);
+    transmit(heartbeat(leaving));
+}
+
+// One heartbeat now, out of turn, whose entry for `instance` names `node` its successor: the
+// instance has removed its VIPs and sends priority 0 next (core/handover.cpp).
+void Cluster::handOver(const Instance& instance, const std::string& node) {
+    hb::Heartbeat h = heartbeat(false);
+    for (std::size_t k = 0; k < h.instances.size(); ++k)
+        if (instances_[k].get() == &instance)
+            h.instances[k].successor = hb::successorTag(node);
+    log::notice("instance %s: handed over to %s", instance.name().c_str(), node.c_str());
+    transmit(h);
+}
+
+void Cluster::transmit(const hb::Heartbeat& h) {
     if (!socket_)
         return;
-    std::vector<uint8_t> bytes = hb::encode(heartbeat(leaving));
+    std::vector<uint8_t> bytes = hb::encode(h);
     const IpAddress& local = view_.nodes()[view_.selfIndex()].address;
     if (keys_ && auth_ && auth_->mode != config::AuthMode::ReceiveOnly)
         bytes = hb::sign(bytes, local, keys_->activeId(), keys_->active(),

@@ -12,6 +12,7 @@
 #include "daemon/binder.h"
 #include "daemon/commands.h"
 #include "daemon/scheduler.h"
+#include "daemon/successors.h"
 #include "io/loop.h"
 #include "io/udp_socket.h"
 #include "proto/auth.h"
@@ -47,6 +48,10 @@ public:
     // vote at once.
     void leave();
 
+    // A named handover (core/handover.cpp): one heartbeat now naming `node` the successor for
+    // `instance`, which has just removed its VIPs.
+    void handOver(const Instance& instance, const std::string& node);
+
     bool quorum() const { return quorum_; }
     // Told of every change of quorum (for hafctl events), after the instances were.
     using QuorumChanged =
@@ -63,6 +68,7 @@ private:
     void onReadable();
     void handle(std::span<const uint8_t> datagram, const IpAddress& source, TimePoint now);
     void send(TimePoint now, bool leaving = false);
+    void transmit(const proto::heartbeat::Heartbeat& h);
     void evaluate(TimePoint now);
     // Tells each instance whose live backup comes before it (BackupAhead), when that changes.
     void rankBackups(TimePoint now);
@@ -92,6 +98,7 @@ private:
     uint64_t hookRun_ = 0; // the runner id of the hook run under way (0: none)
     std::string hookOutcome_;
     bool quorum_ = false;
+    Successors successors_;
     QuorumChanged quorumChanged_;
     bool quorumFault_ = false; // what the instances were told
     TimePoint graceUntil_{};   // no quorum is a fault from then on (or once quorum was had)

@@ -143,6 +143,10 @@ void Instance::execute(const core::Action& action, TimePoint now, bool restoring
                 if (onProbe_)
                     onProbe_(*this, p);
             },
+            [&](const core::NameSuccessor& s) {
+                if (onSuccessor_)
+                    onSuccessor_(*this, s);
+            },
         },
         action);
 }

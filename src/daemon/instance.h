@@ -43,6 +43,10 @@ public:
         onFence_ = std::move(hook);
     }
 
+    // Called for core::NameSuccessor (the cluster room sends the heartbeat naming it).
+    void setSuccessorHook(std::function<void(const Instance&, const core::NameSuccessor&)> hook) {
+        onSuccessor_ = std::move(hook);
+    }
     // Called for core::RunProbe (the daemon probes the VIPs; ProbeDone comes back).
     void setProbeHook(std::function<void(const Instance&, const core::RunProbe&)> hook) {
         onProbe_ = std::move(hook);
@@ -124,6 +128,7 @@ private:
     std::function<void(const Instance&)> onFollowing_;
     std::function<void(const Instance&, const core::RunFence&)> onFence_;
     std::function<void(const Instance&, const core::RunProbe&)> onProbe_;
+    std::function<void(const Instance&, const core::NameSuccessor&)> onSuccessor_;
     Binding binding_;
     Scheduler::Timer protocolTimer_;
     Scheduler::Timer announceTimer_;

@@ -49,6 +49,10 @@ void Daemon::primeCluster(Instance& instance, TimePoint now) {
         if (fencer_)
             fencer_->run(i, f, io::monotonicNow());
     });
+    instance.setSuccessorHook([this](const Instance& i, const core::NameSuccessor& s) {
+        if (cluster_)
+            cluster_->handOver(i, s.node);
+    });
     instance.setProbeHook([this](const Instance& i, const core::RunProbe& p) {
         if (prober_)
             prober_->run(i, p, io::monotonicNow());

@@ -38,6 +38,7 @@ constexpr std::size_t kVrrpVersionAt = 5;
 constexpr std::size_t kIntervalAt = 6;
 constexpr std::size_t kVipCountAt = 8;
 constexpr std::size_t kDigestAt = 10;
+constexpr std::size_t kSuccessorAt = 14;
 constexpr uint8_t kMaxState = 3; // FAULT
 
 // The HMAC's context string: binds a trailer to heartbeats, so that no advert trailer (whose
@@ -101,7 +102,8 @@ Result<InstanceEntry> decodeEntry(std::span<const uint8_t> e, std::size_t index)
     out.intervalCs = wire::load16(e, kIntervalAt);
     out.vipCount = wire::load16(e, kVipCountAt);
     out.vipDigest = wire::load32(e, kDigestAt);
-    return out; // bytes 14-15 reserved: ignored
+    out.successor = wire::load16(e, kSuccessorAt);
+    return out;
 }
 
 // What the HMAC covers ahead of the trailer: the context string, the sender's address, the
@@ -151,6 +153,15 @@ uint32_t vipDigest(std::span<const Prefix> vips) {
     return ok ? wire::load32(md, 0) : 0;
 }
 
+uint16_t successorTag(std::string_view name) {
+    std::array<uint8_t, EVP_MAX_MD_SIZE> md{};
+    unsigned mdLength = 0;
+    const bool ok =
+        EVP_Digest(name.data(), name.size(), md.data(), &mdLength, EVP_sha256(), nullptr) == 1;
+    const uint16_t tag = ok ? wire::load16(md, 0) : 0;
+    return tag == 0 ? 1 : tag;
+}
+
 std::vector<uint8_t> encode(const Heartbeat& hb) {
     // Out of contract input is cut to fit, so the message is always well-formed (a name with
     // bytes outside the allowed set is still refused by receivers).
@@ -185,6 +196,7 @@ std::vector<uint8_t> encode(const Heartbeat& hb) {
         wire::store16(e, kIntervalAt, in.intervalCs);
         wire::store16(e, kVipCountAt, in.vipCount);
         wire::store32(e, kDigestAt, in.vipDigest);
+        wire::store16(e, kSuccessorAt, in.successor);
     }
     return out;
 }

@@ -19,7 +19,9 @@
 //     6 2 advert interval, centiseconds                8 2 VIP count
 //    10 4 VIP digest: the first 4 bytes of SHA-256 over the sorted VIPs' address bytes and
 //         prefix lengths (each address 4 or 16 bytes, then its length)
-//    14 2 reserved, sent 0, ignored
+//    14 2 successor: 0, or the tag (successorTag) of the node the sender has just handed this
+//         VRID over to: it was master, has removed the VIPs, and names who claims at once.
+//         (Reserved in hafd 0.1's first heartbeats, which send 0 and ignore it.)
 // With `auth` keys, the 28-byte trailer of proto/auth.h follows the message: ext_type 1, key id,
 // reserved 0, the 64-bit sequence, and the first 16 bytes of HMAC-SHA256 over
 //   "hafd-heartbeat" (14 bytes) | the sender's address (4 or 16 bytes) | the message |
@@ -37,6 +39,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hafd::proto::heartbeat {
@@ -62,6 +65,7 @@ struct InstanceEntry {
     uint16_t intervalCs = 100;
     uint16_t vipCount = 0;
     uint32_t vipDigest = 0;
+    uint16_t successor = 0; // successorTag() of the node this VRID was handed over to; 0 none
 
     bool operator==(const InstanceEntry&) const = default;
 };
@@ -78,6 +82,10 @@ struct Heartbeat {
 
     bool operator==(const Heartbeat&) const = default;
 };
+
+// A node name as the successor field carries it: the first 2 bytes of SHA-256 over the name,
+// big-endian, 1 in place of 0. The configuration refuses node names whose tags are equal.
+uint16_t successorTag(std::string_view name);
 
 // The VIP digest of an entry: order-independent (the VIPs are sorted first).
 uint32_t vipDigest(std::span<const Prefix> vips);

@@ -124,6 +124,7 @@ struct Renderer {
              (a.master.isUnspecified() ? std::string("?") : a.master.toString()) + ")";
     }
     void operator()(const RunProbe& a) { s += "probe_vips(" + std::to_string(a.id) + ")"; }
+    void operator()(const NameSuccessor& a) { s += "name_successor(" + a.node + ")"; }
     void operator()(const PeerDifference& a) {
         s += std::string("diff(") + fieldName(a.field) + " " + a.ours + "/" + a.theirs + ")";
     }

@@ -127,7 +127,16 @@ static void round_trip_many_instances_both_families_and_extreme_values(void**) {
     hb.instances.back().intervalCs = 0xffff;
     hb.instances.back().vipCount = 0xffff;
     hb.instances.back().vipDigest = 0xffffffff;
+    hb.instances.back().successor = 0xffff;
+    hb.instances.front().successor = 1;
     roundTrip(hb);
+}
+
+// The first 2 bytes of SHA-256 over the name (computed independently: Python's hashlib).
+static void successor_tags_match_the_python_vectors(void**) {
+    assert_int_equal(successorTag("n1"), 0x676b);
+    assert_int_equal(successorTag("n2"), 0x0480);
+    assert_int_equal(successorTag("w"), 0x50e7);
 }
 
 static void round_trip_max_instances_is_the_largest_message(void**) {
@@ -148,13 +157,17 @@ static void encode_gives_the_known_answer_message(void**) {
     assert_true(*back == vectorHeartbeat());
 }
 
-static void unknown_flags_and_reserved_bytes_are_ignored(void**) {
+static void unknown_flags_are_ignored_and_the_successor_is_read(void**) {
     Bytes b = vectorWith(5, 0xf9); // quorum and bits 3-7; witness and leaving clear
-    b[kEntryAt + 14] = 0xab;
-    b[kEntryAt + 15] = 0xcd;
     const auto r = decode(b);
     assert_true(r.ok());
     assert_true(*r == vectorHeartbeat());
+    // Bytes 14-15 of an entry (reserved in the first format) name a successor.
+    b[kEntryAt + 14] = 0xab;
+    b[kEntryAt + 15] = 0xcd;
+    const auto named = decode(b);
+    assert_true(named.ok());
+    assert_int_equal(named->instances[0].successor, 0xabcd);
     const auto all = decode(vectorWith(5, 0x07));
     assert_true(all.ok());
     assert_true(all->quorum && all->witness && all->leaving);
@@ -317,7 +330,7 @@ int main() {
         cmocka_unit_test(round_trip_many_instances_both_families_and_extreme_values),
         cmocka_unit_test(round_trip_max_instances_is_the_largest_message),
         cmocka_unit_test(encode_gives_the_known_answer_message),
-        cmocka_unit_test(unknown_flags_and_reserved_bytes_are_ignored),
+        cmocka_unit_test(unknown_flags_are_ignored_and_the_successor_is_read),
         cmocka_unit_test(short_messages_are_malformed),
         cmocka_unit_test(bad_magic_and_format_version_are_malformed),
         cmocka_unit_test(a_length_field_other_than_the_size_is_malformed),
@@ -325,6 +338,7 @@ int main() {
         cmocka_unit_test(instance_counts_that_do_not_add_up_are_malformed),
         cmocka_unit_test(bad_entry_fields_are_malformed),
         cmocka_unit_test(vip_digest_matches_the_python_vectors),
+        cmocka_unit_test(successor_tags_match_the_python_vectors),
         cmocka_unit_test(vip_digest_ignores_order_and_tells_lists_apart),
         cmocka_unit_test(drop_names_are_stable_unique_snake_case),
     };

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// Whom a releasing master names (core/handover.cpp): the live backup that comes first by the
+// cluster's heartbeats, but only while every router heard on the VRID is one of the cluster's
+// nodes. A router outside it (keepalived, a switch) waits Skew_Time after priority 0 as RFC 9568
+// says; if it outranks the named node it would then preempt it, with both holding the VIPs for
+// a moment. So one heard on the VRID turns naming off there, for good (until hafd restarts).
+//
+// The routers heard are the sources of adverts (an instance's peers). One is a cluster node
+// when its source is that node's cluster address, or when it advertised while that node's
+// heartbeats said it was master of the VRID (IPv6 adverts come from link-local addresses,
+// which heartbeats do not carry). One left unexplained for longer than the lease (heartbeats
+// saying "master" have had time to arrive) is outside the cluster.
+#pragma once
+
+#include "core/cluster_view.h"
+#include "daemon/binder.h"
+#include "daemon/instance.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+
+namespace hafd::daemon {
+
+class Successors {
+public:
+    // Re-judges the routers heard and tells every instance (SuccessorKnown) whom it would name.
+    void update(Instances& instances, const core::ClusterView& view, Duration lease, TimePoint now);
+
+    // Whether a router outside the cluster was heard on this instance's VRID.
+    bool foreignHeard(const Instance& instance) const;
+
+private:
+    using Key = std::tuple<Family, uint8_t, IpAddress>;
+    struct Heard {
+        std::optional<std::string> node; // the cluster node it is, once known
+        TimePoint since{};               // when it was first heard unexplained
+        bool foreign = false;
+    };
+    void judge(const Instance& instance, const core::ClusterView& view, Duration lease,
+               TimePoint now);
+
+    std::map<Key, Heard> heard_;
+};
+
+} // namespace hafd::daemon

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// A named handover (core/handover.cpp): with the claim rule on (a cluster), a releasing master
+// that knows its successor removes its VIPs, names it, then sends priority 0; the named backup
+// claims at once on HandedOver. Without a successor, without the rules, or for an owner, the
+// release is RFC 9568's alone; a backup that is held, in FAULT or without the rules ignores
+// HandedOver. (An owner keeps its addresses, so it names nobody either.)
+#include "router_fixture.h"
+#include "unit_test.h"
+
+using namespace hafd;
+using namespace hafd::core;
+using namespace hafd::core::test;
+
+namespace {
+
+ClaimRules rules() {
+    ClaimRules r;
+    r.on = true;
+    r.wait = 5s;
+    return r;
+}
+
+std::string step(VirtualRouter& r, const Event& e, TimePoint now) {
+    return render(r.handle(e, now));
+}
+
+void a_master_names_its_successor_between_removal_and_priority_zero(void**) {
+    TimePoint at;
+    VirtualRouter r = master(instance(100), at);
+    step(r, RulesChanged{rules()}, at);
+    step(r, SuccessorKnown{"n2"}, at);
+    assert_string_equal(r.successor().c_str(), "n2");
+    assert_string_equal(step(r, FaultChanged{FaultCause::Maintenance, true}, at).c_str(),
+                        "remove name_successor(n2) send(0) state(MASTER>FAULT fault[maintenance])");
+    // And on a graceful stop.
+    VirtualRouter s = master(instance(100), at);
+    step(s, RulesChanged{rules()}, at);
+    step(s, SuccessorKnown{"n3"}, at);
+    assert_string_equal(step(s, Shutdown{}, at).c_str(),
+                        "remove name_successor(n3) send(0) state(MASTER>INIT shutdown)");
+}
+
+void without_a_successor_or_the_rules_the_release_is_the_rfcs(void**) {
+    TimePoint at;
+    VirtualRouter none = master(instance(100), at);
+    step(none, RulesChanged{rules()}, at);
+    step(none, SuccessorKnown{"n2"}, at);
+    step(none, SuccessorKnown{""}, at); // the backup went away, or a foreign router was heard
+    assert_string_equal(step(none, Shutdown{}, at).c_str(),
+                        "remove send(0) state(MASTER>INIT shutdown)");
+    VirtualRouter plain = master(instance(100), at);
+    step(plain, SuccessorKnown{"n2"}, at);
+    assert_string_equal(step(plain, Shutdown{}, at).c_str(),
+                        "send(0) remove state(MASTER>INIT shutdown)");
+}
+
+void the_named_backup_claims_at_once(void**) {
+    VirtualRouter r = started(instance(100));
+    step(r, RulesChanged{rules()}, kT0);
+    step(r, advert("192.0.2.10", 150).event(), kT0);
+    const TimePoint t = kT0 + 300ms; // long before Master_Down_Interval, lease or Skew_Time
+    assert_string_equal(step(r, HandedOver{}, t).c_str(),
+                        "send(100) install announce(5) state(BACKUP>MASTER handed_over)");
+    // The priority-0 advert that follows changes nothing for a master.
+    assert_true(r.state() == State::Master);
+}
+
+void a_held_faulty_or_plain_backup_ignores_it(void**) {
+    VirtualRouter held = started(instance(100));
+    step(held, RulesChanged{rules()}, kT0);
+    step(held, GroupHold{true}, kT0);
+    assert_string_equal(step(held, HandedOver{}, kT0).c_str(), "");
+    VirtualRouter fault = started(instance(100));
+    step(fault, RulesChanged{rules()}, kT0);
+    step(fault, FaultChanged{FaultCause::Maintenance, true}, kT0);
+    assert_string_equal(step(fault, HandedOver{}, kT0).c_str(), "");
+    VirtualRouter plain = started(instance(100));
+    assert_string_equal(step(plain, HandedOver{}, kT0).c_str(), "");
+    assert_true(plain.state() == State::Backup);
+}
+
+} // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_master_names_its_successor_between_removal_and_priority_zero),
+        cmocka_unit_test(without_a_successor_or_the_rules_the_release_is_the_rfcs),
+        cmocka_unit_test(the_named_backup_claims_at_once),
+        cmocka_unit_test(a_held_faulty_or_plain_backup_ignores_it),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
