@@ -236,16 +236,16 @@ class Node:
 
     # --- hafd -------------------------------------------------------------------------------
     def hafd(self, instances=None, conf=None, args=(), wait_ready=True, env=None,
-             log_level="debug", **sections):
-        """Starts hafd with the given instance dicts (or raw libconfig text); `env` adds to the
-        environment (NOTIFY_SOCKET, JOURNAL_STREAM...); `sections` are hafd_conf()'s checks,
-        groups and scripts."""
+             log_level="debug", binary=None, **sections):
+        """Starts hafd (`binary`, default the one under test) with the given instance dicts (or
+        raw libconfig text); `env` adds to the environment (NOTIFY_SOCKET, JOURNAL_STREAM...);
+        `sections` are hafd_conf()'s checks, groups and scripts."""
         text = conf if conf is not None else hafd_conf(instances, **sections)
         self.conf_path = os.path.join(self.dir, "hafd.conf")
         with open(self.conf_path, "w") as f:
             f.write(text)
         self.runtime = os.path.join(self.dir, "run")
-        p = self.spawn("hafd", [HAFD, "-f", self.conf_path, "--runtime-dir", self.runtime,
+        p = self.spawn("hafd", [binary or HAFD, "-f", self.conf_path, "--runtime-dir", self.runtime,
                                 "--log-level", log_level, *args], env)
         self.hafd_proc = p
         if wait_ready:
@@ -717,9 +717,9 @@ class Cluster:
         inst.update(overrides)
         return inst
 
-    def start(self, i, sections=None, **overrides):
+    def start(self, i, sections=None, binary=None, **overrides):
         given = sections if sections is not None else self.sections
-        return self.nodes[i].hafd([self.instance(i, **overrides)],
+        return self.nodes[i].hafd([self.instance(i, **overrides)], binary=binary,
                                   **{**self.protection_sections(self.nodes[i]), **given})
 
     def start_all(self, **overrides):
