@@ -122,6 +122,18 @@ struct SuccessorKnown {
 // a heartbeat. It claims at once, without Skew_Time.
 struct HandedOver {};
 
+// hafctl switchover: this master hands over to `to` (a backup of the VRID by heartbeats) on the
+// operator's word: VIPs removed, `to` named, priority 0, then Backup, yielding (below) to the
+// new master so as not to preempt it back.
+struct Relinquish {
+    std::string to;
+};
+
+// A heartbeat named another node successor of this VRID: a backup yields to it, not preempting
+// it whatever the priorities, until the next election (a master fails, or one other than the
+// one that named it releases; or this router becomes master or leaves Backup).
+struct Yield {};
+
 // The outcome of RunFence `id` (outcomes of an older run are ignored).
 struct FenceDone {
     uint64_t id = 0;
@@ -155,9 +167,10 @@ struct Stalled {
 // not renew it in time. It may have been replaced meanwhile: it steps down as after a stall.
 struct VipsExpired {};
 
-using Event = std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged,
-                           AdvertSent, VipsInstalled, StrayVips, PriorityChanged, VipsLost,
-                           Reconfigure, GroupHold, RulesChanged, MasterHeard, BackupAhead,
-                           FenceDone, ProbeDone, Stalled, VipsExpired, SuccessorKnown, HandedOver>;
+using Event =
+    std::variant<Startup, Shutdown, AdvertReceived, BindingChanged, FaultChanged, AdvertSent,
+                 VipsInstalled, StrayVips, PriorityChanged, VipsLost, Reconfigure, GroupHold,
+                 RulesChanged, MasterHeard, BackupAhead, FenceDone, ProbeDone, Stalled, VipsExpired,
+                 SuccessorKnown, HandedOver, Relinquish, Yield>;
 
 } // namespace hafd::core

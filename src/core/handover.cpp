@@ -10,6 +10,11 @@
 // the cluster heard on the VRID turns naming off (SuccessorKnown stays empty), so it keeps the
 // RFC's order; so does a release without the claim rule (no cluster), where the VIPs may go
 // after the advert.
+//
+// Yielding: a backup that yields treats the new master's adverts as B4 even when they carry a
+// lower priority (as with preempt off), so an operator's choice of node stands until the next
+// election: a master failing (the timer runs out), a release by a master other than the one
+// that named the successor, or this router leaving Backup.
 #include "core/virtual_router.h"
 
 namespace hafd::core {
@@ -25,6 +30,24 @@ void VirtualRouter::on(const HandedOver&, TimePoint now, Actions& out) {
         return;
     cancelClaim();
     enterMaster(Reason::HandedOver, now, out);
+}
+
+// Switchover (hafctl switchover): the operator names the node. The others may outrank it, so
+// everyone but the new master yields: this router, and the backups the heartbeat reaches.
+void VirtualRouter::on(const Relinquish& e, TimePoint now, Actions& out) {
+    if (state_ != State::Master || owner_ || !rules_.on || e.to.empty())
+        return;
+    successor_ = e.to;
+    enterBackup(Reason::Switchover, now, advertisementInterval(), out, true);
+    yielding_ = true;
+    yieldFrom_ = source_; // our own adverts never come back: only another release ends it
+}
+
+void VirtualRouter::on(const Yield&, TimePoint, Actions&) {
+    if (state_ != State::Backup)
+        return;
+    yielding_ = true;
+    yieldFrom_ = lastMaster_;
 }
 
 } // namespace hafd::core

@@ -32,6 +32,8 @@ const char* reasonName(Reason r) {
         return "master_resigned";
     case Reason::HandedOver:
         return "handed_over";
+    case Reason::Switchover:
+        return "switchover";
     case Reason::HigherPriority:
         return "higher_priority";
     case Reason::Shutdown:

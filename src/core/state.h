@@ -17,6 +17,7 @@ enum class Reason : uint8_t {
     Preempt,        // Master_Down_Timer fired while a lower-priority master was advertising
     MasterResigned, // a priority-0 advert shortened the timer to Skew_Time (B3 then B2)
     HandedOver,     // the master released the VRID and named this node (HandedOver)
+    Switchover,     // Master -> Backup: hafctl switchover handed the VRID over (Relinquish)
     HigherPriority, // a higher-priority advert (or equal, higher address) arrived (M4)
     Shutdown,       // SIGTERM / instance removed (M1, B1)
     Fault,          // a fault cause appeared (StateChanged::faults names them); also Startup

@@ -176,6 +176,8 @@ void VirtualRouter::leaveMaster(bool resign, Actions& out) {
 void VirtualRouter::changeState(State to, Reason reason, Actions& out) {
     const State from = state_;
     state_ = to;
+    yielding_ = false; // a yield holds within one stay in Backup (handover.cpp)
+    yieldFrom_.reset();
     ++counters_.transitions;
     out.emplace_back(StateChanged{from, to, reason, priority_, faults_});
 }

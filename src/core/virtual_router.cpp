@@ -167,6 +167,8 @@ void VirtualRouter::advertAsBackup(const proto::Advertisement& a, const IpAddres
         lastMaster_ = sender;
     }
     if (a.priority == 0) {
+        if (yieldFrom_ && sender != *yieldFrom_)
+            yielding_ = false; // another master releases: a new election (handover.cpp)
         // B3: the master is leaving; the highest-priority backup (shortest skew) fires first.
         masterDownAt_ = now + skewTime();
         downReason_ = Reason::MasterResigned;
@@ -176,7 +178,7 @@ void VirtualRouter::advertAsBackup(const proto::Advertisement& a, const IpAddres
     // B5 applies to a lower-priority master when we may preempt, and once the preempt_delay that
     // follows start-up and every entry into Backup has run out. Before that, B4.
     const bool lower = a.priority < priority_;
-    if (preemptMode() && lower && now >= preemptHoldUntil_) {
+    if (preemptMode() && lower && now >= preemptHoldUntil_ && !yielding_) {
         // B5: discard; the timer runs on and its expiry preempts.
         downReason_ = Reason::Preempt;
         return;

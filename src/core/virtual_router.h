@@ -133,6 +133,7 @@ public:
     Claim claim() const;
     const std::string& backupAhead() const { return ahead_; }   // the last BackupAhead
     const std::string& successor() const { return successor_; } // the last SuccessorKnown
+    bool yielding() const { return yielding_; }
     const ClaimRules& claimRules() const { return rules_; }
 
 private:
@@ -155,6 +156,8 @@ private:
     void on(const BackupAhead&, TimePoint now, Actions& out);
     void on(const SuccessorKnown&, TimePoint now, Actions& out);
     void on(const HandedOver&, TimePoint now, Actions& out);
+    void on(const Relinquish&, TimePoint now, Actions& out);
+    void on(const Yield&, TimePoint now, Actions& out);
     void on(const FenceDone&, TimePoint now, Actions& out);
     void on(const ProbeDone&, TimePoint now, Actions& out);
     // Master_Down_Timer expired (or a pending claim's timer): claim, or hold the claim until
@@ -223,21 +226,23 @@ private:
 
     // The claim rule (claim.cpp).
     ClaimRules rules_;
-    TimePoint lastHeard_{};            // the master, by advert or heartbeat (or entering Backup)
-    IpAddress lastMaster_;             // the source of the last master advert accepted
-    bool claimPending_ = false;        // Master_Down expired, the claim is held
-    bool fenced_ = false;              // the fence allowed this pending claim
-    bool fencing_ = false;             // RunFence{fenceId_} is out
-    uint64_t fenceId_ = 0;             // the latest RunFence
-    unsigned fenceFailures_ = 0;       // in a row, for this pending claim
-    std::optional<TimePoint> claimAt_; // Waiting: lastHeard_ + wait; FenceFailed, Conflict: retry
-    bool probed_ = false;              // the ARP probe found no other holder
-    bool probing_ = false;             // RunProbe{probeId_} is out
-    bool conflict_ = false;            // the last probe found another holder
-    uint64_t probeId_ = 0;             // the latest RunProbe
-    std::string ahead_;                // BackupAhead: a live backup that claims before us
-    std::string successor_;            // SuccessorKnown: who takes over if we release now
-    bool deferring_ = false;           // the claim waits for ahead_
+    TimePoint lastHeard_{};              // the master, by advert or heartbeat (or entering Backup)
+    IpAddress lastMaster_;               // the source of the last master advert accepted
+    bool claimPending_ = false;          // Master_Down expired, the claim is held
+    bool fenced_ = false;                // the fence allowed this pending claim
+    bool fencing_ = false;               // RunFence{fenceId_} is out
+    uint64_t fenceId_ = 0;               // the latest RunFence
+    unsigned fenceFailures_ = 0;         // in a row, for this pending claim
+    std::optional<TimePoint> claimAt_;   // Waiting: lastHeard_ + wait; FenceFailed, Conflict: retry
+    bool probed_ = false;                // the ARP probe found no other holder
+    bool probing_ = false;               // RunProbe{probeId_} is out
+    bool conflict_ = false;              // the last probe found another holder
+    uint64_t probeId_ = 0;               // the latest RunProbe
+    std::string ahead_;                  // BackupAhead: a live backup that claims before us
+    std::string successor_;              // SuccessorKnown: who takes over if we release now
+    bool yielding_ = false;              // Yield, Relinquish: no preemption (handover.cpp)
+    std::optional<IpAddress> yieldFrom_; // the master that named the successor
+    bool deferring_ = false;             // the claim waits for ahead_
 
     PeerWatch peers_;
     Counters counters_;

@@ -23,6 +23,7 @@ namespace {
 const char* kUsage = "usage: hafctl [--runtime-dir DIR] status [--json]\n"
                      "       hafctl [--runtime-dir DIR] reload [--json]\n"
                      "       hafctl [--runtime-dir DIR] maintenance on|off [INSTANCE] [--json]\n"
+                     "       hafctl [--runtime-dir DIR] switchover INSTANCE [--to NODE] [--json]\n"
                      "       hafctl [--runtime-dir DIR] events [--follow] [--since SEQ]\n"
                      "       hafctl [--runtime-dir DIR] metrics\n";
 
@@ -85,8 +86,8 @@ bool readLine(int fd, std::string& buffer, std::string& line, std::string& error
 // Sends one request line and returns the reply line; empty with `error` set on failure, and
 // `refused` when the socket's mode denied the connection (not merely nobody there).
 std::string roundTrip(const std::string& socketPath, const std::string& request, std::string& error,
-                      bool* refused = nullptr) {
-    const int fd = connectControl(socketPath, 5, error, refused);
+                      bool* refused = nullptr, int timeoutSeconds = 5) {
+    const int fd = connectControl(socketPath, timeoutSeconds, error, refused);
     if (fd < 0)
         return {};
     // A daemon that refuses the connection answers and closes at once, maybe before the request
@@ -302,6 +303,7 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
     std::vector<std::string> operands;
     bool json = false, follow = false;
     std::optional<uint64_t> since;
+    std::string to;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
         if (a == "--runtime-dir" && i + 1 < args.size())
@@ -312,6 +314,8 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
             json = true;
         else if (a == "--follow" || a == "-f")
             follow = true;
+        else if (a == "--to" && i + 1 < args.size())
+            to = args[++i];
         else if (a == "--since" && i + 1 < args.size()) {
             char* end = nullptr;
             const std::string& n = args[++i];
@@ -338,14 +342,18 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
         return kExitUsage;
     };
     const bool known = command == "status" || command == "reload" || command == "metrics" ||
-                       command == "events" || command == "maintenance";
+                       command == "events" || command == "maintenance" || command == "switchover";
     if (!known)
         return usage(command.empty() ? "no command given" : "unknown command '" + command + "'");
-    const std::size_t wanted = command == "maintenance" ? 2 : 0;
-    if (operands.size() > wanted || (command == "maintenance" && operands.empty()))
-        return usage(command + ": " +
-                     (operands.size() > wanted ? "unexpected '" + operands[wanted] + "'"
-                                               : std::string("on or off?")));
+    const std::size_t wanted = command == "maintenance" ? 2 : command == "switchover" ? 1 : 0;
+    if (operands.size() > wanted)
+        return usage(command + ": unexpected '" + operands[wanted] + "'");
+    if (command == "maintenance" && operands.empty())
+        return usage("maintenance: on or off?");
+    if (command == "switchover" && operands.empty())
+        return usage("switchover: which instance?");
+    if (!to.empty() && command != "switchover")
+        return usage("--to is for switchover");
     if ((follow || since) && command != "events")
         return usage("--follow and --since are for events");
     const std::string socketPath = runtimeDir + "/" + kControlSocketName;
@@ -362,15 +370,21 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
         request.on = operands[0] == "on";
         request.instance = operands.size() > 1 ? operands[1] : "";
     }
+    if (command == "switchover") {
+        request.instance = operands[0];
+        request.to = to;
+    }
     std::string error;
     bool refused = false;
     // metrics: the status, formatted here.
-    const std::string reply = roundTrip(socketPath, formatRequest(request), error, &refused);
+    // A switchover answers once the new master says so (at most a few seconds).
+    const std::string reply = roundTrip(socketPath, formatRequest(request), error, &refused,
+                                        command == "switchover" ? 30 : 5);
     if (reply.empty()) {
         std::fprintf(stderr, "hafctl: %s\n", error.c_str());
         return refused ? kExitRefused : kExitUnreachable;
     }
-    if (command == "reload" || command == "maintenance") {
+    if (command == "reload" || command == "maintenance" || command == "switchover") {
         // The daemon's verdict: systemctl reload (ExecReload) fails when the file is rejected.
         Verdict v;
         if (!parseVerdictReply(reply, v, error)) {

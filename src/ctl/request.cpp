@@ -30,6 +30,10 @@ std::optional<Request> parseRequest(const std::string& line, std::string& error)
             if (!value.is_string())
                 return wrong("a string");
             r.instance = value.get<std::string>();
+        } else if (key == "to") {
+            if (!value.is_string())
+                return wrong("a string");
+            r.to = value.get<std::string>();
         } else if (key == "on") {
             if (!value.is_boolean())
                 return wrong("true or false");
@@ -54,6 +58,8 @@ std::string formatRequest(const Request& request) {
     json j{{"command", request.command}};
     if (!request.instance.empty())
         j["instance"] = request.instance;
+    if (!request.to.empty())
+        j["to"] = request.to;
     if (request.on)
         j["on"] = *request.on;
     if (request.follow)

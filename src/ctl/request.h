@@ -5,6 +5,7 @@
 //   {"command": "status"}   {"command": "reload"}
 //   {"command": "events", "follow": true, "since": 120}
 //   {"command": "maintenance", "on": true, "instance": "vi_web"}
+//   {"command": "switchover", "instance": "vi_web", "to": "lb2"}
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,8 @@ struct Request {
     explicit Request(std::string c = {}) : command(std::move(c)) {}
 
     std::string command;
-    std::string instance;          // maintenance: one instance ("" = the whole node)
+    std::string instance;          // maintenance: one instance ("" = the whole node); switchover
+    std::string to;                // switchover: the node to hand over to ("" = the first backup)
     std::optional<bool> on;        // maintenance: on or off
     bool follow = false;           // events: stream new events after the history
     std::optional<uint64_t> since; // events: from this sequence number (default: all kept)

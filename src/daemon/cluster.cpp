@@ -221,17 +221,23 @@ void Cluster::handle(std::span<const uint8_t> datagram, const IpAddress& source,
             for (auto it = from; it != to; ++it)
                 it->second->handle(core::MasterHeard{}, now);
         }
-    // A master that released one of our VRIDs and named this node: claim now.
+    // A master that released one of our VRIDs and named this node: claim now. Named another:
+    // do not preempt it (core/handover.cpp).
     const uint16_t selfTag = hb::successorTag(self_);
-    for (const hb::InstanceEntry& e : r.heartbeat.instances)
-        if (e.successor == selfTag) {
-            const auto [from, to] = ours.equal_range({e.family, e.vrid});
-            for (auto it = from; it != to; ++it) {
-                log::info("instance %s: %s handed it over to this node", it->second->name().c_str(),
-                          node.name.c_str());
-                it->second->handle(core::HandedOver{}, now);
+    for (const hb::InstanceEntry& e : r.heartbeat.instances) {
+        if (e.successor == 0)
+            continue;
+        const auto [from, to] = ours.equal_range({e.family, e.vrid});
+        for (auto it = from; it != to; ++it) {
+            if (e.successor != selfTag) {
+                it->second->handle(core::Yield{}, now);
+                continue;
             }
+            log::info("instance %s: %s handed it over to this node", it->second->name().c_str(),
+                      node.name.c_str());
+            it->second->handle(core::HandedOver{}, now);
         }
+    }
     // The settings compared change only on a reload, here or there: compare then, not on every
     // heartbeat.
     std::vector<hb::InstanceEntry> settings = r.heartbeat.instances;

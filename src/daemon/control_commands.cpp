@@ -4,10 +4,9 @@
 namespace hafd::daemon {
 
 const ControlCommands::Command ControlCommands::kCommands[] = {
-    {"status", &ControlCommands::status},
-    {"reload", &ControlCommands::reload},
-    {"events", &ControlCommands::events},
-    {"maintenance", &ControlCommands::maintenance},
+    {"status", &ControlCommands::status},         {"reload", &ControlCommands::reload},
+    {"events", &ControlCommands::events},         {"maintenance", &ControlCommands::maintenance},
+    {"switchover", &ControlCommands::switchover},
 };
 
 void ControlCommands::handle(const std::string& line, const ControlServer::Responder& reply) {
@@ -52,6 +51,19 @@ void ControlCommands::maintenance(const ctl::Request& request,
         return;
     }
     reply.send(ctl::formatVerdictReply(target_.maintenance(request.instance, *request.on)));
+}
+
+void ControlCommands::switchover(const ctl::Request& request,
+                                 const ControlServer::Responder& reply) {
+    if (request.instance.empty()) {
+        reply.send(ctl::formatErrorReply("switchover needs \"instance\""));
+        return;
+    }
+    if (target_.stopping()) {
+        reply.send(ctl::formatErrorReply("hafd is shutting down"));
+        return;
+    }
+    target_.switchover(request.instance, request.to, reply);
 }
 
 } // namespace hafd::daemon

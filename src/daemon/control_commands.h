@@ -26,6 +26,9 @@ public:
     virtual EventLog& events() = 0;
     // Drains (`on`) or returns the node (instance "") or one instance.
     virtual ctl::Verdict maintenance(const std::string& instance, bool on) = 0;
+    // Hands `instance` over to `to` ("" = the first backup); answers when it is over.
+    virtual void switchover(const std::string& instance, const std::string& to,
+                            const ControlServer::Responder& reply) = 0;
 
 protected:
     ~ControlTarget() = default;
@@ -50,6 +53,7 @@ private:
     void reload(const ctl::Request& request, const ControlServer::Responder& reply);
     void events(const ctl::Request& request, const ControlServer::Responder& reply);
     void maintenance(const ctl::Request& request, const ControlServer::Responder& reply);
+    void switchover(const ctl::Request& request, const ControlServer::Responder& reply);
 
     ControlTarget& target_;
 };

@@ -302,6 +302,8 @@ void Daemon::shutdown() {
     stopping_ = true;
     log::notice("shutting down");
     events_.close("hafd is stopping");
+    if (switchover_)
+        switchover_->abandon("hafd is stopping");
     notifier_.stopping();
     const TimePoint now = io::monotonicNow();
     // Nothing tracked starts or moves any more; the checks' commands make way for the stop

@@ -9,7 +9,8 @@
 //   lease_renewal.h  the kernel lease on VIPs renewed (vip_leases.h: what is held, until when)
 //   stale_vips.h     what an earlier run left, removed at start
 //   control_commands.h  the control socket's commands
-//   event_log.h, maintenance.h  hafctl events and maintenance (operator.cpp wires them)
+//   event_log.h, maintenance.h, switchover.h  hafctl events, maintenance and switchover
+//                    (operator.cpp wires them)
 //   status.h         what `hafctl status` shows
 //   checks.h         health checks run at their intervals (health.cpp wires these four)
 //   tracker.h        tracks to effective priority and the track fault; start once known
@@ -46,6 +47,7 @@
 #include "daemon/shutdown.h"
 #include "daemon/stale_vips.h"
 #include "daemon/stall_watch.h"
+#include "daemon/switchover.h"
 #include "daemon/sync_groups.h"
 #include "daemon/tracker.h"
 #include "daemon/vip_leases.h"
@@ -137,6 +139,8 @@ private:
     bool stopping() const override { return stopping_; }
     EventLog& events() override { return events_; }
     ctl::Verdict maintenance(const std::string& instance, bool on) override;
+    void switchover(const std::string& instance, const std::string& to,
+                    const ControlServer::Responder& reply) override;
 
     Options options_;
     config::Config config_;
@@ -175,6 +179,7 @@ private:
     std::unique_ptr<DupProbe> prober_; // ARP probes before claims (probe_before_claim)
     std::unique_ptr<ControlServer> control_;
     std::unique_ptr<StallWatch> stalls_;
+    std::unique_ptr<Switchover> switchover_;
     ControlCommands commands_{*this};
     SystemdNotifier notifier_;
     std::optional<Drain> drain_;

@@ -59,6 +59,13 @@ ctl::Verdict Daemon::maintenance(const std::string& name, bool on) {
     return {true, message, {}};
 }
 
+void Daemon::switchover(const std::string& instance, const std::string& to,
+                        const ControlServer::Responder& reply) {
+    if (!switchover_)
+        switchover_ = std::make_unique<Switchover>(scheduler_, instances_, events_);
+    switchover_->start(instance, to, cluster_.get(), reply);
+}
+
 ctl::Verdict Daemon::reload(const char* trigger) {
     ctl::Verdict v = reloadConfiguration(trigger);
     events_.record("reload", {{"ok", v.ok}, {"trigger", trigger}, {"message", v.message}});

@@ -62,6 +62,8 @@ void Daemon::primeCluster(Instance& instance, TimePoint now) {
 }
 
 void Daemon::closeCluster() {
+    if (switchover_)
+        switchover_->abandon("the cluster section is gone");
     prober_.reset();
     fencer_.reset();
     cluster_.reset();

@@ -79,6 +79,43 @@ void a_held_faulty_or_plain_backup_ignores_it(void**) {
     assert_true(plain.state() == State::Backup);
 }
 
+// hafctl switchover: the master relinquishes to the operator's node and yields to it, so a
+// lower-priority new master's adverts keep it a backup (no preemption).
+void a_relinquishing_master_names_the_target_and_yields_to_it(void**) {
+    TimePoint at;
+    VirtualRouter r = master(instance(100), at);
+    step(r, RulesChanged{rules()}, at);
+    assert_string_equal(step(r, Relinquish{"n3"}, at).c_str(),
+                        "remove name_successor(n3) send(0) state(MASTER>BACKUP switchover)");
+    assert_true(r.yielding());
+    const TimePoint t = at + 10ms;
+    assert_string_equal(step(r, advert("192.0.2.13", 50).event(), t).c_str(), "");
+    assert_int_equal(deadlineIn(r, t), us(r.masterDownInterval())); // B4, not B5
+    // Without the rules (no cluster, nobody to name) it is not done.
+    VirtualRouter plain = master(instance(100), at);
+    assert_string_equal(step(plain, Relinquish{"n3"}, at).c_str(), "");
+    assert_true(plain.state() == State::Master);
+}
+
+// A backup told that another node was named yields until the next election: a release by a
+// master other than the one that named it.
+void a_backup_yields_to_the_named_node_until_the_next_election(void**) {
+    VirtualRouter r = started(instance(200));
+    step(r, RulesChanged{rules()}, kT0);
+    step(r, advert("192.0.2.10", 250).event(), kT0); // the master that will name someone
+    step(r, Yield{}, kT0 + 1ms);
+    assert_true(r.yielding());
+    step(r, advert("192.0.2.10", 0).event(), kT0 + 2ms); // its own release: still yielding
+    assert_true(r.yielding());
+    const TimePoint t = kT0 + 3ms;
+    step(r, advert("192.0.2.13", 100).event(), t); // the named node, below us
+    assert_int_equal(deadlineIn(r, t), us(r.masterDownInterval()));
+    step(r, advert("192.0.2.13", 0).event(), t + 1s); // it releases in turn: an election
+    assert_false(r.yielding());
+    step(r, advert("192.0.2.14", 100).event(), t + 1s + 1ms);
+    assert_int_equal(deadlineIn(r, t + 1s + 1ms), us(r.skewTime()) - 1000); // B5: discarded
+}
+
 } // namespace
 
 int main() {
@@ -87,6 +124,8 @@ int main() {
         cmocka_unit_test(without_a_successor_or_the_rules_the_release_is_the_rfcs),
         cmocka_unit_test(the_named_backup_claims_at_once),
         cmocka_unit_test(a_held_faulty_or_plain_backup_ignores_it),
+        cmocka_unit_test(a_relinquishing_master_names_the_target_and_yields_to_it),
+        cmocka_unit_test(a_backup_yields_to_the_named_node_until_the_next_election),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -223,9 +223,14 @@ void commands_answer_errors_for_bad_requests(void**) {
             drained = on ? instance : "-";
             return {true, "ok", {}};
         }
+        void switchover(const std::string& instance, const std::string& to,
+                        const ControlServer::Responder&) override {
+            switched = instance + ">" + to;
+        }
         bool stop = false;
         EventLog log;
         std::string drained;
+        std::string switched;
     } target;
     ControlCommands commands(target);
     Rig r;
@@ -247,6 +252,11 @@ void commands_answer_errors_for_bad_requests(void**) {
     assert_string_equal(target.drained.c_str(), "");
     run("{\"command\":\"maintenance\",\"on\":true,\"instance\":\"vi\"}");
     assert_string_equal(target.drained.c_str(), "vi");
+    run("{\"command\":\"switchover\",\"to\":\"n2\"}"); // no instance
+    run("{\"command\":\"switchover\",\"instance\":\"vi\",\"to\":2}");
+    assert_string_equal(target.switched.c_str(), "");
+    run("{\"command\":\"switchover\",\"instance\":\"vi\",\"to\":\"n2\"}");
+    assert_string_equal(target.switched.c_str(), "vi>n2");
     target.stop = true;
     run("{\"command\":\"reload\"}");
     assert_int_equal(target.reloads, 1); // refused while shutting down
