@@ -111,6 +111,14 @@ void instances(Exposition& e, const Status& st) {
         e.add("hafd_instance_base_priority", "gauge", "Configured priority.", id, i.basePriority);
         e.add("hafd_instance_vips_installed", "gauge", "1 while this node holds the VIPs.", id,
               i.vipsInstalled ? 1 : 0);
+        if (i.leaseRemaining >= 0)
+            e.add("hafd_vip_lease_remaining_seconds", "gauge",
+                  "Seconds until the kernel lease of the installed VIPs ends unless renewed.", id,
+                  i.leaseRemaining);
+        if (i.claim && i.claim->lastFenceDuration >= 0)
+            e.add("hafd_hook_duration_seconds", "gauge",
+                  "Seconds the last finished run of a hook (quorum, fence) took.",
+                  {{"hook", "fence"}, {"instance", i.name}}, i.claim->lastFenceDuration);
         for (const std::string& cause : i.faults) {
             Labels l = id;
             l.emplace_back("cause", cause);
@@ -157,6 +165,10 @@ void checks(Exposition& e, const Status& st) {
               static_cast<double>(c.failures));
         e.add("hafd_check_timeouts_total", "counter", "Check runs that timed out.", id,
               static_cast<double>(c.timeouts));
+        if (c.lastDuration >= 0)
+            e.add("hafd_check_duration_seconds", "gauge",
+                  "Seconds the check's last finished run took (exec, role, tcp).", id,
+                  c.lastDuration);
     }
 }
 
@@ -168,6 +180,10 @@ void cluster(Exposition& e, const ClusterStatus& c) {
           c.heard);
     e.add("hafd_cluster_votes_needed", "gauge", "Votes quorum needs (a strict majority).", {},
           c.needed);
+    if (c.hookDuration >= 0)
+        e.add("hafd_hook_duration_seconds", "gauge",
+              "Seconds the last finished run of a hook (quorum, fence) took.", {{"hook", "quorum"}},
+              c.hookDuration);
     for (const ClusterNodeStatus& n : c.nodes) {
         if (n.self)
             continue;

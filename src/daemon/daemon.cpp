@@ -360,6 +360,7 @@ ctl::Status Daemon::status() {
     for (const auto& i : instances_) {
         st.instances.push_back(instanceStatus(*i, now));
         addTrackHealth(st.instances.back(), i->config(), *checks_, links_);
+        addLeaseRemaining(st.instances.back(), *i, leases_, now);
         if (tracker_->waiting(i->name()))
             st.instances.back().waitingFor = tracker_->unknownTracks(*i);
     }
