@@ -59,8 +59,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterStatus, node, quorum, vot
                                                 authenticated, nodes, drops, sent, sendFailures,
                                                 received, socketError)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StallStatus, count, longest, lastSecondsAgo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MetricsStatus, textfile, textfileWrites,
+                                                textfileFailures, textfileError, listen,
+                                                httpRequests)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,
-                                                checks, notify, cluster, stalls)
+                                                checks, notify, cluster, stalls, metrics)
 
 std::optional<Request> parseRequest(const std::string& line, std::string& error) {
     const json j = json::parse(line, nullptr, false);

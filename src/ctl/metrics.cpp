@@ -205,12 +205,23 @@ void cluster(Exposition& e, const ClusterStatus& c) {
               {{"reason", reason}}, static_cast<double>(value));
 }
 
+// hafd_up and hafd_build_info, first in every exposition.
+void daemonUp(Exposition& e, bool up, const std::string& version) {
+    e.add("hafd_up", "gauge", "1: the daemon answered; 0: it stopped.", {}, up ? 1 : 0);
+    e.add("hafd_build_info", "gauge", "The daemon's version.", {{"version", version}}, 1);
+}
+
 } // namespace
+
+std::string formatStoppedMetrics(const std::string& version) {
+    Exposition e;
+    daemonUp(e, false, version);
+    return e.text();
+}
 
 std::string formatMetrics(const Status& st) {
     Exposition e;
-    e.add("hafd_up", "gauge", "1: the daemon answered.", {}, 1);
-    e.add("hafd_build_info", "gauge", "The daemon's version.", {{"version", st.version}}, 1);
+    daemonUp(e, true, st.version);
     e.add("hafd_uptime_seconds", "gauge", "Seconds since the daemon started.", {}, st.uptime);
     instances(e, st);
     checks(e, st);
@@ -240,6 +251,16 @@ std::string formatMetrics(const Status& st) {
           static_cast<double>(st.stalls.count));
     e.add("hafd_loop_stall_longest_seconds", "gauge", "The longest stall of the loop.", {},
           st.stalls.longest);
+    if (!st.metrics.textfile.empty()) {
+        e.add("hafd_textfile_writes_total", "counter", "Writes of the metrics textfile.", {},
+              static_cast<double>(st.metrics.textfileWrites));
+        e.add("hafd_textfile_write_failures_total", "counter",
+              "Writes of the metrics textfile that failed.", {},
+              static_cast<double>(st.metrics.textfileFailures));
+    }
+    if (!st.metrics.listen.empty())
+        e.add("hafd_http_requests_total", "counter", "Requests to the metrics' HTTP listener.", {},
+              static_cast<double>(st.metrics.httpRequests));
     return e.text();
 }
 

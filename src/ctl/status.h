@@ -186,6 +186,16 @@ struct StallStatus {
     double lastSecondsAgo = -1; // -1: none since start
 };
 
+// The daemon's own metrics outputs (hafd.conf(5) metrics) and how they fare.
+struct MetricsStatus {
+    std::string textfile; // the file rewritten for node_exporter; "" when none
+    uint64_t textfileWrites = 0;
+    uint64_t textfileFailures = 0;
+    std::string textfileError; // why the last write failed; "" when it worked
+    std::string listen;        // where the HTTP listener listens, "127.0.0.1:9650"; "" when none
+    uint64_t httpRequests = 0; // requests answered, whatever the path
+};
+
 struct Status {
     std::string version;
     int64_t pid = 0;
@@ -196,6 +206,7 @@ struct Status {
     CounterMap notify; // started, failed, dropped, pending
     std::optional<ClusterStatus> cluster;
     StallStatus stalls;
+    MetricsStatus metrics;
 };
 
 } // namespace hafd::ctl

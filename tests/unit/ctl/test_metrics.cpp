@@ -141,6 +141,15 @@ void no_durations_before_the_first_run(void**) {
         assert_true(text.find(name) == std::string::npos);
 }
 
+// A stopped daemon's last words: down, its version, and no gauge that could look current.
+void stopped_says_down_only(void**) {
+    const std::string text = formatStoppedMetrics("0.1.0");
+    assert_true(has(text, "hafd_up 0"));
+    assert_true(has(text, R"(hafd_build_info{version="0.1.0"} 1)"));
+    assert_true(text.find("hafd_instance") == std::string::npos);
+    assert_true(has(formatMetrics(sample()), "hafd_up 1"));
+}
+
 } // namespace
 
 int main() {
@@ -149,6 +158,7 @@ int main() {
         cmocka_unit_test(values_and_labels),
         cmocka_unit_test(lease_and_durations),
         cmocka_unit_test(no_durations_before_the_first_run),
+        cmocka_unit_test(stopped_says_down_only),
     };
     return cmocka_run_group_tests_name("ctl-metrics", tests, nullptr, nullptr);
 }
