@@ -32,6 +32,11 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
     return std::nullopt;
 }
 
+std::string hostPort(const IpAddress& address, uint16_t port) {
+    const std::string a = address.toString();
+    return (address.family() == Family::V6 ? "[" + a + "]" : a) + ":" + std::to_string(port);
+}
+
 std::string IpAddress::toString() const {
     char buf[INET6_ADDRSTRLEN];
     inet_ntop(family_ == Family::V4 ? AF_INET : AF_INET6, bytes_.data(), buf, sizeof buf);

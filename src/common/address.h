@@ -67,6 +67,9 @@ struct Prefix {
     auto operator<=>(const Prefix&) const = default;
 };
 
+// An address and a port as one writes them: "192.0.2.1:80", "[2001:db8::1]:443".
+std::string hostPort(const IpAddress& address, uint16_t port);
+
 // The well-known VRRP groups (RFC 9568 §5.1.1.2, §5.1.2.2).
 IpAddress vrrpMulticastGroup(Family f);
 

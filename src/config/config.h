@@ -146,6 +146,25 @@ struct Fence {
     bool operator==(const Fence& o) const { return sameFields(fenceKeys(), this, &o); }
 };
 
+// `metrics`: where metrics go besides `hafctl metrics` (DESIGN.md §7). Both outputs are off
+// unless set.
+struct Metrics {
+    // A file node_exporter's textfile collector reads, rewritten atomically (a temporary file in
+    // the same directory, renamed over it) every textfileInterval; empty: none. An absolute path
+    // whose directory exists (a host fact, hostcheck/).
+    std::string textfile;
+    Duration textfileInterval = 10s;
+    // The HTTP listener for GET /metrics: port 0 means none (the default). The address is
+    // 127.0.0.1 when `listen` gives only a port.
+    IpAddress listenAddress;
+    uint16_t listenPort = 0;
+    Where textfileWhere; // for host facts about the textfile's directory
+    Where listenWhere;   // for a listener that cannot bind
+
+    bool listens() const { return listenPort != 0; }
+    bool operator==(const Metrics& o) const { return sameFields(metricsKeys(), this, &o); }
+};
+
 // `checks`: what tracks watch (DESIGN.md §5).
 enum class CheckKind : uint8_t {
     Exec,      // the command exits 0
@@ -296,6 +315,7 @@ struct Config {
     std::optional<Auth> auth; // the top level's; instances resolve their own (Instance::auth)
     std::optional<Cluster> cluster;
     std::optional<Fence> fence;
+    std::optional<Metrics> metrics;
     std::vector<Check> checks;
     std::vector<Instance> instances;
     std::vector<SyncGroup> groups;

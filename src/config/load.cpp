@@ -44,6 +44,7 @@ LoadResult check(const Document& doc) {
         report.error(*root.find("fence"), "fence",
                      "needs a cluster section: the fence runs before a claim held by the "
                      "cluster's claim rule, and without a cluster plain VRRP claims at once");
+    std::optional<Metrics> metrics = buildMetrics(root, report);
     std::vector<CheckDraft> checks = buildChecks(root, report);
 
     std::vector<Draft> drafts;
@@ -78,6 +79,7 @@ LoadResult check(const Document& doc) {
         config.auth = std::move(globals.auth.auth);
         config.cluster = std::move(globals.cluster.cluster);
         config.fence = std::move(fence);
+        config.metrics = std::move(metrics);
         for (CheckDraft& c : checks)
             config.checks.push_back(std::move(c.check));
         for (Draft& d : drafts)

@@ -124,6 +124,9 @@ std::span<const Key> quorumHookKeys() {
 std::span<const Key> fenceKeys() {
     return tables::kFence;
 }
+std::span<const Key> metricsKeys() {
+    return tables::kMetrics;
+}
 std::span<const Key> checkKeys() {
     return tables::kCheck;
 }

@@ -209,6 +209,7 @@ std::span<const Key> clusterKeys();
 std::span<const Key> clusterNodeKeys();
 std::span<const Key> quorumHookKeys();
 std::span<const Key> fenceKeys();
+std::span<const Key> metricsKeys();
 std::span<const Key> checkKeys();
 std::span<const Key> groupKeys();
 

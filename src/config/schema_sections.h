@@ -164,6 +164,37 @@ inline constexpr Key kFence[] = {
         .field<&Fence::retryMaxInterval>(),
 };
 
+inline constexpr Key kMetrics[] = {
+    Key("textfile", Type::String)
+        .limit(1, 4096)
+        .rangeIs("an absolute path in an existing directory, ending in .prom")
+        .checked(checkAbsolutePath)
+        .about("A file for node_exporter's textfile collector: hafd rewrites it atomically "
+               "every textfile_interval, and once more with hafd_up 0 when it stops. Unset: no "
+               "textfile.")
+        .field<&Metrics::textfile>(),
+    Key("textfile_interval", Type::Seconds)
+        .byDefault("10.0")
+        .limit(1, 3600)
+        .about("How often the textfile is rewritten.")
+        .field<&Metrics::textfileInterval>(),
+    Key("listen", Type::String)
+        .rangeIs("\"port\" (on 127.0.0.1), \"address:port\" or \"[IPv6 address]:port\"")
+        .checked(checkListen)
+        .about("Serve GET /metrics over HTTP here. Unset: no HTTP listener. Only a port "
+               "listens on 127.0.0.1; \"0.0.0.0:port\" or \"[::]:port\" listens on every "
+               "address.")
+        .field<&Metrics::listenAddress, &Metrics::listenPort>()
+        .readWith<[](Metrics& m, const Node& value) {
+            const auto target = parseListen(value.text); // the row's check accepted it
+            m.listenAddress = target->address;
+            m.listenPort = target->port;
+        }>()
+        .printWith<[](const Metrics& m, const std::string&) {
+            return m.listens() ? literal(hostPort(m.listenAddress, m.listenPort)) : "";
+        }>(),
+};
+
 inline constexpr Key kCheck[] = {
     Key("name", Type::String)
         .need()
@@ -187,9 +218,7 @@ inline constexpr Key kCheck[] = {
             c.tcpPort = target->port;
         }>()
         .printWith<[](const Check& c, const std::string&) {
-            const std::string a = c.tcpAddress.toString();
-            return literal((c.tcpAddress.family() == Family::V6 ? "[" + a + "]" : a) + ":" +
-                           std::to_string(c.tcpPort));
+            return literal(hostPort(c.tcpAddress, c.tcpPort));
         }>()
         .shownWhen<[](const Check& c) {
             return c.kind == CheckKind::Tcp;
@@ -332,6 +361,11 @@ inline constexpr Key kRoot[] = {
         .holding(kFence)
         .about("A fence command run before claiming after a master failure.")
         .field<&Config::fence>(),
+    Key("metrics", Type::Group)
+        .holding(kMetrics)
+        .about("Metrics for Prometheus besides hafctl metrics: a node_exporter textfile and an "
+               "HTTP listener, both off by default.")
+        .field<&Config::metrics>(),
     Key("checks", Type::GroupList)
         .holding(kCheck)
         .alias(kChecksAliases)

@@ -247,4 +247,27 @@ std::optional<Fence> buildFence(const Section& root, Reporter& report) {
     return f;
 }
 
+std::optional<Metrics> buildMetrics(const Section& root, Reporter& report) {
+    const Node* group = root.ok("metrics") ? root.find("metrics") : nullptr;
+    if (group == nullptr)
+        return std::nullopt;
+    const std::size_t errorsBefore = report.errors();
+    const Section s(*group, metricsKeys(), "metrics", report);
+    Metrics m;
+    readFields(s, m, report);
+    const Node* textfile = s.find("textfile");
+    const Node* listen = s.find("listen");
+    m.textfileWhere = whereOf(report, textfile != nullptr ? *textfile : *group, "metrics.textfile");
+    m.listenWhere = whereOf(report, listen != nullptr ? *listen : *group, "metrics.listen");
+    // node_exporter's textfile collector reads *.prom only: another name is written in vain.
+    if (textfile != nullptr && s.ok("textfile") && !m.textfile.ends_with(".prom"))
+        reportAt(report, s, Diagnostic::Severity::Warning, "textfile",
+                 quoted(m.textfile) +
+                     " does not end in .prom: node_exporter's textfile collector reads only "
+                     "*.prom files");
+    if (report.errors() != errorsBefore)
+        return std::nullopt;
+    return m;
+}
+
 } // namespace hafd::config

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The top-level sections other than checks, instances and groups: node, scripts, cluster and
-// fence, each with the rules between its own settings (DESIGN.md §4, §10). The schema table
-// reads node and scripts (readFields() on the top level); what is left here is where they
+// The top-level sections other than checks, instances and groups: node, scripts, cluster, fence
+// and metrics, each with the rules between its own settings (DESIGN.md §4, §10). The schema
+// table reads node and scripts (readFields() on the top level); what is left here is where they
 // stand. Internal to config/.
 #pragma once
 
@@ -26,5 +26,7 @@ void placeNode(const Section& root, LocalNode& node, const Reporter& report);
 void checkScripts(const Section& root, Scripts& scripts, Reporter& report);
 ClusterDraft buildCluster(const Section& root, Reporter& report);
 std::optional<Fence> buildFence(const Section& root, Reporter& report);
+// metrics: its settings, and where the textfile and the listener stand (for host facts).
+std::optional<Metrics> buildMetrics(const Section& root, Reporter& report);
 
 } // namespace hafd::config

@@ -156,6 +156,23 @@ std::string checkTcpTarget(std::string_view v) {
     return checkUsable(t->address);
 }
 
+std::optional<TcpTarget> parseListen(std::string_view v) {
+    if (v.starts_with(':'))
+        v.remove_prefix(1);
+    const bool portOnly = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
+    const auto t = portOnly ? parseTcpTarget("127.0.0.1:" + std::string(v)) : parseTcpTarget(v);
+    if (!t || t->address.isMulticast())
+        return std::nullopt;
+    return t;
+}
+
+std::string checkListen(std::string_view v) {
+    if (!parseListen(v))
+        return "is not \"port\", \"address:port\" or \"[IPv6 address]:port\" (port 1..65535; "
+               "not a multicast address)";
+    return "";
+}
+
 std::string checkRegex(std::string_view v) {
     const std::string pattern(v);
     regex_t re;

@@ -41,6 +41,13 @@ struct TcpTarget {
 // Precondition-free: nullopt when checkTcpTarget() would complain.
 std::optional<TcpTarget> parseTcpTarget(std::string_view v);
 
+// Where the metrics' HTTP listener listens (metrics.listen): "port" alone or ":port" is
+// 127.0.0.1 (local by default), else "address:port" or "[IPv6 address]:port"; the unspecified
+// address (every address) is allowed, a multicast one is not. Port 1..65535.
+std::string checkListen(std::string_view v);
+// Precondition-free: nullopt when checkListen() would complain.
+std::optional<TcpTarget> parseListen(std::string_view v);
+
 // The roles a role check's pattern can report, when that can be told from the pattern alone:
 // its first parenthesised group (or, without one, the whole pattern between optional ^ and $)
 // is a plain alternation of words, as in "^(master|slave)". nullopt when it is anything else.

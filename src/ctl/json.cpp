@@ -35,18 +35,18 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrackStatus, name, health, role,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckStatus, name, kind, health, role, lastResult,
                                                 lastOutput, runs, failures, timeouts, successes,
                                                 failuresInRow, rise, fall, interval,
-                                                lastRunSecondsAgo, changedSecondsAgo)
+                                                lastRunSecondsAgo, changedSecondsAgo, lastDuration)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AuthStatus, mode, activeKey, keys, antiReplay,
                                                 timeWindow)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClaimStatus, stage, inSeconds, fenceFailures,
-                                                lastFence, aheadOf)
+                                                lastFence, lastFenceDuration, aheadOf)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InstanceStatus, name, interface, vrid, family,
                                                 version, mode, state, faults, owner, priority,
                                                 basePriority, advertInterval, masterAdverInterval,
                                                 masterDownInterval, source, checksumForm, vips,
-                                                vipsInstalled, lastTransitions, counters, drops,
-                                                faultsRaised, peers, tracks, waitingFor, auth,
-                                                claim)
+                                                vipsInstalled, leaseRemaining, lastTransitions,
+                                                counters, drops, faultsRaised, peers, tracks,
+                                                waitingFor, auth, claim)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketStatus, interface, family, drops, received,
                                                 joined, joinFailures)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterInstance, family, vrid, state, priority,
@@ -55,12 +55,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterNodeStatus, name, address
                                                 votes, lastHeardSecondsAgo, startId, heartbeats,
                                                 restarts, quorum, instances, differences)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterStatus, node, quorum, votes, heard, needed,
-                                                hook, lease, margin, heartbeat, authenticated,
-                                                nodes, drops, sent, sendFailures, received,
-                                                socketError)
+                                                hook, hookDuration, lease, margin, heartbeat,
+                                                authenticated, nodes, drops, sent, sendFailures,
+                                                received, socketError)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StallStatus, count, longest, lastSecondsAgo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MetricsStatus, textfile, textfileWrites,
+                                                textfileFailures, textfileError, listen,
+                                                httpRequests)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,
-                                                checks, notify, cluster, stalls)
+                                                checks, notify, cluster, stalls, metrics)
 
 std::string formatStatusReply(const Status& status) {
     json j = status;

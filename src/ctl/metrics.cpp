@@ -111,6 +111,14 @@ void instances(Exposition& e, const Status& st) {
         e.add("hafd_instance_base_priority", "gauge", "Configured priority.", id, i.basePriority);
         e.add("hafd_instance_vips_installed", "gauge", "1 while this node holds the VIPs.", id,
               i.vipsInstalled ? 1 : 0);
+        if (i.leaseRemaining >= 0)
+            e.add("hafd_vip_lease_remaining_seconds", "gauge",
+                  "Seconds until the kernel lease of the installed VIPs ends unless renewed.", id,
+                  i.leaseRemaining);
+        if (i.claim && i.claim->lastFenceDuration >= 0)
+            e.add("hafd_hook_duration_seconds", "gauge",
+                  "Seconds the last finished run of a hook (quorum, fence) took.",
+                  {{"hook", "fence"}, {"instance", i.name}}, i.claim->lastFenceDuration);
         for (const std::string& cause : i.faults) {
             Labels l = id;
             l.emplace_back("cause", cause);
@@ -157,6 +165,10 @@ void checks(Exposition& e, const Status& st) {
               static_cast<double>(c.failures));
         e.add("hafd_check_timeouts_total", "counter", "Check runs that timed out.", id,
               static_cast<double>(c.timeouts));
+        if (c.lastDuration >= 0)
+            e.add("hafd_check_duration_seconds", "gauge",
+                  "Seconds the check's last finished run took (exec, role, tcp).", id,
+                  c.lastDuration);
     }
 }
 
@@ -168,6 +180,10 @@ void cluster(Exposition& e, const ClusterStatus& c) {
           c.heard);
     e.add("hafd_cluster_votes_needed", "gauge", "Votes quorum needs (a strict majority).", {},
           c.needed);
+    if (c.hookDuration >= 0)
+        e.add("hafd_hook_duration_seconds", "gauge",
+              "Seconds the last finished run of a hook (quorum, fence) took.", {{"hook", "quorum"}},
+              c.hookDuration);
     for (const ClusterNodeStatus& n : c.nodes) {
         if (n.self)
             continue;
@@ -189,12 +205,23 @@ void cluster(Exposition& e, const ClusterStatus& c) {
               {{"reason", reason}}, static_cast<double>(value));
 }
 
+// hafd_up and hafd_build_info, first in every exposition.
+void daemonUp(Exposition& e, bool up, const std::string& version) {
+    e.add("hafd_up", "gauge", "1: the daemon answered; 0: it stopped.", {}, up ? 1 : 0);
+    e.add("hafd_build_info", "gauge", "The daemon's version.", {{"version", version}}, 1);
+}
+
 } // namespace
+
+std::string formatStoppedMetrics(const std::string& version) {
+    Exposition e;
+    daemonUp(e, false, version);
+    return e.text();
+}
 
 std::string formatMetrics(const Status& st) {
     Exposition e;
-    e.add("hafd_up", "gauge", "1: the daemon answered.", {}, 1);
-    e.add("hafd_build_info", "gauge", "The daemon's version.", {{"version", st.version}}, 1);
+    daemonUp(e, true, st.version);
     e.add("hafd_uptime_seconds", "gauge", "Seconds since the daemon started.", {}, st.uptime);
     instances(e, st);
     checks(e, st);
@@ -224,6 +251,16 @@ std::string formatMetrics(const Status& st) {
           static_cast<double>(st.stalls.count));
     e.add("hafd_loop_stall_longest_seconds", "gauge", "The longest stall of the loop.", {},
           st.stalls.longest);
+    if (!st.metrics.textfile.empty()) {
+        e.add("hafd_textfile_writes_total", "counter", "Writes of the metrics textfile.", {},
+              static_cast<double>(st.metrics.textfileWrites));
+        e.add("hafd_textfile_write_failures_total", "counter",
+              "Writes of the metrics textfile that failed.", {},
+              static_cast<double>(st.metrics.textfileFailures));
+    }
+    if (!st.metrics.listen.empty())
+        e.add("hafd_http_requests_total", "counter", "Requests to the metrics' HTTP listener.", {},
+              static_cast<double>(st.metrics.httpRequests));
     return e.text();
 }
 

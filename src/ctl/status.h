@@ -60,6 +60,9 @@ struct CheckStatus {
     double interval = 0;
     double lastRunSecondsAgo = -1; // -1: never ran
     double changedSecondsAgo = -1; // -1: never changed since start
+    // How long the last finished run took (exec and role: the command; tcp: the connect), in
+    // seconds; -1 when none finished yet or the kind has no runs of its own.
+    double lastDuration = -1;
 };
 
 // An instance's authentication (keepalived's auth_hmac): absent from an instance without.
@@ -77,8 +80,9 @@ struct ClaimStatus {
     std::string stage;     // "waiting" (lease + margin), "deferring", "fencing", "fence_failed"
     double inSeconds = -1; // when the wait ends or the fence is retried; -1: not timed
     uint32_t fenceFailures = 0;
-    std::string lastFence; // the last fence run's outcome: "ok", "exit 1", "timed out ..."
-    std::string aheadOf;   // deferring: the node whose claim goes first
+    std::string lastFence;         // the last fence run's outcome: "ok", "exit 1", "timed out ..."
+    double lastFenceDuration = -1; // seconds the last finished fence run took; -1: none finished
+    std::string aheadOf;           // deferring: the node whose claim goes first
 };
 
 struct InstanceStatus {
@@ -104,6 +108,9 @@ struct InstanceStatus {
     std::string checksumForm;       // the form we send
     std::vector<std::string> vips;
     bool vipsInstalled = false;
+    // Seconds until the kernel lease of the installed VIPs ends (the earliest, when they differ)
+    // unless renewed; -1 when no VIP is installed or they are permanent (no cluster lease).
+    double leaseRemaining = -1;
     std::vector<Transition> lastTransitions; // newest first, a few
     CounterMap counters;
     CounterMap drops;
@@ -158,6 +165,7 @@ struct ClusterStatus {
     uint32_t heard = 0;  // heard now, ours included
     uint32_t needed = 0; // a strict majority
     std::string hook;    // "", "ok", "failed", "no answer yet"; the hook's last outcome after it
+    double hookDuration = -1; // seconds the quorum hook's last finished run took; -1: none
     double lease = 0;
     double margin = 0;
     double heartbeat = 0;
@@ -178,6 +186,16 @@ struct StallStatus {
     double lastSecondsAgo = -1; // -1: none since start
 };
 
+// The daemon's own metrics outputs (hafd.conf(5) metrics) and how they fare.
+struct MetricsStatus {
+    std::string textfile; // the file rewritten for node_exporter; "" when none
+    uint64_t textfileWrites = 0;
+    uint64_t textfileFailures = 0;
+    std::string textfileError; // why the last write failed; "" when it worked
+    std::string listen;        // where the HTTP listener listens, "127.0.0.1:9650"; "" when none
+    uint64_t httpRequests = 0; // requests answered, whatever the path
+};
+
 struct Status {
     std::string version;
     int64_t pid = 0;
@@ -188,6 +206,7 @@ struct Status {
     CounterMap notify; // started, failed, dropped, pending
     std::optional<ClusterStatus> cluster;
     StallStatus stalls;
+    MetricsStatus metrics;
 };
 
 } // namespace hafd::ctl

@@ -197,6 +197,7 @@ void Checks::runCommand(RunningCheck& c, TimePoint now) {
             RunningCheck& rc = *it->second;
             rc.job = 0;
             const TimePoint t = io::monotonicNow();
+            rc.lastDuration = o.elapsed;
             rc.lastOutput = core::firstLine(o.output);
             if (o.end == io::RunOutcome::End::TimedOut)
                 ++rc.timeouts;
@@ -225,18 +226,20 @@ void Checks::runTcp(RunningCheck& c, TimePoint now) {
         c.probe = std::move(*probe);
     }
     const std::string name = c.cfg.name;
-    c.probe->start(c.cfg.tcpAddress, c.cfg.tcpPort, c.cfg.timeout, [this, name](int rc) {
+    c.probe->start(c.cfg.tcpAddress, c.cfg.tcpPort, c.cfg.timeout, [this, name, now](int rc) {
         const auto it = checks_.find(name);
         if (it == checks_.end())
             return;
         RunningCheck& r = *it->second;
+        const TimePoint t = io::monotonicNow();
+        r.lastDuration = t - now;
         if (rc == -ETIMEDOUT)
             ++r.timeouts;
         result(r, rc == 0,
                rc == 0            ? "connected"
                : rc == -ETIMEDOUT ? "timed out after " + seconds(r.cfg.timeout)
                                   : std::string("connect: ") + std::strerror(-rc),
-               "", io::monotonicNow());
+               "", t);
     });
 }
 

@@ -46,6 +46,9 @@ struct RunningCheck {
     std::string lastOutput; // the first line of the last run's output (exec, role)
     std::optional<TimePoint> lastRunAt;
     std::optional<TimePoint> changedAt; // health or role last changed
+    // How long the last finished run took: exec and role from the runner (fork to report), tcp
+    // from the start of the connect to its end.
+    std::optional<Duration> lastDuration;
 
     // The work under way.
     std::unique_ptr<Scheduler::Timer> timer;

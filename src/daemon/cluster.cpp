@@ -131,6 +131,7 @@ void Cluster::reconfigure(const config::Config& config, TimePoint now) {
             commands_.cancel(hookRun_);
         hookRun_ = 0;
         hookOutcome_.clear();
+        hookDuration_.reset();
     }
     sendTimer_.arm(
         std::min(sendTimer_.armed() ? sendTimer_.deadline() : now, now + config_.heartbeat));
@@ -394,6 +395,7 @@ void Cluster::runHook(TimePoint now) {
                                  if (outcome != hookOutcome_)
                                      log::notice("cluster: quorum hook: %s", outcome.c_str());
                                  hookOutcome_ = outcome;
+                                 hookDuration_ = o.elapsed;
                                  view_.hookAnswer(
                                      o.ok(), started); // a vote for one lease from the run's start
                                  evaluate(t);
@@ -418,6 +420,8 @@ ctl::ClusterStatus Cluster::status(TimePoint now) const {
     s.needed = view_.needed();
     if (view_.hook())
         s.hook = hookOutcome_.empty() ? "no answer yet" : hookOutcome_;
+    if (view_.hook() && hookDuration_)
+        s.hookDuration = toSeconds(*hookDuration_);
     s.lease = toSeconds(config_.lease);
     s.margin = toSeconds(config_.margin);
     s.heartbeat = toSeconds(config_.heartbeat);

@@ -97,6 +97,7 @@ private:
     Scheduler::Timer reopenTimer_;
     uint64_t hookRun_ = 0; // the runner id of the hook run under way (0: none)
     std::string hookOutcome_;
+    std::optional<Duration> hookDuration_; // of the hook's last finished run
     bool quorum_ = false;
     Successors successors_;
     QuorumChanged quorumChanged_;

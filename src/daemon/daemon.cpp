@@ -55,6 +55,7 @@ int Daemon::run() {
 }
 
 void Daemon::teardown() {
+    closeMetrics(); // they render the status of everything below
     stalls_.reset();
     control_.reset();
     closeCluster();
@@ -150,6 +151,10 @@ int Daemon::start() {
         return kExitFailure;
     }
     control_ = std::move(*control);
+    if (const std::string problem = listenForMetrics(config_); !problem.empty()) {
+        log::error("%s", problem.c_str());
+        return kExitFailure;
+    }
 
     if (auto interval = notifier_.watchdogInterval()) {
         watchdogTimer_.emplace(scheduler_, [this, d = *interval](TimePoint t) {
@@ -163,6 +168,7 @@ int Daemon::start() {
         loop_,
         [this] { return hwTimer_.armed() ? std::optional(hwTimer_.deadline()) : std::nullopt; },
         instances_);
+    configureMetrics(now); // its first write shows the instances started
     log::notice("hafd %s started: %zu instance(s) from %s", HAFD_VERSION, instances_.size(),
                 config_.file.c_str());
     releaseInstanceConfigs();
@@ -232,6 +238,7 @@ void Daemon::openRooms() {
     monitorWatcher_ = io::IoWatcher(loop_, monitor_.fd(), io::IoWatcher::Read,
                                     [this](int) { kernelEvents_->onReadable(); });
     openHealth();
+    openMetrics();
 }
 
 void Daemon::bindAll(TimePoint now) {
@@ -318,6 +325,7 @@ void Daemon::shutdown() {
     groups_->settle(now);  // the groups' STOP joins the notify queues before the wait
     drain_.emplace(scheduler_, [this] {
         binder_->removeAllVmacs();
+        finishMetrics(); // after the stop notifications: node_exporter reads hafd_up 0 from now
         loop_.stop();
     });
     drain_->await("control replies", [this] { return control_ ? control_->pendingReplies() : 0; });
@@ -365,6 +373,7 @@ ctl::Status Daemon::status() {
     for (const auto& i : instances_) {
         st.instances.push_back(instanceStatus(*i, now));
         addTrackHealth(st.instances.back(), i->config(), *checks_, links_);
+        addLeaseRemaining(st.instances.back(), *i, leases_, now);
         if (tracker_->waiting(i->name()))
             st.instances.back().waitingFor = tracker_->unknownTracks(*i);
     }
@@ -380,6 +389,7 @@ ctl::Status Daemon::status() {
     for (const auto& [key, channel] : binder_->channels())
         st.sockets.push_back(socketStatus(static_cast<const Socket&>(*channel)));
     clusterStatus(st, now);
+    metricsStatus(st);
     return st;
 }
 

@@ -18,6 +18,7 @@
 //   sync_groups.h    members in FAULT together; the groups' notify
 //   stall_watch.h    stalls of the loop (SIGSTOP, overload, suspend), told to every instance first
 //   cluster.h, fence.h, dup_probe.h  split-brain protection (split_brain.cpp wires them)
+//   metrics_textfile.h, metrics_http.h  the metrics outputs (metrics_outputs.cpp wires them)
 #pragma once
 
 #include "config/config.h"
@@ -40,6 +41,8 @@
 #include "daemon/lease_renewal.h"
 #include "daemon/links.h"
 #include "daemon/maintenance.h"
+#include "daemon/metrics_http.h"
+#include "daemon/metrics_textfile.h"
 #include "daemon/notify.h"
 #include "daemon/receiver.h"
 #include "daemon/scheduler.h"
@@ -105,6 +108,17 @@ private:
     void primeCluster(Instance& instance, TimePoint now);
     void closeCluster();
     void clusterStatus(ctl::Status& st, TimePoint now) const;
+    // The metrics outputs (metrics_outputs.cpp). listenForMetrics() opens, moves or closes the
+    // HTTP listener for `config` (start; reload, before anything else applies): "" when done,
+    // else a diagnostic naming metrics.listen, and the listener open before stays.
+    // configureMetrics() makes the textfile follow config_; finishMetrics() writes it a last
+    // time, hafd_up 0, at a clean stop.
+    void openMetrics();
+    std::string listenForMetrics(const config::Config& config);
+    void configureMetrics(TimePoint now);
+    void finishMetrics();
+    void closeMetrics();
+    void metricsStatus(ctl::Status& st) const;
     // Binds every instance anew and rebuilds the indexes that follow the bindings.
     void bindAll(TimePoint now);
     void trimSoon(TimePoint now);
@@ -180,6 +194,8 @@ private:
     std::unique_ptr<ControlServer> control_;
     std::unique_ptr<StallWatch> stalls_;
     std::unique_ptr<Switchover> switchover_;
+    std::unique_ptr<MetricsTextfile> metricsTextfile_;
+    std::unique_ptr<MetricsListener> metricsListener_;
     ControlCommands commands_{*this};
     SystemdNotifier notifier_;
     std::optional<Drain> drain_;

@@ -51,6 +51,7 @@ void Fencer::run(const Instance& instance, const core::RunFence& f, TimePoint no
                               Run& run = runs_[name];
                               run.job = 0;
                               run.outcome = o.ok() ? "ok" : o.describe();
+                              run.duration = o.elapsed;
                               if (o.ok())
                                   log::notice("instance %s: fence succeeded", name.c_str());
                               else
@@ -66,6 +67,11 @@ void Fencer::run(const Instance& instance, const core::RunFence& f, TimePoint no
 std::string Fencer::lastOutcome(const std::string& instance) const {
     const auto it = runs_.find(instance);
     return it == runs_.end() ? "" : it->second.outcome;
+}
+
+std::optional<Duration> Fencer::lastDuration(const std::string& instance) const {
+    const auto it = runs_.find(instance);
+    return it == runs_.end() ? std::nullopt : it->second.duration;
 }
 
 } // namespace hafd::daemon

@@ -10,6 +10,7 @@
 #include "daemon/commands.h"
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace hafd::daemon {
@@ -26,11 +27,14 @@ public:
     void run(const Instance& instance, const core::RunFence& f, TimePoint now);
     // The last outcome for an instance: "ok", "exit 1", ...; "running"; "" when none ran.
     std::string lastOutcome(const std::string& instance) const;
+    // How long the last finished run for an instance took; nullopt when none finished.
+    std::optional<Duration> lastDuration(const std::string& instance) const;
 
 private:
     struct Run {
         uint64_t job = 0; // the runner's id while running
         std::string outcome;
+        std::optional<Duration> duration; // of the last finished run
     };
 
     Commands& commands_;

@@ -68,6 +68,17 @@ ctl::Verdict Daemon::reloadConfiguration(const char* trigger) {
         notifier_.ready(summary());
         return verdict;
     }
+    // The one part of a reload that can fail after validation: a new listener that cannot
+    // listen rejects the reload before anything of it applies.
+    if (const std::string problem = listenForMetrics(*loaded.config); !problem.empty()) {
+        reloadError_ = problem;
+        verdict.details.push_back(problem);
+        verdict.message = options_.configFile + ": " + problem +
+                          "; reload rejected, the running configuration is unchanged";
+        log::error("%s", verdict.message.c_str());
+        notifier_.ready(summary());
+        return verdict;
+    }
     const auto diff = config::diff(runningConfig(), *loaded.config);
     config_ = std::move(*loaded.config);
     keys_ = std::move(*keys);
@@ -157,6 +168,7 @@ void Daemon::apply(const config::ConfigDiff& diff, TimePoint now) {
         for (auto& i : instances_)
             if (i->name() == name)
                 startTracked(*i, now);
+    configureMetrics(now);
 }
 
 } // namespace hafd::daemon

@@ -108,6 +108,8 @@ void Daemon::clusterStatus(ctl::Status& st, TimePoint now) const {
             cs.inSeconds = toSeconds(*c.until - now);
         cs.fenceFailures = c.fenceFailures;
         cs.lastFence = last;
+        if (const auto d = fencer_ ? fencer_->lastDuration(instances_[k]->name()) : std::nullopt)
+            cs.lastFenceDuration = toSeconds(*d);
         st.instances[k].claim = cs;
     }
 }

@@ -116,6 +116,14 @@ void addTrackHealth(ctl::InstanceStatus& s, const config::Instance& cfg, const C
     }
 }
 
+void addLeaseRemaining(ctl::InstanceStatus& s, const Instance& instance, const VipLeases& leases,
+                       TimePoint now) {
+    if (!instance.vipsInstalled())
+        return;
+    if (const auto end = leases.firstEnd(instance.vipsOn(), instance.config().addresses))
+        s.leaseRemaining = std::max(0.0, toSeconds(*end - now));
+}
+
 ctl::CheckStatus checkStatus(const RunningCheck& c, TimePoint now) {
     ctl::CheckStatus s;
     s.name = c.cfg.name;
@@ -136,6 +144,8 @@ ctl::CheckStatus checkStatus(const RunningCheck& c, TimePoint now) {
         s.lastRunSecondsAgo = toSeconds(now - *c.lastRunAt);
     if (c.changedAt)
         s.changedSecondsAgo = toSeconds(now - *c.changedAt);
+    if (c.lastDuration)
+        s.lastDuration = toSeconds(*c.lastDuration);
     return s;
 }
 

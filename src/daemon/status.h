@@ -10,6 +10,7 @@
 #include "daemon/links.h"
 #include "daemon/sockets.h"
 #include "daemon/stall_watch.h"
+#include "daemon/vip_leases.h"
 
 namespace hafd::daemon {
 
@@ -18,6 +19,9 @@ ctl::SocketStatus socketStatus(const Socket& socket);
 // The health each track of `s` sees now (instanceStatus() fills what the instance knows).
 void addTrackHealth(ctl::InstanceStatus& s, const config::Instance& cfg, const Checks& checks,
                     const LinkTable& links);
+// The kernel lease left on the VIPs `s`'s instance installed (ctl::InstanceStatus::leaseRemaining).
+void addLeaseRemaining(ctl::InstanceStatus& s, const Instance& instance, const VipLeases& leases,
+                       TimePoint now);
 ctl::CheckStatus checkStatus(const RunningCheck& check, TimePoint now);
 ctl::StallStatus stallStatus(const StallWatch& stalls, TimePoint now);
 

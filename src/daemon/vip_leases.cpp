@@ -64,6 +64,17 @@ std::vector<Prefix> VipLeases::on(uint32_t ifindex) const {
     return out;
 }
 
+std::optional<TimePoint> VipLeases::firstEnd(uint32_t ifindex,
+                                             const std::vector<Prefix>& vips) const {
+    std::optional<TimePoint> first;
+    for (const Prefix& vip : vips) {
+        const auto it = held_.find({ifindex, vip});
+        if (it != held_.end() && it->second && (!first || *it->second < *first))
+            first = it->second;
+    }
+    return first;
+}
+
 const char* goneName(VipLeases::Gone g) {
     switch (g) {
     case VipLeases::Gone::NotHeld:

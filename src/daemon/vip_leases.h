@@ -67,6 +67,9 @@ public:
     std::map<uint32_t, std::vector<Prefix>> all() const;
     // The held VIPs on `ifindex`.
     std::vector<Prefix> on(uint32_t ifindex) const;
+    // When the first lease among `vips` held on `ifindex` ends: nullopt when none of them is
+    // held or every one held is permanent (status: the lease remaining).
+    std::optional<TimePoint> firstEnd(uint32_t ifindex, const std::vector<Prefix>& vips) const;
 
     std::size_t size() const { return held_.size(); }
 

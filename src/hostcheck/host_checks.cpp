@@ -2,10 +2,13 @@
 #include "hostcheck/host_checks.h"
 
 #include <net/if.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
+#include <cstring>
 #include <optional>
 #include <set>
 
@@ -141,6 +144,25 @@ void clusterName(const Config& c, Diagnostic::Severity severity, std::vector<Dia
     }
 }
 
+// metrics.textfile: hafd creates a temporary file in its directory and renames it over the
+// file, so the directory must exist and be writable (by root, which hafd runs as).
+void metricsTextfile(const Config& c, Diagnostic::Severity severity, std::vector<Diagnostic>& out) {
+    if (!c.metrics || c.metrics->textfile.empty())
+        return;
+    const std::string& path = c.metrics->textfile;
+    const std::string dir = path.substr(0, std::max<std::size_t>(path.rfind('/'), 1));
+    struct stat st {};
+    std::string problem;
+    if (::stat(dir.c_str(), &st) != 0)
+        problem = "its directory " + dir + ": " + std::strerror(errno);
+    else if (!S_ISDIR(st.st_mode))
+        problem = dir + " is not a directory";
+    else if (::access(dir.c_str(), W_OK | X_OK) != 0)
+        problem = "cannot write to its directory " + dir + ": " + std::strerror(errno);
+    if (!problem.empty())
+        out.push_back(at(c.metrics->textfileWhere, severity, problem));
+}
+
 } // namespace
 
 std::string nodeName(const Config& config) {
@@ -163,6 +185,7 @@ std::vector<Diagnostic> checkHost(const Config& config, Diagnostic::Severity sev
     clusterName(config, severity, out);
     programs(config, severity, owners, out);
     keys(config, owners, out);
+    metricsTextfile(config, severity, out);
     // The main file first, then included ones by name; by line within each.
     std::stable_sort(out.begin(), out.end(), [&](const Diagnostic& a, const Diagnostic& b) {
         const bool am = a.file == config.file;

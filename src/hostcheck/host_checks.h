@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Facts about the host that a configuration cannot know (DESIGN.md §10): interfaces exist,
 // scripts.user and scripts.group exist, every program hafd would run is a trusted executable,
-// key files are private and hold a key, and this node is among cluster.nodes. They need system
-// calls, so they live here and not in the pure config/ layer.
+// key files are private and hold a key, this node is among cluster.nodes, and the directory of
+// metrics.textfile exists and is writable. They need system calls, so they live here and not in
+// the pure config/ layer.
 //
 // The caller picks how serious a failed fact is: hafd --check-config passes Warning, so that a
 // file can be checked on a build host; the daemon passes Error at start (and on reload). A

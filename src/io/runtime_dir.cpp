@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "io/runtime_dir.h"
 
+#include "io/atomic_file.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -15,20 +17,6 @@ namespace hafd::io {
 namespace {
 constexpr const char* kLockFile = "hafd.lock";
 constexpr const char* kVipsFile = "vips";
-
-// Writes all of `data`; 0 or -errno.
-int writeAll(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return 0;
-}
 } // namespace
 
 SysResult<RuntimeDir> RuntimeDir::open(const std::string& path) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "io/udp_socket.h"
 
+#include "io/sockaddr.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -9,26 +11,6 @@
 #include <cstring>
 
 namespace hafd::io {
-
-namespace {
-
-socklen_t toSockaddr(const IpAddress& a, uint16_t port, sockaddr_storage& out) {
-    std::memset(&out, 0, sizeof out);
-    if (a.family() == Family::V4) {
-        auto* s = reinterpret_cast<sockaddr_in*>(&out);
-        s->sin_family = AF_INET;
-        s->sin_port = htons(port);
-        std::memcpy(&s->sin_addr, a.bytes().data(), 4);
-        return sizeof(sockaddr_in);
-    }
-    auto* s = reinterpret_cast<sockaddr_in6*>(&out);
-    s->sin6_family = AF_INET6;
-    s->sin6_port = htons(port);
-    std::memcpy(&s->sin6_addr, a.bytes().data(), 16);
-    return sizeof(sockaddr_in6);
-}
-
-} // namespace
 
 SysResult<UdpSocket> UdpSocket::open(const IpAddress& local, uint16_t port) {
     const bool v4 = local.family() == Family::V4;

@@ -88,11 +88,11 @@ def conf_value(v):
 
 
 def hafd_conf(instances, checks=None, groups=None, scripts=None, auth=None, node=None,
-              cluster=None, fence=None):
+              cluster=None, fence=None, metrics=None):
     """libconfig text for a list of instance dicts (setting name -> value), with optional
-    top-level `checks` and `groups` (lists of dicts), `scripts`, `auth`, `node`, `cluster` and
-    `fence` (dicts; a list of dicts inside, such as cluster's "nodes", becomes a list of
-    groups). `instances` None leaves the section out (a witness runs none)."""
+    top-level `checks` and `groups` (lists of dicts), `scripts`, `auth`, `node`, `cluster`,
+    `fence` and `metrics` (dicts; a list of dicts inside, such as cluster's "nodes", becomes a
+    list of groups). `instances` None leaves the section out (a witness runs none)."""
     out = []
     if node is not None:
         out.append(f"node = {conf_value(node)};")
@@ -104,6 +104,8 @@ def hafd_conf(instances, checks=None, groups=None, scripts=None, auth=None, node
         out.append(f"cluster = {conf_value(cluster)};")
     if fence is not None:
         out.append(f"fence = {conf_value(fence)};")
+    if metrics is not None:
+        out.append(f"metrics = {conf_value(metrics)};")
     if checks:
         out.append("checks = (")
         out.append(",\n".join("  " + conf_value(c) for c in checks))

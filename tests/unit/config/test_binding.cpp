@@ -42,6 +42,7 @@ const std::vector<Table>& tables() {
         {"cluster.nodes", clusterNodeKeys(), &kOwner<ClusterNode>},
         {"cluster.quorum_hook", quorumHookKeys(), &kOwner<QuorumHook>},
         {"fence", fenceKeys(), &kOwner<Fence>},
+        {"metrics", metricsKeys(), &kOwner<Metrics>},
         {"checks", checkKeys(), &kOwner<Check>},
         {"instances", instanceKeys(), &kOwner<Instance>},
         {"instances.announce", announceKeys(), &kOwner<Announce>},
@@ -212,6 +213,7 @@ void each_row_compares_its_own_field(void**) {
     eachRowAlone<ClusterNode>("cluster.nodes", clusterNodeKeys(), c.cluster->nodes);
     eachRowAlone<QuorumHook>("quorum_hook", quorumHookKeys(), {*c.cluster->quorumHook});
     eachRowAlone<Fence>("fence", fenceKeys(), {*c.fence});
+    eachRowAlone<Metrics>("metrics", metricsKeys(), {*c.metrics});
     eachRowAlone<Check>("checks", checkKeys(), c.checks);
     eachRowAlone<SyncGroup>("groups", groupKeys(), c.groups);
 }
@@ -298,6 +300,9 @@ void diff_names_each_section(void**) {
     section(
         "fence", fenceKeys(), [](const Config& x) { return *x.fence; },
         [](Config& x, const Fence& v) { x.fence = v; });
+    section(
+        "metrics", metricsKeys(), [](const Config& x) { return *x.metrics; },
+        [](Config& x, const Metrics& v) { x.metrics = v; });
     eachRowAlone<Check>(
         "checks", checkKeys(), c.checks, [&](const Key&, const Check& before, const Check& after) {
             Config next = c;
@@ -356,6 +361,7 @@ void table_defaults_are_the_structs(void**) {
     defaultsOf<ClusterNode>("cluster.nodes", clusterNodeKeys());
     defaultsOf<QuorumHook>("quorum_hook", quorumHookKeys());
     defaultsOf<Fence>("fence", fenceKeys());
+    defaultsOf<Metrics>("metrics", metricsKeys());
     defaultsOf<Check>("checks", checkKeys());
 }
 

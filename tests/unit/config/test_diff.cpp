@@ -202,6 +202,12 @@ void sections_are_named(void**) {
         {[](Config& c) { c.scripts.timeout = 1s; }, {"scripts"}},
         {[](Config& c) { c.cluster = Cluster{}; }, {"cluster"}},
         {[](Config& c) { c.fence = Fence{}; }, {"fence"}},
+        {[](Config& c) { c.metrics = Metrics{}; }, {"metrics"}},
+        {[](Config& c) {
+             c.metrics = Metrics{};
+             c.metrics->listenPort = 9650;
+         },
+         {"metrics"}},
         {[](Config& c) { c.checks[0].interval = 5s; }, {"checks"}},
         {[](Config& c) { c.checks.pop_back(); }, {"checks"}},
         {[](Config& c) { c.checks[1].name = "api2"; }, {"checks"}},

@@ -252,6 +252,48 @@ void tcp_targets_parse(void**) {
     assert_string_equal(checkTcpTarget("127.0.0.1:6379").c_str(), "");
 }
 
+// metrics.listen: a port alone is local; IPv6 in brackets; every address allowed, multicast not.
+void listen_addresses_parse(void**) {
+    const auto port = parseListen("9650");
+    assert_true(port.has_value());
+    assert_true(port->address == address("127.0.0.1"));
+    assert_int_equal(port->port, 9650);
+    assert_true(parseListen(":9650")->address == address("127.0.0.1"));
+    assert_true(parseListen("[::1]:9650")->address == address("::1"));
+    assert_true(parseListen("0.0.0.0:80")->address == address("0.0.0.0"));
+    assert_true(parseListen("[::]:80")->address == address("::"));
+    for (const char* bad : {"", ":", "0", "65536", "127.0.0.1", "::1:9650", "[::1]9650",
+                            "host:9650", "224.0.0.1:9650", "9650x"})
+        if (parseListen(bad).has_value())
+            fail_msg("%s parsed as a listen address", bad);
+    assert_string_equal(checkListen("[::1]:9650").c_str(), "");
+    assert_true(checkListen("[::1]").starts_with("is not \"port\""));
+}
+
+// The metrics section: both outputs read, where each stands; without it, none.
+void metrics_section_reads(void**) {
+    const Config c = loadGood("sections.conf");
+    assert_true(c.metrics.has_value());
+    assert_string_equal(c.metrics->textfile.c_str(), "/var/lib/prometheus/node-exporter/hafd.prom");
+    assert_true(c.metrics->textfileInterval == 15s);
+    assert_true(c.metrics->listens());
+    assert_true(c.metrics->listenAddress == address("::1"));
+    assert_int_equal(c.metrics->listenPort, 9650);
+    assert_string_equal(c.metrics->textfileWhere.setting.c_str(), "metrics.textfile");
+    assert_int_equal(c.metrics->textfileWhere.line, 72);
+    assert_int_equal(c.metrics->listenWhere.line, 73);
+    assert_false(loadGood("minimal.conf").metrics.has_value());
+    // Defaults: no listener, the interval's default.
+    const LoadResult r =
+        loadString("metrics = { textfile = \"/run/x.prom\"; };\n"
+                   "instances = ( { name = \"x\"; interface = \"eth0\"; vrid = 7;\n"
+                   "                addresses = [ \"192.0.2.1\" ]; } );\n",
+                   "m.conf");
+    assert_true(r.ok());
+    assert_false(r.config->metrics->listens());
+    assert_true(r.config->metrics->textfileInterval == 10s);
+}
+
 void patterns_compile_with_posix_regex(void**) {
     assert_string_equal(checkRegex("^(master|slave)").c_str(), "");
     assert_string_equal(checkRegex("^role:[[:space:]]*([a-z]+)$").c_str(), "");
@@ -289,6 +331,8 @@ int main() {
         cmocka_unit_test(a_witness_needs_no_instances),
         cmocka_unit_test(settings_remember_where_they_are),
         cmocka_unit_test(tcp_targets_parse),
+        cmocka_unit_test(listen_addresses_parse),
+        cmocka_unit_test(metrics_section_reads),
         cmocka_unit_test(patterns_compile_with_posix_regex),
         cmocka_unit_test(literal_roles_from_a_pattern),
     };

@@ -101,12 +101,64 @@ void values_and_labels(void**) {
     assert_true(has(text, "hafd_uptime_seconds 12.5"));
 }
 
+// The kernel lease left on the VIPs, and how long checks and hooks took: gauges only where
+// there is a value (-1 in status means none).
+void lease_and_durations(void**) {
+    Status st = sample();
+    st.instances[0].leaseRemaining = 1.5;
+    st.instances[1].claim = ClaimStatus{};
+    st.instances[1].claim->lastFenceDuration = 0.75;
+    st.checks[0].lastDuration = 0.125;
+    CheckStatus never = st.checks[0];
+    never.name = "tcp1";
+    never.kind = "tcp";
+    st.checks.push_back(never);
+    st.checks[1].lastDuration = -1;
+    st.cluster->hookDuration = 0.5;
+    const std::string text = formatMetrics(st);
+    const std::string id = R"(instance="web \"a\"\\b",interface="eth0",vrid="51",family="ipv4")";
+    assert_true(has(text, "# TYPE hafd_vip_lease_remaining_seconds gauge"));
+    assert_true(has(text, "hafd_vip_lease_remaining_seconds{" + id + "} 1.5"));
+    // The instance without a lease (leaseRemaining -1) has none.
+    assert_true(text.find(R"(hafd_vip_lease_remaining_seconds{instance="db")") ==
+                std::string::npos);
+    assert_true(has(text, "# TYPE hafd_check_duration_seconds gauge"));
+    assert_true(has(text, R"(hafd_check_duration_seconds{check="svc",kind="exec"} 0.125)"));
+    assert_true(text.find(R"(hafd_check_duration_seconds{check="tcp1")") == std::string::npos);
+    assert_true(has(text, "# TYPE hafd_hook_duration_seconds gauge"));
+    assert_true(has(text, R"(hafd_hook_duration_seconds{hook="quorum"} 0.5)"));
+    assert_true(has(text, R"(hafd_hook_duration_seconds{hook="fence",instance="db"} 0.75)"));
+    // One family, declared once, though its samples come from the instances and the cluster.
+    assert_true(text.find("# TYPE hafd_hook_duration_seconds") ==
+                text.rfind("# TYPE hafd_hook_duration_seconds"));
+}
+
+// Nothing ran yet: no duration or lease gauge at all.
+void no_durations_before_the_first_run(void**) {
+    const std::string text = formatMetrics(sample());
+    for (const char* name : {"hafd_vip_lease_remaining_seconds", "hafd_check_duration_seconds",
+                             "hafd_hook_duration_seconds"})
+        assert_true(text.find(name) == std::string::npos);
+}
+
+// A stopped daemon's last words: down, its version, and no gauge that could look current.
+void stopped_says_down_only(void**) {
+    const std::string text = formatStoppedMetrics("0.1.0");
+    assert_true(has(text, "hafd_up 0"));
+    assert_true(has(text, R"(hafd_build_info{version="0.1.0"} 1)"));
+    assert_true(text.find("hafd_instance") == std::string::npos);
+    assert_true(has(formatMetrics(sample()), "hafd_up 1"));
+}
+
 } // namespace
 
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(families_come_whole_with_help_and_type),
         cmocka_unit_test(values_and_labels),
+        cmocka_unit_test(lease_and_durations),
+        cmocka_unit_test(no_durations_before_the_first_run),
+        cmocka_unit_test(stopped_says_down_only),
     };
     return cmocka_run_group_tests_name("ctl-metrics", tests, nullptr, nullptr);
 }

@@ -311,6 +311,22 @@ void a_stalled_node_does_not_renew_a_lease_that_ran_out(void**) {
     assert_true(r.leases.held(2, kVip)); // until the kernel's RTM_DELADDR says it is gone
 }
 
+// Status: the lease left on the master's VIPs, from the last renewal; none without a lease.
+void status_shows_the_lease_remaining(void**) {
+    Rig r(2s);
+    r.runUntil(kT0 + 667ms); // renewed at kT0 + 666.666 ms: it ends at kT0 + 2666.666 ms
+    auto st = instanceStatus(r.instance(), r.now);
+    assert_true(st.leaseRemaining < 0); // instanceStatus() leaves it to addLeaseRemaining()
+    addLeaseRemaining(st, r.instance(), r.leases, r.now + 1s);
+    assert_true(st.leaseRemaining > 0.99 && st.leaseRemaining < 1.0);
+    addLeaseRemaining(st, r.instance(), r.leases, r.now + 5s);
+    assert_true(st.leaseRemaining == 0); // ran out: never negative
+    Rig permanent(std::nullopt);
+    auto none = instanceStatus(permanent.instance(), permanent.now);
+    addLeaseRemaining(none, permanent.instance(), permanent.leases, permanent.now);
+    assert_true(none.leaseRemaining == -1);
+}
+
 } // namespace
 
 int main() {
@@ -328,6 +344,7 @@ int main() {
         cmocka_unit_test(failed_renewal_then_a_working_retry_keeps_master),
         cmocka_unit_test(a_change_of_lease_applies_at_once),
         cmocka_unit_test(a_stalled_node_does_not_renew_a_lease_that_ran_out),
+        cmocka_unit_test(status_shows_the_lease_remaining),
     };
     return cmocka_run_group_tests_name("daemon-vip-leases", tests, nullptr, nullptr);
 }
