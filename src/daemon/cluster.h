@@ -48,6 +48,11 @@ public:
     // vote at once.
     void leave();
 
+    // An instance changed state: the next heartbeat goes now, not at its turn, so the others'
+    // views (a switchover's checks, who comes first) are fresh within a datagram's time. The
+    // changes of one pass of the loop share one heartbeat.
+    void stateChanged() { sendTimer_.arm(io::monotonicNow()); }
+
     // A named handover (core/handover.cpp): one heartbeat now naming `node` the successor for
     // `instance`, which has just removed its VIPs.
     void handOver(const Instance& instance, const std::string& node);

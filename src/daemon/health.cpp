@@ -40,6 +40,8 @@ void Daemon::startTracked(Instance& instance, TimePoint now) {
 void Daemon::stateChanged(const Instance& instance, const core::StateChanged& change) {
     notifier_.status(summary());
     recordTransition(instance, change);
+    if (cluster_)
+        cluster_->stateChanged();
     if (!notify_)
         return; // torn down
     notify_->instanceChanged(instance.config(), change, change.faults.names());

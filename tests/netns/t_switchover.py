@@ -64,6 +64,13 @@ with Lab("switchover") as lab:
     check(rc == 0, out)
     rc, out = hafctl(n2, "maintenance", "on")
     check(rc == 0, out)
+
+    def seen_by_n1(name, state):
+        view = n1.status()["cluster"]["nodes"]
+        return any(n["name"] == name and any(i["state"] == state for i in n["instances"])
+                   for n in view)
+
+    wait_until("n1 to hear that n2 is in FAULT", lambda: seen_by_n1("n2", "FAULT"), 2)
     for node, args, expect in ((n1, ("--to", "n2"), "not a healthy backup of vi (FAULT)"),
                                (n1, ("--to", "nosuch"), "not one of cluster.nodes"),
                                (n3, ("--to", "n2"), "run it on its master (n1)")):
