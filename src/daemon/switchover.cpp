@@ -52,6 +52,9 @@ void Switchover::start(const std::string& name, const std::string& to, const Clu
         return refuse(name + " is " + core::stateName(instance->router().state()) +
                       " here; run it on its master" + (m ? " (" + m->name + ")" : ""));
     }
+    if (instance->router().owner())
+        return refuse(name + " is the address owner here (priority 255, its VIPs are the "
+                             "interface's own): it does not hand them over");
     if (!cluster->quorum())
         return refuse("this node has no quorum");
     const TimePoint now = io::monotonicNow();
