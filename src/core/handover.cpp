@@ -14,7 +14,10 @@
 // Yielding: a backup that yields treats the new master's adverts as B4 even when they carry a
 // lower priority (as with preempt off), so an operator's choice of node stands until the next
 // election: a master failing (the timer runs out), a release by a master other than the one
-// that named the successor, or this router leaving Backup.
+// that named the successor, or this router leaving Backup. The namer's own priority 0 is no
+// election: the named node claims at once, so it restarts Master_Down_Timer, not Skew_Time. On a
+// busy host it may come before the heartbeat that names the successor (two sockets) or after the
+// successor's first advert (two senders): each order ends with the timer at Master_Down_Interval.
 #include "core/virtual_router.h"
 
 namespace hafd::core {
@@ -41,13 +44,22 @@ void VirtualRouter::on(const Relinquish& e, TimePoint now, Actions& out) {
     enterBackup(Reason::Switchover, now, advertisementInterval(), out, true);
     yielding_ = true;
     yieldFrom_ = source_; // our own adverts never come back: only another release ends it
+    awaitingRelease_ = false;
 }
 
-void VirtualRouter::on(const Yield&, TimePoint, Actions&) {
+void VirtualRouter::on(const Yield&, TimePoint now, Actions&) {
     if (state_ != State::Backup)
         return;
     yielding_ = true;
-    yieldFrom_ = lastMaster_;
+    if (resigned_ && !yieldFrom_) {
+        // The namer's release came first and started Skew_Time: wait for the named node as for
+        // a master instead.
+        yieldFrom_ = resigned_;
+        masterDownAt_ = now + masterDownInterval();
+        downReason_ = Reason::MasterDown;
+        return;
+    }
+    awaitingRelease_ = true;
 }
 
 } // namespace hafd::core

@@ -178,6 +178,8 @@ void VirtualRouter::changeState(State to, Reason reason, Actions& out) {
     state_ = to;
     yielding_ = false; // a yield holds within one stay in Backup (handover.cpp)
     yieldFrom_.reset();
+    awaitingRelease_ = false;
+    resigned_.reset();
     ++counters_.transitions;
     out.emplace_back(StateChanged{from, to, reason, priority_, faults_});
 }

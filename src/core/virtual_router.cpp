@@ -166,10 +166,19 @@ void VirtualRouter::advertAsBackup(const proto::Advertisement& a, const IpAddres
         heardMaster(now); // the claim rule counts from a live master's last advert
         lastMaster_ = sender;
     }
+    if (a.priority == 0 && yielding_ && awaitingRelease_) {
+        // The release of the master that named the successor (handover.cpp).
+        awaitingRelease_ = false;
+        yieldFrom_ = sender;
+        masterDownAt_ = now + masterDownInterval();
+        downReason_ = Reason::MasterDown;
+        return;
+    }
     if (a.priority == 0) {
         if (yieldFrom_ && sender != *yieldFrom_)
             yielding_ = false; // another master releases: a new election (handover.cpp)
         // B3: the master is leaving; the highest-priority backup (shortest skew) fires first.
+        resigned_ = sender;
         masterDownAt_ = now + skewTime();
         downReason_ = Reason::MasterResigned;
         setMasterHeard(false, out);
@@ -189,6 +198,7 @@ void VirtualRouter::advertAsBackup(const proto::Advertisement& a, const IpAddres
         masterAdverInterval_ = advertInterval(a.intervalCs);
     masterDownAt_ = now + masterDownInterval();
     downReason_ = Reason::MasterDown;
+    resigned_.reset();
     setMasterHeard(true, out);
 }
 

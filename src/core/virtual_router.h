@@ -242,6 +242,8 @@ private:
     std::string successor_;              // SuccessorKnown: who takes over if we release now
     bool yielding_ = false;              // Yield, Relinquish: no preemption (handover.cpp)
     std::optional<IpAddress> yieldFrom_; // the master that named the successor
+    bool awaitingRelease_ = false;       // Yield before the namer's priority 0 (handover.cpp)
+    std::optional<IpAddress> resigned_;  // a priority 0 since the last B4, from whom
     bool deferring_ = false;             // the claim waits for ahead_
 
     PeerWatch peers_;
