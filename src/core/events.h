@@ -126,7 +126,7 @@ struct HandedOver {};
 // operator's word: VIPs removed, `to` named, priority 0, then Backup, yielding (below) to the
 // new master so as not to preempt it back.
 struct Relinquish {
-    std::string to;
+    std::string to; // with the rules on (a cluster), always a node; without them, empty
 };
 
 // A heartbeat named another node successor of this VRID: a backup yields to it, not preempting

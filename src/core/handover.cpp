@@ -37,10 +37,13 @@ void VirtualRouter::on(const HandedOver&, TimePoint now, Actions& out) {
 
 // Switchover (hafctl switchover): the operator names the node. The others may outrank it, so
 // everyone but the new master yields: this router, and the backups the heartbeat reaches.
+// Without the rules (no cluster, no heartbeats) nobody is named: the release is RFC 9568's, the
+// highest backup claims after its Skew_Time, and this router yields to it.
 void VirtualRouter::on(const Relinquish& e, TimePoint now, Actions& out) {
-    if (state_ != State::Master || owner_ || !rules_.on || e.to.empty())
+    if (state_ != State::Master || owner_ || e.to.empty() == rules_.on)
         return;
-    successor_ = e.to;
+    if (rules_.on)
+        successor_ = e.to;
     enterBackup(Reason::Switchover, now, advertisementInterval(), out, true);
     yielding_ = true;
     yieldFrom_ = source_; // our own adverts never come back: only another release ends it
@@ -51,10 +54,11 @@ void VirtualRouter::on(const Yield&, TimePoint now, Actions&) {
     if (state_ != State::Backup)
         return;
     yielding_ = true;
-    if (resigned_ && !yieldFrom_) {
-        // The namer's release came first and started Skew_Time: wait for the named node as for
-        // a master instead.
+    if (resigned_) {
+        // The namer's release came first and started Skew_Time (and ended an earlier yield):
+        // wait for the named node as for a master instead.
         yieldFrom_ = resigned_;
+        resigned_.reset(); // accounted for: the next handover's release is awaited afresh
         masterDownAt_ = now + masterDownInterval();
         downReason_ = Reason::MasterDown;
         return;

@@ -134,6 +134,8 @@ public:
     const std::string& backupAhead() const { return ahead_; }   // the last BackupAhead
     const std::string& successor() const { return successor_; } // the last SuccessorKnown
     bool yielding() const { return yielding_; }
+    // The source of the last advert from a live master (priority above 0).
+    const IpAddress& lastMaster() const { return lastMaster_; }
     const ClaimRules& claimRules() const { return rules_; }
 
 private:

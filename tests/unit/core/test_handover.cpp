@@ -91,10 +91,26 @@ void a_relinquishing_master_names_the_target_and_yields_to_it(void**) {
     const TimePoint t = at + 10ms;
     assert_string_equal(step(r, advert("192.0.2.13", 50).event(), t).c_str(), "");
     assert_int_equal(deadlineIn(r, t), us(r.masterDownInterval())); // B4, not B5
-    // Without the rules (no cluster, nobody to name) it is not done.
+    // With the rules a node is always named: a release without one is not done.
+    assert_string_equal(step(r, Relinquish{""}, t).c_str(), "");
+}
+
+// Without the rules (no cluster, nobody to name): RFC 9568's release (priority 0, then the
+// VIPs), and the router yields to whichever backup claims after its Skew_Time; a named node
+// (which cannot be told) is refused.
+void without_the_rules_a_relinquishing_master_yields_to_the_rfcs_winner(void**) {
+    TimePoint at;
     VirtualRouter plain = master(instance(100), at);
     assert_string_equal(step(plain, Relinquish{"n3"}, at).c_str(), "");
     assert_true(plain.state() == State::Master);
+    assert_string_equal(step(plain, Relinquish{""}, at).c_str(),
+                        "send(0) remove state(MASTER>BACKUP switchover)");
+    assert_true(plain.yielding());
+    const TimePoint t = at + 500ms;
+    step(plain, advert("192.0.2.12", 50).event(), t);
+    assert_int_equal(deadlineIn(plain, t), us(plain.masterDownInterval())); // B4, not B5
+    assert_true(plain.followsLiveMaster());
+    assert_string_equal(plain.lastMaster().toString().c_str(), "192.0.2.12");
 }
 
 // A backup told that another node was named yields until the next election: a release by a
@@ -146,6 +162,51 @@ void the_namers_release_in_any_order_starts_no_election(void**) {
         run(order);
 }
 
+// The same for a router that yields already, after its own switchover: the next master hands
+// over in turn, and its release comes before the heartbeat that names the successor (a netns
+// failure: it ended the yield, and this router, the highest, claimed after its Skew_Time).
+void a_yielding_router_meets_the_next_handover_in_any_order(void**) {
+    for (const bool releaseFirst : {true, false}) {
+        TimePoint at;
+        VirtualRouter r = master(instance(200), at);
+        step(r, RulesChanged{rules()}, at);
+        step(r, Relinquish{"n3"}, at);
+        TimePoint t = at + 10ms;
+        step(r, advert("192.0.2.13", 100).event(), t); // n3, master
+        t += 1s;
+        if (releaseFirst) {
+            step(r, advert("192.0.2.13", 0).event(), t); // n3 hands over to n2
+            step(r, Yield{}, t + 1ms);
+        } else {
+            step(r, Yield{}, t);
+            step(r, advert("192.0.2.13", 0).event(), t + 1ms);
+        }
+        assert_true(r.yielding());
+        assert_true(deadlineIn(r, t + 1ms) > us(r.masterDownInterval()) - 3000);
+        step(r, advert("192.0.2.12", 150).event(), t + 2ms); // n2, below us: B4
+        assert_int_equal(deadlineIn(r, t + 2ms), us(r.masterDownInterval()));
+    }
+    // n3's release, n2's first advert (B5: no yield yet), then the heartbeat; n2 hands back to
+    // n3 before its next advert, the heartbeat first this time (a netns failure: the first
+    // release, still on record, took the place of the second, which then ended the yield).
+    TimePoint at;
+    VirtualRouter r = master(instance(200), at);
+    step(r, RulesChanged{rules()}, at);
+    step(r, Relinquish{"n3"}, at);
+    TimePoint t = at + 10ms;
+    step(r, advert("192.0.2.13", 100).event(), t);
+    t += 1s;
+    step(r, advert("192.0.2.13", 0).event(), t);
+    step(r, advert("192.0.2.12", 150).event(), t + 1ms);
+    step(r, Yield{}, t + 2ms);
+    t += 400ms;
+    step(r, Yield{}, t);
+    step(r, advert("192.0.2.12", 0).event(), t + 1ms);
+    step(r, advert("192.0.2.13", 100).event(), t + 2ms);
+    assert_true(r.yielding());
+    assert_int_equal(deadlineIn(r, t + 2ms), us(r.masterDownInterval()));
+}
+
 } // namespace
 
 int main() {
@@ -155,8 +216,10 @@ int main() {
         cmocka_unit_test(the_named_backup_claims_at_once),
         cmocka_unit_test(a_held_faulty_or_plain_backup_ignores_it),
         cmocka_unit_test(a_relinquishing_master_names_the_target_and_yields_to_it),
+        cmocka_unit_test(without_the_rules_a_relinquishing_master_yields_to_the_rfcs_winner),
         cmocka_unit_test(a_backup_yields_to_the_named_node_until_the_next_election),
         cmocka_unit_test(the_namers_release_in_any_order_starts_no_election),
+        cmocka_unit_test(a_yielding_router_meets_the_next_handover_in_any_order),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
