@@ -243,6 +243,19 @@ struct Notify {
     bool operator==(const Notify& o) const { return sameFields(notifyKeys(), this, &o); }
 };
 
+// An instance's `switchover` group (DESIGN.md §7): what `hafctl switchover` runs around a
+// handover of the instance. Every part is optional.
+struct Switchover {
+    Command command;           // on the node handing over, before it does: exit 0 lets it go on
+    Duration timeout = 30s;    // of `command`
+    Command verify;            // on the node that handed over, once the new master says so
+    std::string verifyPattern; // POSIX ERE the verify output must match (empty: exit 0 is enough)
+    Duration verifyTimeout = 10s;
+    unsigned rollbacks = 1; // hand-backs after failed verifications in a row; 0: never
+
+    bool operator==(const Switchover& o) const { return sameFields(switchoverKeys(), this, &o); }
+};
+
 struct Instance {
     std::string name;
     std::string interface;
@@ -266,7 +279,8 @@ struct Instance {
     proto::V2AuthType v2AuthType = proto::V2AuthType::None; // VRRPv2 interop only, no security
     std::string v2Password;                                 // at most 8 bytes, with SimplePassword
     std::vector<Track> tracks;                              // in file order
-    Boxed<Notify> notify; // on the heap only when set (most instances have none)
+    Boxed<Notify> notify;         // on the heap only when set (most instances have none)
+    Boxed<Switchover> switchover; // on the heap only when set
     // The effective authentication: the instance's own `auth` group, else the top-level one;
     // nullopt when neither is set or the instance sets `auth = { enabled = false; }`. Its
     // time window is resolved against this instance's interval.

@@ -58,6 +58,7 @@ public:
         versionAndInterval();
         checksum();
         probe();
+        switchover();
         password();
         owner();
         d_.auth = buildAuth(s_.ok("auth") ? s_.find("auth") : nullptr, s_.pathOf("auth"), report_);
@@ -240,6 +241,15 @@ private:
             return;
         error("probe_before_claim", "ARP probes are IPv4 only, and the addresses are IPv6");
         in().probeBeforeClaim = false;
+    }
+
+    void switchover() {
+        if (!s_.ok("switchover") || in().switchover->verifyPattern.empty() ||
+            !in().switchover->verify.empty())
+            return;
+        error("switchover", "verify_pattern is set but verify is not: nothing would produce "
+                            "the output it matches");
+        in().switchover.edit().verifyPattern.clear();
     }
 
     // Set aside when refused, so that no rule about passwords (auth) looks at it again.

@@ -100,6 +100,9 @@ std::span<const Key> trackKeys() {
 std::span<const Key> notifyKeys() {
     return tables::kNotify;
 }
+std::span<const Key> switchoverKeys() {
+    return tables::kSwitchover;
+}
 std::span<const Key> authKeys() {
     return tables::kAuth;
 }

@@ -199,6 +199,7 @@ std::span<const Key> instanceKeys();
 std::span<const Key> announceKeys();
 std::span<const Key> trackKeys();
 std::span<const Key> notifyKeys(); // instances and groups alike
+std::span<const Key> switchoverKeys();
 // `auth` (top level and instances alike) and one entry of its `keys`.
 std::span<const Key> authKeys();
 std::span<const Key> authKeyKeys();

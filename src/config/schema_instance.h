@@ -118,6 +118,40 @@ inline constexpr Key kNotify[] = {
         .field<&Notify::any>(),
 };
 
+inline constexpr Key kSwitchover[] = {
+    Key("command", Type::Command)
+        .about("Runs on the master before hafctl switchover hands the instance over (and on "
+               "the new master before it hands it back in a rollback), as redis-cli failover "
+               "would; only exit 0 lets the handover go on.")
+        .field<&Switchover::command>(),
+    Key("timeout", Type::Seconds)
+        .byDefault("30.0")
+        .limit(0.1, 3600)
+        .about("A command run that takes longer is killed and stops the switchover.")
+        .field<&Switchover::timeout>(),
+    Key("verify", Type::Command)
+        .about("Runs on the old master once the new master says it is master; exit 0 (and "
+               "output matching verify_pattern, when set) means the switchover worked.")
+        .field<&Switchover::verify>(),
+    Key("verify_pattern", Type::String)
+        .limit(1, 1024)
+        .rangeIs("a POSIX extended regular expression")
+        .checked(checkRegex)
+        .about("The output of verify must match it.")
+        .field<&Switchover::verifyPattern>(),
+    Key("verify_timeout", Type::Seconds)
+        .byDefault("10.0")
+        .limit(0.1, 3600)
+        .about("A verify run that takes longer is killed and counts as a failed verification.")
+        .field<&Switchover::verifyTimeout>(),
+    Key("rollbacks", Type::Int)
+        .byDefault("1")
+        .limit(0, 10)
+        .about("After a failed verification the old master asks for the instance back, at "
+               "most this many times in a row; 0 never rolls back.")
+        .field<&Switchover::rollbacks>(),
+};
+
 inline constexpr Key kInstance[] = {
     Key("name", Type::String)
         .need()
@@ -292,6 +326,11 @@ inline constexpr Key kInstance[] = {
         .about("Commands run on state changes, with the event in HAFD_* environment "
                "variables.")
         .field<&Instance::notify>(),
+    Key("switchover", Type::Group)
+        .holding(kSwitchover)
+        .about("What hafctl switchover runs around a handover: a middleware command before, "
+               "a verification after, and rollbacks.")
+        .field<&Instance::switchover>(),
 };
 
 } // namespace hafd::config::tables

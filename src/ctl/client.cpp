@@ -243,6 +243,17 @@ void printStatus(const Status& st) {
                 std::printf(", last fence: %s", i.claim->lastFence.c_str());
             std::printf("\n");
         }
+        if (!i.successor.empty())
+            std::printf("    successor: %s (named if this node releases)\n", i.successor.c_str());
+        if (st.switchover && st.switchover->instance == i.name) {
+            const SwitchoverStatus& s = *st.switchover;
+            std::printf("    %s: %s%s%s for %.1f s (%.1f s in all)",
+                        s.handBack ? "hand-back" : "switchover", s.step.c_str(),
+                        s.target.empty() ? "" : " to ", s.target.c_str(), s.stepSeconds, s.seconds);
+            if (s.rollbacks)
+                std::printf(", %u rollback(s) in a row before it", s.rollbacks);
+            std::printf("\n");
+        }
         if (i.basePriority == 255 && !i.owner)
             std::printf("    owner: false (priority 255, but hafd installs the VIPs)\n");
         for (const auto& [reason, n] : i.drops)

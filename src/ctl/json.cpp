@@ -46,7 +46,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InstanceStatus, name, interface,
                                                 masterDownInterval, source, checksumForm, vips,
                                                 vipsInstalled, leaseRemaining, lastTransitions,
                                                 counters, drops, faultsRaised, peers, tracks,
-                                                waitingFor, auth, claim)
+                                                waitingFor, auth, claim, successor)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketStatus, interface, family, drops, received,
                                                 joined, joinFailures)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterInstance, family, vrid, state, priority,
@@ -58,12 +58,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterStatus, node, quorum, vot
                                                 hook, hookDuration, lease, margin, heartbeat,
                                                 authenticated, nodes, drops, sent, sendFailures,
                                                 received, socketError)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SwitchoverStatus, instance, target, step, handBack,
+                                                seconds, stepSeconds, rollbacks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StallStatus, count, longest, lastSecondsAgo)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MetricsStatus, textfile, textfileWrites,
                                                 textfileFailures, textfileError, listen,
                                                 httpRequests)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,
-                                                checks, notify, cluster, stalls, metrics)
+                                                checks, notify, cluster, switchover, stalls,
+                                                metrics)
 
 std::string formatStatusReply(const Status& status) {
     json j = status;

@@ -85,6 +85,17 @@ struct ClaimStatus {
     std::string aheadOf;           // deferring: the node whose claim goes first
 };
 
+// hafctl switchover under way on this node (daemon/switchover.h).
+struct SwitchoverStatus {
+    std::string instance;
+    std::string target;     // the node it goes to (back to, in a hand-back); "" without a cluster
+    std::string step;       // "prepare", "handover", "handback", "verify", "rollback"
+    bool handBack = false;  // this node hands back after another node's failed verification
+    double seconds = 0;     // since it started
+    double stepSeconds = 0; // since this step started
+    uint32_t rollbacks = 0; // rollbacks of this instance in a row, before this one
+};
+
 struct InstanceStatus {
     std::string name;
     std::string interface;
@@ -120,6 +131,8 @@ struct InstanceStatus {
     std::string waitingFor; // in INIT: the tracks not known yet ("" otherwise)
     std::optional<AuthStatus> auth;
     std::optional<ClaimStatus> claim;
+    // Master with a cluster: the node it would name if it released now; "" otherwise.
+    std::string successor;
 };
 
 struct SocketStatus {
@@ -205,6 +218,7 @@ struct Status {
     std::vector<CheckStatus> checks;
     CounterMap notify; // started, failed, dropped, pending
     std::optional<ClusterStatus> cluster;
+    std::optional<SwitchoverStatus> switchover;
     StallStatus stalls;
     MetricsStatus metrics;
 };

@@ -222,23 +222,7 @@ void Cluster::handle(std::span<const uint8_t> datagram, const IpAddress& source,
             for (auto it = from; it != to; ++it)
                 it->second->handle(core::MasterHeard{}, now);
         }
-    // A master that released one of our VRIDs and named this node: claim now. Named another:
-    // do not preempt it (core/handover.cpp).
-    const uint16_t selfTag = hb::successorTag(self_);
-    for (const hb::InstanceEntry& e : r.heartbeat.instances) {
-        if (e.successor == 0)
-            continue;
-        const auto [from, to] = ours.equal_range({e.family, e.vrid});
-        for (auto it = from; it != to; ++it) {
-            if (e.successor != selfTag) {
-                it->second->handle(core::Yield{}, now);
-                continue;
-            }
-            log::info("instance %s: %s handed it over to this node", it->second->name().c_str(),
-                      node.name.c_str());
-            it->second->handle(core::HandedOver{}, now);
-        }
-    }
+    successorsNamed(node.name, r.heartbeat.instances, ours, now);
     // The settings compared change only on a reload, here or there: compare then, not on every
     // heartbeat.
     std::vector<hb::InstanceEntry> settings = r.heartbeat.instances;
@@ -328,6 +312,8 @@ hb::Heartbeat Cluster::heartbeat(bool leaving) {
         if (h.instances.size() >= hb::kMaxInstances)
             break;
         h.instances.push_back(entryOf(*i));
+        if (handBacks_.contains(i->name()))
+            h.instances.back().successor = hb::successorTag(self_); // askHandBack()
     }
     return h;
 }
@@ -336,17 +322,6 @@ void Cluster::send(TimePoint now, bool leaving) {
     if (!leaving)
         sendTimer_.arm(now + config_.heartbeat);
     transmit(heartbeat(leaving));
-}
-
-// One heartbeat now, out of turn, whose entry for `instance` names `node` its successor: the
-// instance has removed its VIPs and sends priority 0 next (core/handover.cpp).
-void Cluster::handOver(const Instance& instance, const std::string& node) {
-    hb::Heartbeat h = heartbeat(false);
-    for (std::size_t k = 0; k < h.instances.size(); ++k)
-        if (instances_[k].get() == &instance)
-            h.instances[k].successor = hb::successorTag(node);
-    log::notice("instance %s: handed over to %s", instance.name().c_str(), node.c_str());
-    transmit(h);
 }
 
 void Cluster::transmit(const hb::Heartbeat& h) {

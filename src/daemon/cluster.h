@@ -56,6 +56,12 @@ public:
     // A named handover (core/handover.cpp): one heartbeat now naming `node` the successor for
     // `instance`, which has just removed its VIPs.
     void handOver(const Instance& instance, const std::string& node);
+    // A switchover's rollback: while on, this node's heartbeats ask the master of `instance`
+    // to hand it back to this node (cluster_handover.cpp); the first goes at once.
+    void askHandBack(const Instance& instance, bool on);
+    // Told when a node asks for an instance this node is master of (instance, node).
+    using HandBackAsked = std::function<void(const std::string&, const std::string&)>;
+    void onHandBackAsked(HandBackAsked f) { handBackAsked_ = std::move(f); }
 
     bool quorum() const { return quorum_; }
     // Told of every change of quorum (for hafctl events), after the instances were.
@@ -81,6 +87,11 @@ private:
     // Logs and keeps how node's instances differ from ours (`ours` by family and VRID).
     void compare(std::size_t node,
                  const std::multimap<std::pair<Family, uint8_t>, Instance*>& ours);
+    // What a heartbeat's successor tags say to our instances (`ours` by family and VRID).
+    void successorsNamed(const std::string& sender,
+                         const std::vector<proto::heartbeat::InstanceEntry>& entries,
+                         const std::multimap<std::pair<Family, uint8_t>, Instance*>& ours,
+                         TimePoint now);
     core::ClaimRules rules() const;
     proto::heartbeat::Heartbeat heartbeat(bool leaving);
 
@@ -106,8 +117,10 @@ private:
     bool quorum_ = false;
     Successors successors_;
     QuorumChanged quorumChanged_;
-    bool quorumFault_ = false; // what the instances were told
-    TimePoint graceUntil_{};   // no quorum is a fault from then on (or once quorum was had)
+    HandBackAsked handBackAsked_;
+    std::set<std::string> handBacks_; // instances whose hand-back this node asks for
+    bool quorumFault_ = false;        // what the instances were told
+    TimePoint graceUntil_{};          // no quorum is a fault from then on (or once quorum was had)
     uint64_t startId_ = 0;
     uint64_t counter_ = 0;
     proto::auth::Sequencer sequencer_;

@@ -155,6 +155,7 @@ private:
     ctl::Verdict maintenance(const std::string& instance, bool on) override;
     void switchover(const std::string& instance, const std::string& to,
                     const ControlServer::Responder& reply) override;
+    Switchover& makeSwitchover(); // made on first use (operator.cpp)
 
     Options options_;
     config::Config config_;

@@ -3,6 +3,7 @@
 // `hafctl events`, and maintenance (maintenance.h) applied to the instances.
 #include "common/log.h"
 #include "daemon/daemon.h"
+#include "hostcheck/host_checks.h"
 
 namespace hafd::daemon {
 
@@ -59,11 +60,16 @@ ctl::Verdict Daemon::maintenance(const std::string& name, bool on) {
     return {true, message, {}};
 }
 
+Switchover& Daemon::makeSwitchover() {
+    if (!switchover_)
+        switchover_ = std::make_unique<Switchover>(scheduler_, instances_, events_, *scripts_,
+                                                   hostcheck::nodeName(config_));
+    return *switchover_;
+}
+
 void Daemon::switchover(const std::string& instance, const std::string& to,
                         const ControlServer::Responder& reply) {
-    if (!switchover_)
-        switchover_ = std::make_unique<Switchover>(scheduler_, instances_, events_);
-    switchover_->start(instance, to, cluster_.get(), reply);
+    makeSwitchover().start(instance, to, cluster_.get(), reply);
 }
 
 ctl::Verdict Daemon::reload(const char* trigger) {

@@ -15,6 +15,8 @@ void Daemon::configureCluster(TimePoint now) {
         if (!cluster_)
             return;
         log::notice("cluster: section removed: plain VRRP from now on");
+        if (switchover_)
+            switchover_->abandon("the cluster section is gone");
         fencer_.reset();
         cluster_.reset();
         for (auto& i : instances_) {
@@ -32,6 +34,9 @@ void Daemon::configureCluster(TimePoint now) {
         cluster_->setKeys(keys);
         cluster_->onQuorumChanged([this](bool q, unsigned heard, unsigned votes, unsigned needed) {
             recordQuorum(q, heard, votes, needed);
+        });
+        cluster_->onHandBackAsked([this](const std::string& instance, const std::string& node) {
+            makeSwitchover().handBack(instance, node, cluster_.get());
         });
         fencer_ = std::make_unique<Fencer>(*scripts_, instances_, *cluster_, self);
         fencer_->setConfig(config_.fence);
@@ -74,8 +79,13 @@ void Daemon::closeCluster() {
 void Daemon::clusterStatus(ctl::Status& st, TimePoint now) const {
     if (cluster_)
         st.cluster = cluster_->status(now);
+    if (switchover_)
+        st.switchover = switchover_->status(now);
     for (std::size_t k = 0; k < instances_.size() && k < st.instances.size(); ++k) {
-        const auto c = instances_[k]->router().claim();
+        const core::VirtualRouter& router = instances_[k]->router();
+        if (cluster_ && router.state() == core::State::Master && !router.owner())
+            st.instances[k].successor = router.successor();
+        const auto c = router.claim();
         const std::string last = fencer_ ? fencer_->lastOutcome(instances_[k]->name()) : "";
         if (c.stage == core::VirtualRouter::ClaimStage::Idle && last.empty())
             continue;

@@ -48,6 +48,7 @@ const std::vector<Table>& tables() {
         {"instances.announce", announceKeys(), &kOwner<Announce>},
         {"instances.track", trackKeys(), &kOwner<Track>},
         {"notify", notifyKeys(), &kOwner<Notify>},
+        {"instances.switchover", switchoverKeys(), &kOwner<Switchover>},
         {"groups", groupKeys(), &kOwner<SyncGroup>},
     };
     return all;
@@ -205,6 +206,7 @@ void each_row_compares_its_own_field(void**) {
     eachRowAlone<Announce>("announce", announceKeys(), {full.instances[0].announce});
     eachRowAlone<Track>("track", trackKeys(), c.instance("web")->tracks);
     eachRowAlone<Notify>("notify", notifyKeys(), {*c.instance("web")->notify, c.groups[0].notify});
+    eachRowAlone<Switchover>("switchover", switchoverKeys(), {*c.instance("web")->switchover});
     eachRowAlone<Auth>("auth", authKeys(), {*c.auth});
     eachRowAlone<AuthKey>("auth.keys", authKeyKeys(), c.auth->keys);
     eachRowAlone<LocalNode>("node", nodeKeys(), {c.node});
@@ -265,6 +267,9 @@ void diff_names_each_instance_setting(void**) {
     inGroup(
         "notify", notifyKeys(), [](const Instance& i) { return *i.notify; },
         [](Instance& i, const Notify& n) { i.notify = n; });
+    inGroup(
+        "switchover", switchoverKeys(), [](const Instance& i) { return *i.switchover; },
+        [](Instance& i, const Switchover& v) { i.switchover = v; });
     inGroup(
         "track", trackKeys(), [](const Instance& i) { return i.tracks[0]; },
         [](Instance& i, const Track& t) { i.tracks[0] = t; });
@@ -355,6 +360,7 @@ void table_defaults_are_the_structs(void**) {
     defaultsOf<Instance>("instances", instanceKeys());
     defaultsOf<Announce>("announce", announceKeys());
     defaultsOf<Track>("track", trackKeys());
+    defaultsOf<Switchover>("switchover", switchoverKeys());
     defaultsOf<Auth>("auth", authKeys());
     defaultsOf<Scripts>("scripts", scriptsKeys());
     defaultsOf<Cluster>("cluster", clusterKeys());

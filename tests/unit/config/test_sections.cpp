@@ -121,11 +121,18 @@ void tracks_notify_and_groups_are_read(void**) {
     assert_true(web.notify->stop.argv == (Argv{"/etc/hafd/notify", "stop"}));
     assert_true(web.notify->any.argv == (Argv{"/etc/hafd/notify"}));
     assert_false(web.notify->empty());
+    assert_true(web.switchover->command.argv == (Argv{"/etc/hafd/drain-web"}));
+    assert_true(web.switchover->timeout == 20s);
+    assert_true(web.switchover->verify.argv == (Argv{"/etc/hafd/web-serves"}));
+    assert_string_equal(web.switchover->verifyPattern.c_str(), "^serving");
+    assert_true(web.switchover->verifyTimeout == 5s);
+    assert_int_equal(web.switchover->rollbacks, 2);
     const Instance& db = *c.instance("db");
     assert_int_equal(db.tracks[0].roleWeights.size(), 2);
     assert_int_equal(db.tracks[0].roleWeights.at("master"), 50);
     assert_int_equal(db.tracks[0].roleWeights.at("slave"), 0);
     assert_true(db.notify->empty());
+    assert_true(db.switchover->verify.empty() && db.switchover->rollbacks == 1);
     assert_null(c.instance("none"));
 
     assert_int_equal(c.groups.size(), 1);
@@ -280,8 +287,8 @@ void metrics_section_reads(void**) {
     assert_true(c.metrics->listenAddress == address("::1"));
     assert_int_equal(c.metrics->listenPort, 9650);
     assert_string_equal(c.metrics->textfileWhere.setting.c_str(), "metrics.textfile");
-    assert_int_equal(c.metrics->textfileWhere.line, 72);
-    assert_int_equal(c.metrics->listenWhere.line, 73);
+    assert_int_equal(c.metrics->textfileWhere.line, 75);
+    assert_int_equal(c.metrics->listenWhere.line, 76);
     assert_false(loadGood("minimal.conf").metrics.has_value());
     // Defaults: no listener, the interval's default.
     const LoadResult r =
