@@ -23,6 +23,7 @@ void Successors::judge(const Instance& instance, const core::ClusterView& view, 
             h.node = m->name;
         if (!h.node && now - h.since > lease) {
             h.foreign = true;
+            foreign_.emplace(cfg.family, cfg.vrid);
             log::warning("instance %s: router %s on VRID %u is not one of cluster.nodes: releases "
                          "name no successor, backups wait Skew_Time (RFC 9568)",
                          instance.name().c_str(), p.address.toString().c_str(), cfg.vrid);
@@ -31,11 +32,7 @@ void Successors::judge(const Instance& instance, const core::ClusterView& view, 
 }
 
 bool Successors::foreignHeard(const Instance& instance) const {
-    const config::Instance& cfg = instance.config();
-    for (const auto& [key, h] : heard_)
-        if (h.foreign && std::get<0>(key) == cfg.family && std::get<1>(key) == cfg.vrid)
-            return true;
-    return false;
+    return foreign_.contains({instance.config().family, instance.config().vrid});
 }
 
 void Successors::update(Instances& instances, const core::ClusterView& view, Duration lease,

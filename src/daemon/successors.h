@@ -18,6 +18,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -42,6 +43,7 @@ private:
                TimePoint now);
 
     std::map<Key, Heard> heard_;
+    std::set<std::pair<Family, uint8_t>> foreign_; // the VRIDs with a foreign router heard
 };
 
 } // namespace hafd::daemon
