@@ -838,6 +838,13 @@ HANDOVER_BOUND = 0.005 + 0.001
 HANDOVER_LIMIT = 0.020
 
 
+def hafctl(node, *args, timeout=60):
+    """Runs `hafd ctl` against node's daemon; (exit status, stdout + stderr stripped)."""
+    r = subprocess.run([HAFD, "ctl", "--runtime-dir", node.runtime, *args],
+                       capture_output=True, text=True, timeout=timeout)
+    return r.returncode, (r.stdout + r.stderr).strip()
+
+
 def check_handover_gaps(gaps):
     """Every gap within HANDOVER_LIMIT, their median within HANDOVER_BOUND."""
     check(gaps, "no handover measured")

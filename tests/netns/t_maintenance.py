@@ -8,10 +8,9 @@ gracefully (never two holders, 10 ms sampling), and it stays out, in FAULT with 
 (exit 1); a wrong operand is a usage error (exit 2)."""
 import os
 import signal
-import subprocess
 import time
 
-from lab import HAFD, Cluster, Lab, check, log
+from lab import Cluster, Lab, check, hafctl, log
 
 with Lab("maint") as lab:
     c = Cluster(lab, "v4", [200, 100], interval=0.1)
@@ -20,10 +19,6 @@ with Lab("maint") as lab:
     c.wait_master(n1)
     sampler = c.sampler()
 
-    def hafctl(node, *args):
-        r = subprocess.run([HAFD, "ctl", "--runtime-dir", node.runtime, *args],
-                           capture_output=True, text=True, timeout=20)
-        return r.returncode, (r.stdout + r.stderr).strip()
 
     def drained(node):
         i = node.instance("vi")

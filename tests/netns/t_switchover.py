@@ -9,10 +9,9 @@ the VIP away at most 5 ms + the capture's resolution, and sampled every 10 ms it
 by two nodes. Refused, with exit 1 and nothing changed: a target that is not a healthy backup
 (in maintenance), a node that is not in the cluster, a node that is not master; exit 2 without
 an instance."""
-import subprocess
 import time
 
-from lab import (HAFD, Cluster, Lab, advert_source, adverts, announcements, check,
+from lab import (Cluster, Lab, advert_source, adverts, announcements, check, hafctl,
                  check_handover_gaps, log, wait_until)
 
 
@@ -25,10 +24,6 @@ with Lab("switchover") as lab:
     time.sleep(1.0)  # heartbeats: every node's view of the others
     sampler = c.sampler()
 
-    def hafctl(node, *args):
-        r = subprocess.run([HAFD, "ctl", "--runtime-dir", node.runtime, *args],
-                           capture_output=True, text=True, timeout=40)
-        return r.returncode, (r.stdout + r.stderr).strip()
 
     def switch(old, new, *args):
         cap = lab.capture()

@@ -7,10 +7,9 @@ then the VIPs); the highest backup claims after its Skew_Time, so the VIP is awa
 Skew_Time + 50 ms, and hafctl prints the new master's address. The old master yields to it
 (no preemption back) until the next election. `--to` needs heartbeats: refused, exit 1. Sampled
 every 10 ms the VIP is never held by two nodes."""
-import subprocess
 import time
 
-from lab import (HAFD, Cluster, Lab, advert_source, adverts, announcements, check, log)
+from lab import Cluster, Lab, advert_source, adverts, announcements, check, hafctl, log
 
 with Lab("swplain") as lab:
     c = Cluster(lab, "v4", [200, 150, 100], interval=1.0)
@@ -19,10 +18,6 @@ with Lab("swplain") as lab:
     c.wait_master(n1, timeout=20)
     sampler = c.sampler()
 
-    def hafctl(node, *args):
-        r = subprocess.run([HAFD, "ctl", "--runtime-dir", node.runtime, *args],
-                           capture_output=True, text=True, timeout=40)
-        return r.returncode, (r.stdout + r.stderr).strip()
 
     rc, out = hafctl(n1, "switchover", "vi", "--to", "n3")
     check(rc == 1 and "--to needs a cluster section" in out, f"--to: {rc} {out}")

@@ -11,11 +11,10 @@ verification rolls back: the old master asks in its heartbeats, the new master r
 rolled back (the limit). Every handover leaves the VIP away at most 5 ms + the capture's
 resolution (the median; 20 ms each), and sampled every 10 ms it is never held by two nodes."""
 import os
-import subprocess
 import threading
 import time
 
-from lab import (HAFD, SCRIPT_USER, Cluster, Lab, adverts, advert_source, announcements, check,
+from lab import (SCRIPT_USER, Cluster, Lab, adverts, advert_source, announcements, check, hafctl,
                  check_handover_gaps, log, wait_until)
 
 
@@ -59,10 +58,6 @@ cat {shared}/service
     check(n2.instance("vi")["successor"] == "", "a backup names no successor")
     sampler = c.sampler()
 
-    def hafctl(node, *args):
-        r = subprocess.run([HAFD, "ctl", "--runtime-dir", node.runtime, *args],
-                           capture_output=True, text=True, timeout=60)
-        return r.returncode, (r.stdout + r.stderr).strip()
 
     def gap(pkts, old, new, t0):
         zero = [a for a in adverts(pkts, src=advert_source(old, "v4"), prio=0)
