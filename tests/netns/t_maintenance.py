@@ -2,9 +2,9 @@
 # timeout: 90
 # SPDX-License-Identifier: Apache-2.0
 """Issue 11 (maintenance): `hafctl maintenance on` drains a node: its master hands over
-gracefully (never two holders, 10 ms sampling), and it stays out, in FAULT with the cause
-"maintenance" in status, through a reload and a restart (kept in the runtime directory), until
-`hafctl maintenance off`. One instance can be drained alone; an unknown instance is refused
+gracefully (never two holders while it drains, 10 ms sampling), and it stays out, in FAULT
+with the cause "maintenance" in status, through a reload and a restart (kept in the runtime
+directory), until `hafctl maintenance off`. One instance can be drained alone; an unknown instance is refused
 (exit 1); a wrong operand is a usage error (exit 2)."""
 import os
 import signal
@@ -62,24 +62,32 @@ with Lab("maint") as lab:
     check(rc == 0 and "stays in maintenance" in out, f"off vi: {rc} {out}")
     check(drained(n1), "off for the instance undid the node's maintenance")
 
+    # The drains so far, a reload and a restart: never two holders. What follows brings n1 back
+    # by preemption, which VRRP does by claiming first (the old master releases on hearing
+    # it): plain VRRP, no cluster here, may overlap for the time an advert takes. Only the
+    # drains are sampled.
+    def no_dual(sampler, what):
+        sampler.stop()
+        dual = sampler.dual()
+        check(dual == 0, f"{what}: two holders in {dual} samples of {sampler.count}")
+        log(f"{what}: {sampler.count} samples, never two holders; longest without a holder "
+            f"{sampler.longest_without_holder()[0] * 1000:.0f} ms")
+    no_dual(sampler, "the node drained")
+
     # Off: back in service, and (priority 210, preempt) master again.
     rc, out = hafctl(n1, "maintenance", "off")
     check(rc == 0 and "back in service" in out, f"maintenance off: {rc} {out}")
     c.wait_master(n1)
 
     # One instance alone.
+    sampler = c.sampler()
     rc, out = hafctl(n1, "maintenance", "on", "vi", "--json")
     check(rc == 0 and '"ok":true' in out and "instance vi is in maintenance" in out,
           f"maintenance on vi --json: {rc} {out}")
     c.wait_master(n2)
+    no_dual(sampler, "one instance drained")
     with open(os.path.join(n1.runtime, "maintenance")) as f:
         check(f.read() == "instance vi\n", "the runtime directory keeps the instance")
     rc, out = hafctl(n1, "maintenance", "off", "vi")
     check(rc == 0, f"off vi: {rc} {out}")
     c.wait_master(n1)
-
-    sampler.stop()
-    dual = sampler.dual()
-    check(dual == 0, f"two holders in {dual} samples of {sampler.count}")
-    log(f"{sampler.count} samples, never two holders; longest without a holder "
-        f"{sampler.longest_without_holder()[0] * 1000:.0f} ms")
