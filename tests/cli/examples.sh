@@ -16,6 +16,7 @@
 # Every other warning (an unused check, an IPv6 instance without a link-local address first,
 # an interval too short) fails the test: an example should not teach what hafd warns about.
 #
+# Every file of both directories must be installed by conf/meson.build.
 # The scripts: executable, `#!/bin/sh` or bash, an SPDX line, `sh -n` (or `bash -n`) clean,
 # and shellcheck clean when shellcheck is installed.
 # Usage: examples.sh HAFD CONF_EXAMPLES_DIR SCRIPTS_DIR
@@ -92,6 +93,12 @@ for s in "$scripts"/examples/*; do
         echo "FAIL $s: shellcheck"
         fail=1
     fi
+done
+
+# Everything here is installed with the documentation.
+for x in "$confs"/* "$scripts"/examples/*; do
+    grep -q "'\([^']*/\)\?$(basename "$x")'" "$confs/../meson.build" ||
+        { echo "FAIL $x: not installed by $(dirname "$confs")/meson.build"; fail=1; }
 done
 
 [ $fail -eq 0 ] && echo "examples: $nconfs configurations and $nscripts scripts as expected"
