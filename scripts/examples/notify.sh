@@ -9,7 +9,8 @@
 #              backup = [ "/etc/hafd/notify.sh", "backup" ];
 #              fault  = [ "/etc/hafd/notify.sh", "fault" ]; };
 # or, as keepalived's generic notify, any = [ "/etc/hafd/notify.sh" ]: hafd then appends
-# keepalived's four arguments (INSTANCE|GROUP, name, state, priority).
+# keepalived's four arguments (INSTANCE|GROUP, name, state, priority). The arguments are for
+# reading in the log; the state comes from HAFD_STATE.
 #
 # hafd runs it without a shell line, as scripts.user (not root), with only PATH, LANG and the
 # HAFD_* variables set: HAFD_TYPE (INSTANCE or GROUP), HAFD_INSTANCE or HAFD_GROUP,
@@ -20,14 +21,14 @@
 # master call starts). A non-zero exit is logged by hafd with the first line of the output.
 set -u
 
-# With keepalived's arguments (any = [...]) the state is the third one; else our first
-# argument, else the environment.
-if [ $# -ge 4 ]; then
-    state=$(printf '%s' "$4" | tr '[:lower:]' '[:upper:]')
-elif [ $# -ge 1 ]; then
-    state=$(printf '%s' "$1" | tr '[:lower:]' '[:upper:]')
+# hafd always sets HAFD_STATE. Under keepalived (the same script as its notify), the state is
+# the third of its four arguments; as keepalived's notify_master and the like, our first one.
+if [ -n "${HAFD_STATE:-}" ]; then
+    state=$HAFD_STATE
+elif [ $# -ge 4 ]; then
+    state=$(printf '%s' "$3" | tr '[:lower:]' '[:upper:]')
 else
-    state=${HAFD_STATE:-UNKNOWN}
+    state=$(printf '%s' "${1:-unknown}" | tr '[:lower:]' '[:upper:]')
 fi
 name=${HAFD_INSTANCE:-${HAFD_GROUP:-unknown}}
 
