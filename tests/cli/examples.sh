@@ -16,14 +16,16 @@
 # Every other warning (an unused check, an IPv6 instance without a link-local address first,
 # an interval too short) fails the test: an example should not teach what hafd warns about.
 #
-# Every file of both directories must be installed by conf/meson.build.
+# Every file of both directories must be installed by conf/meson.build, and named in
+# hafd.conf(5), EXAMPLES.
 # The scripts: executable, `#!/bin/sh` or bash, an SPDX line, `sh -n` (or `bash -n`) clean,
 # and shellcheck clean when shellcheck is installed.
-# Usage: examples.sh HAFD CONF_EXAMPLES_DIR SCRIPTS_DIR
+# Usage: examples.sh HAFD CONF_EXAMPLES_DIR SCRIPTS_DIR HAFD_CONF_5
 set -u
 hafd=$1
 confs=$2
 scripts=$3
+manpage=$4
 fail=0
 nconfs=0
 nscripts=0
@@ -95,10 +97,13 @@ for s in "$scripts"/examples/*; do
     fi
 done
 
-# Everything here is installed with the documentation.
+# Everything here is installed with the documentation, and the man page names each example.
 for x in "$confs"/* "$scripts"/examples/*; do
     grep -q "'\([^']*/\)\?$(basename "$x")'" "$confs/../meson.build" ||
         { echo "FAIL $x: not installed by $(dirname "$confs")/meson.build"; fail=1; }
+    case $x in *.md) continue ;; esac
+    sed 's/\\-/-/g' "$manpage" | grep -qF "$(basename "$x")" ||
+        { echo "FAIL $x: not named in $manpage, EXAMPLES"; fail=1; }
 done
 
 [ $fail -eq 0 ] && echo "examples: $nconfs configurations and $nscripts scripts as expected"
