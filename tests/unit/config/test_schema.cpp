@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The schema table: it agrees with the types' defaults and with proto's names, drives the
-// --check-config -v listing, and the man page documents every setting in it (STYLE.md habit 8).
+// --check-config -v listing, the man page documents every setting in it and nothing else
+// (STYLE.md habit 8), and the shipped examples show every setting.
 #include "config/config.h"
 #include "config/load.h"
 #include "config/schema.h"
@@ -11,9 +12,11 @@
 #include "unit_test.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace hafd;
@@ -86,10 +89,10 @@ std::map<std::string, ManEntry> manEntries(const std::string& text) {
         }
         if (tagNext) {
             tagNext = false;
+            // A tag line that names nothing is kept whole, so that it shows up as a setting
+            // the schema does not have rather than vanish.
             const std::size_t space = line.find(' ');
-            if (space == std::string::npos)
-                continue;
-            std::string key = line.substr(space + 1);
+            std::string key = space == std::string::npos ? line : line.substr(space + 1);
             key = key.substr(0, key.find(' '));
             if (!key.empty() && key.front() == '"')
                 key = key.substr(1, key.find('"', 1) - 1);
@@ -103,18 +106,27 @@ std::map<std::string, ManEntry> manEntries(const std::string& text) {
     return out;
 }
 
-void man_page_documents_every_setting(void**) {
+std::map<std::string, ManEntry> manPageEntries() {
     const std::string text = test::readText(test::sourceRoot() + "/man/hafd.conf.5");
     assert_false(text.empty());
-    const auto entries = manEntries(text);
-    std::set<std::string> known;
+    return manEntries(text);
+}
+
+void man_page_documents_every_setting(void**) {
+    const auto entries = manPageEntries();
     for (const SettingInfo& s : describeSchema()) {
-        known.insert(s.path);
         const auto it = entries.find(s.path);
         if (it == entries.end())
             fail_msg("man/hafd.conf.5 does not document %s", s.path.c_str());
-        // The defaults and required settings the page states are the table's.
+        // The type, defaults and required settings the page states are the table's.
         const std::string& body = it->second.body;
+        std::string first = body.substr(0, std::string(typeName(s.type)).size());
+        if (!first.empty())
+            first.front() =
+                static_cast<char>(std::tolower(static_cast<unsigned char>(first.front())));
+        if (first != typeName(s.type))
+            fail_msg("man/hafd.conf.5: %s should start with its type, '%s'", s.path.c_str(),
+                     typeName(s.type));
         if (s.required && body.find("Required") == std::string::npos)
             fail_msg("man/hafd.conf.5: %s should say it is Required", s.path.c_str());
         if (!s.defaultValue.empty() && body.find("default " + s.defaultValue) == std::string::npos)
@@ -127,9 +139,44 @@ void man_page_documents_every_setting(void**) {
             fail_msg("man/hafd.conf.5: %s is active, yet says 'Not active in this release'",
                      s.path.c_str());
     }
+}
+
+// The other way round: every setting the page documents (each tag under a schema-group
+// marker) is one the schema has, so the page never offers a name the loader refuses.
+void man_page_documents_only_schema_settings(void**) {
+    const auto entries = manPageEntries();
+    assert_true(entries.size() >= 20);
+    std::set<std::string> known;
+    for (const SettingInfo& s : describeSchema())
+        known.insert(s.path);
     for (const auto& [path, entry] : entries)
         if (!known.contains(path))
             fail_msg("man/hafd.conf.5 documents %s, which the schema does not have", path.c_str());
+}
+
+// Every setting is shown in at least one shipped example (conf/hafd.conf or
+// conf/examples/*.conf, commented-out lines included), as `name =` (spaces before the `=`
+// allowed, as when values are aligned). By the setting's own name: `interval =` anywhere shows
+// checks.interval as well as cluster.quorum_hook.interval.
+bool setsName(const std::string& text, const std::string& name) {
+    for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+        if (at > 0 && std::string_view(" \t\n{(,").find(text[at - 1]) == std::string_view::npos)
+            continue;
+        const std::size_t next = text.find_first_not_of(' ', at + name.size());
+        if (next != std::string::npos && text[next] == '=')
+            return true;
+    }
+    return false;
+}
+
+void examples_show_every_setting(void**) {
+    std::string text = test::readText(test::sourceRoot() + "/conf/hafd.conf");
+    for (const std::string& path : test::filesIn(test::sourceRoot() + "/conf/examples", ".conf"))
+        text += test::readText(path);
+    assert_true(text.size() > 1000);
+    for (const SettingInfo& s : describeSchema())
+        if (!setsName(text, s.path.substr(s.path.rfind('.') + 1)))
+            fail_msg("no example in conf/ sets %s", s.path.c_str());
 }
 
 void schema_lists_every_setting_with_its_description(void**) {
@@ -374,6 +421,8 @@ void required_settings_have_no_default(void**) {
 int main() {
     const CMUnitTest tests[] = {
         cmocka_unit_test(man_page_documents_every_setting),
+        cmocka_unit_test(man_page_documents_only_schema_settings),
+        cmocka_unit_test(examples_show_every_setting),
         cmocka_unit_test(schema_lists_every_setting_with_its_description),
         cmocka_unit_test(table_defaults_match_the_types),
         cmocka_unit_test(checksum_choices_are_proto_names),
