@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "import/parser.h"
 
+#include <optional>
 #include <string_view>
+#include <utility>
 
 namespace hafd::import {
 
@@ -59,6 +61,35 @@ bool isInclude(std::string_view word) {
            word == "includeb";
 }
 
+// An include line's keyword and its pattern: the rest of the line without the comment and
+// the quotes around it; nullopt when the line is no include line.
+std::optional<std::pair<std::string, std::string>> includePattern(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size() && isBlank(line[i]))
+        ++i;
+    std::size_t j = i;
+    while (j < line.size() && !isBlank(line[j]))
+        ++j;
+    const std::string_view keyword = line.substr(i, j - i);
+    if (!isInclude(keyword))
+        return std::nullopt;
+    std::string_view rest = line.substr(j);
+    bool quoted = false;
+    for (std::size_t k = 0; k < rest.size(); ++k) {
+        if (rest[k] == '"')
+            quoted = !quoted;
+        else if (!quoted && (rest[k] == '#' || rest[k] == '!'))
+            rest = rest.substr(0, k);
+    }
+    while (!rest.empty() && isBlank(rest.front()))
+        rest.remove_prefix(1);
+    while (!rest.empty() && isBlank(rest.back()))
+        rest.remove_suffix(1);
+    if (rest.size() >= 2 && rest.front() == '"' && rest.back() == '"')
+        rest = rest.substr(1, rest.size() - 2);
+    return std::pair(std::string(keyword), std::string(rest));
+}
+
 class Parser {
 public:
     Parser(const IncludeResolver& resolve, ParseResult& result) : resolve_(resolve), r_(result) {}
@@ -84,6 +115,14 @@ public:
             }
             if (r_.unusable)
                 break;
+            // keepalived reads an include line before splitting it into words, so a pattern
+            // keeps its csh-style braces.
+            if (const auto pattern = includePattern(line)) {
+                KNode at{src.name,       lineNo, {pattern->first, pattern->second},
+                         {false, false}, false,  {}};
+                flush(at, *stack.back(), includeDepth);
+                continue;
+            }
             bool unclosed = false;
             const std::vector<Token> tokens = tokenize(line, unclosed);
             if (unclosed)
@@ -144,7 +183,19 @@ private:
     void flush(KNode& cur, std::vector<KNode>& list, int includeDepth) {
         if (cur.words.empty())
             return;
-        if (isInclude(cur.words[0]) && !cur.quoted[0]) {
+        const std::string& first = cur.words[0];
+        // keepalived's `@host` conditional lines and `$NAME=value` parameters, which it expands
+        // before reading; the importer does not expand them.
+        const bool conditional = first[0] == '@';
+        const bool parameter = first[0] == '$' && first.find('=') != std::string::npos;
+        if (!cur.quoted[0] && (conditional || parameter)) {
+            r_.findings.push_back(findingAt(cur, first.substr(0, first.find('=')),
+                                            conditional ? "a conditional line: not translated"
+                                                        : "a parameter definition: not "
+                                                          "expanded, not translated"));
+            return;
+        }
+        if (isInclude(first) && !cur.quoted[0]) {
             include(cur, list, includeDepth);
             return;
         }
@@ -152,7 +203,7 @@ private:
     }
 
     void include(const KNode& at, std::vector<KNode>& list, int includeDepth) {
-        if (at.words.size() != 2) {
+        if (at.words.size() != 2 || at.words[1].empty()) {
             r_.findings.push_back(findingAt(at, at.words[0], "needs exactly one file or pattern"));
             return;
         }

@@ -50,8 +50,10 @@ Included resolveInclude(const std::string& pattern, const std::string& from) {
     } else {
         for (std::size_t i = 0; i < g.gl_pathc; ++i) {
             const std::string path = g.gl_pathv[i];
-            if (path.ends_with("/"))
-                continue; // a directory
+            if (path.ends_with("/")) {
+                out.problems.push_back("\"" + path + "\" is a directory: not included");
+                continue;
+            }
             std::string error;
             if (auto text = readConfigFile(path, error))
                 out.files.push_back({path, std::move(*text)});
