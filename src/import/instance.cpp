@@ -57,6 +57,7 @@ void readSetting(Context& cx, InstanceDraft& d, const KNode& c) {
             cx.report(c, setting, "expected 0.01..255 seconds: not translated");
         else if (v)
             d.advertText = *v;
+        d.advertAt = &c;
     } else if (k == "state") {
         d.state = c.words.size() == 2 ? c.words[1] : "";
         if (d.state == "MASTER")
@@ -152,13 +153,21 @@ std::string write(Context& cx, InstanceDraft& d) {
     out += line("version", std::to_string(version));
     if (version == 2 && d.advertInt &&
         (std::floor(*d.advertInt) != *d.advertInt || *d.advertInt < 1)) {
-        cx.report(n, d.setting + ".advert_int",
-                  d.advertText + " s: VRRPv2 carries whole seconds; written as 1");
-        d.advertText = "1";
+        // The nearest whole second, at least 1: the keepalived peers must send the same.
+        const std::string whole = std::to_string(std::max(1L, std::lround(*d.advertInt)));
+        cx.report(*d.advertAt, d.setting + ".advert_int",
+                  d.advertText + " s: VRRPv2 carries whole seconds; written as " + whole);
+        d.advertText = whole;
     } else if (version == 3 && d.advertInt && *d.advertInt > 40.95) {
-        cx.report(n, d.setting + ".advert_int",
+        cx.report(*d.advertAt, d.setting + ".advert_int",
                   d.advertText + " s: VRRPv3 carries at most 40.95 s; written as 40.95");
         d.advertText = "40.95";
+    } else if (version == 3 && d.advertInt &&
+               std::fabs(*d.advertInt * 100 - std::round(*d.advertInt * 100)) > 1e-6) {
+        const std::string centis = formatSeconds(std::round(*d.advertInt * 100) / 100);
+        cx.report(*d.advertAt, d.setting + ".advert_int",
+                  d.advertText + " s: VRRPv3 carries centiseconds; written as " + centis);
+        d.advertText = centis;
     }
     out += line("advert_interval", d.advertText);
     if (d.nopreempt && d.state == "MASTER") {

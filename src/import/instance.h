@@ -22,6 +22,7 @@ struct InstanceDraft {
     std::optional<long> vrid, priority, version;
     std::optional<double> advertInt;
     std::string advertText = "1";
+    const KNode* advertAt = nullptr;
     bool nopreempt = false;
     const KNode* nopreemptAt = nullptr;
     std::optional<std::string> preemptDelay;
