@@ -61,6 +61,11 @@ std::string hafdName(std::string_view name, std::size_t max) {
     return out.empty() ? "_" : out;
 }
 
+bool isInterfaceName(std::string_view name) {
+    return !name.empty() && name.size() <= 15 &&
+           name.find_first_of("/: \t") == std::string_view::npos;
+}
+
 std::optional<std::string> oneValue(Context& cx, const KNode& n, const std::string& setting) {
     if (n.words.size() != 2 || n.hasBlock) {
         cx.report(n, setting, "expected one value: not translated");

@@ -42,6 +42,17 @@ struct Context {
     bool scriptsUsed = false;
     std::map<std::string, CheckDef> checks; // by keepalived kind + "/" + name
     std::vector<std::string> instanceNames; // hafd names, in order
+    // The VRIDs taken, as hafd's loader tells them apart (per interface and family; multicast
+    // and unicast instances with disjoint peers apart; two VMACs never).
+    struct VridUse {
+        std::string interface;
+        int family = 4;
+        long vrid = 0;
+        std::vector<std::string> peers;
+        bool vmac = false;
+        std::string instance; // keepalived's name
+    };
+    std::vector<VridUse> vrids;
 
     void report(const KNode& n, std::string setting, std::string message) {
         findings.push_back(findingAt(n, std::move(setting), std::move(message)));
@@ -58,6 +69,9 @@ std::string quote(std::string_view s);
 std::string quoteList(const std::vector<std::string>& items);
 // 1..max of A-Z a-z 0-9 _ . - (hafd's names), other bytes turned into '_'.
 std::string hafdName(std::string_view name, std::size_t max);
+
+// A Linux interface name as hafd takes it: 1..15 bytes, no '/', ':' or blank.
+bool isInterfaceName(std::string_view name);
 
 // The one value a `keyword VALUE` statement must have; nullopt (and a finding) otherwise.
 std::optional<std::string> oneValue(Context& cx, const KNode& n, const std::string& setting);

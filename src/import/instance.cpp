@@ -227,6 +227,23 @@ std::string write(Context& cx, InstanceDraft& d) {
     return out;
 }
 
+// The keepalived name of a translated instance that already has this VRID as hafd's loader
+// tells them apart, or "".
+std::string vridTaken(const Context& cx, const InstanceDraft& d) {
+    const int family = d.family == Family::V6 ? 6 : 4;
+    for (const Context::VridUse& u : cx.vrids) {
+        if (u.interface != *d.interface || u.family != family || u.vrid != *d.vrid)
+            continue;
+        bool sharedPeer = false;
+        for (const std::string& p : d.peers)
+            sharedPeer =
+                sharedPeer || std::find(u.peers.begin(), u.peers.end(), p) != u.peers.end();
+        if ((u.peers.empty() && d.peers.empty()) || sharedPeer || (u.vmac && d.vmac))
+            return u.instance;
+    }
+    return "";
+}
+
 } // namespace
 
 std::string translateInstance(Context& cx, const KNode& n) {
@@ -262,6 +279,25 @@ std::string translateInstance(Context& cx, const KNode& n) {
         cx.report(n, d.setting, "no usable " + missing + ": the instance is not translated");
         return "";
     }
+    if (!isInterfaceName(*d.interface)) {
+        cx.report(n, d.setting,
+                  "interface \"" + *d.interface +
+                      "\" is not a Linux interface name (alias labels are not interfaces): "
+                      "not translated");
+        return "";
+    }
+    if (d.priority == 255 && d.nopreempt) {
+        cx.report(*d.nopreemptAt, d.setting + ".nopreempt",
+                  "priority 255 always preempts in hafd: not translated");
+        d.nopreempt = false;
+    }
+    if (const std::string used = vridTaken(cx, d); !used.empty()) {
+        cx.report(n, d.setting,
+                  "VRID " + std::to_string(*d.vrid) + " on " + *d.interface +
+                      " is already used by vrrp_instance " + used +
+                      " (keepalived refuses it too): not translated");
+        return "";
+    }
     for (const std::string& other : cx.instanceNames) {
         if (other == d.name) {
             cx.report(n, d.setting, "a second instance named " + d.name + ": not translated");
@@ -269,6 +305,8 @@ std::string translateInstance(Context& cx, const KNode& n) {
         }
     }
     cx.instanceNames.push_back(d.name);
+    cx.vrids.push_back(
+        {*d.interface, d.family == Family::V6 ? 6 : 4, *d.vrid, d.peers, d.vmac, keepalivedName});
     const std::size_t slash = n.file.rfind('/');
     const std::string file = slash == std::string::npos ? n.file : n.file.substr(slash + 1);
     return "  # keepalived vrrp_instance " + keepalivedName + " (" + file + ":" +

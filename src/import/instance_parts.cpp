@@ -211,6 +211,10 @@ void readTracks(Context& cx, InstanceDraft& d, const KNode& block) {
             cx.report(t, setting, name + ": expected a name and maybe weight W: not translated");
             continue;
         }
+        if (k == "track_interface" && !isInterfaceName(name)) {
+            cx.report(t, setting, name + ": not a Linux interface name: not translated");
+            continue;
+        }
         if (k == "track_interface") {
             if (reverse) {
                 cx.report(t, setting, name + ": reverse has no equivalent: not translated");
