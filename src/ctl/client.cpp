@@ -5,6 +5,7 @@
 
 #include "ctl/json.h"
 #include "ctl/metrics.h"
+#include "import/importer.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -25,7 +26,8 @@ const char* kUsage = "usage: hafctl [--runtime-dir DIR] status [--json]\n"
                      "       hafctl [--runtime-dir DIR] maintenance on|off [INSTANCE] [--json]\n"
                      "       hafctl [--runtime-dir DIR] switchover INSTANCE [--to NODE] [--json]\n"
                      "       hafctl [--runtime-dir DIR] events [--follow] [--since SEQ]\n"
-                     "       hafctl [--runtime-dir DIR] metrics\n";
+                     "       hafctl [--runtime-dir DIR] metrics\n"
+                     "       hafctl import-keepalived [FILE]\n";
 
 constexpr int kExitRefused = 1;
 constexpr int kExitUsage = 2;
@@ -309,6 +311,17 @@ bool fetchStatus(const std::string& runtimeDir, Status& status, std::string& err
     return !reply.empty() && parseStatusReply(reply, status, error);
 }
 
+// hafctl import-keepalived: hafd.conf on stdout, findings on stderr; the exit status is the
+// importer's (0 translated, 1 to review, 2 unusable).
+static int importKeepalived(const std::string& path) {
+    const import::ImportResult r = import::importFile(path);
+    std::fputs(r.text.c_str(), stdout);
+    std::fflush(stdout);
+    for (const import::Finding& f : r.findings)
+        std::fprintf(stderr, "%s\n", f.toString().c_str());
+    return r.exitStatus;
+}
+
 int runClient(const std::vector<std::string>& args, const std::string& defaultRuntimeDir) {
     std::string runtimeDir = defaultRuntimeDir, command;
     std::vector<std::string> operands;
@@ -353,9 +366,17 @@ int runClient(const std::vector<std::string>& args, const std::string& defaultRu
         return kExitUsage;
     };
     const bool known = command == "status" || command == "reload" || command == "metrics" ||
-                       command == "events" || command == "maintenance" || command == "switchover";
+                       command == "events" || command == "maintenance" || command == "switchover" ||
+                       command == "import-keepalived";
     if (!known)
         return usage(command.empty() ? "no command given" : "unknown command '" + command + "'");
+    if (command == "import-keepalived") {
+        if (operands.size() > 1)
+            return usage(command + ": unexpected '" + operands[1] + "'");
+        if (json || follow || since || !to.empty())
+            return usage(command + ": takes a file only");
+        return importKeepalived(operands.empty() ? import::kDefaultKeepalivedConf : operands[0]);
+    }
     const std::size_t wanted = command == "maintenance" ? 2 : command == "switchover" ? 1 : 0;
     if (operands.size() > wanted)
         return usage(command + ": unexpected '" + operands[wanted] + "'");

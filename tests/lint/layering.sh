@@ -23,6 +23,8 @@ forbid core "$sys|arpa/|libconfig|openssl/|io/|ctl/|daemon/" "pure logic"
 forbid io "core/|config/|ctl/|daemon/" "the io layer knows proto and common only"
 forbid ctl "proto/|config/|core/|io/|daemon/" "control types use common only"
 forbid hostcheck "core/|io/|ctl/|daemon/" "host facts about a Config: config, common and system calls"
+# import/ (hafctl import-keepalived): text in, text out; reader.cpp alone reads files (stdio, glob).
+forbid import "$sys|arpa/|proto/|config/|core/|io/|ctl/|daemon/" "keepalived.conf to hafd.conf as text"
 
 # The pure layers never read a clock.
 clocks=$(grep -nE 'clock_gettime|steady_clock::now|system_clock::now|gettimeofday|time\(nullptr\)' -r "$src/common" "$src/proto" "$src/config" "$src/core" 2>/dev/null)
