@@ -7,6 +7,7 @@
 #include "import/scripts.h"
 
 #include <algorithm>
+#include <span>
 
 namespace hafd::import {
 
@@ -48,6 +49,16 @@ constexpr std::pair<std::string_view, std::string_view> kGlobals[] = {
 };
 
 // global_defs: what goes to node and scripts, and the defaults of the instances.
+// A keyword the importer does not translate: why, from `known` (keyword -> reason), or that it
+// does not know it.
+void reportUntranslated(Context& cx, const KNode& n, const std::string& setting,
+                        std::span<const std::pair<std::string_view, std::string_view>> known) {
+    for (const auto& [name, why] : known)
+        if (n.keyword() == name)
+            return cx.report(n, setting, std::string(why) + ": not translated");
+    cx.report(n, setting, "not known to the importer: not translated");
+}
+
 std::string globalDefs(Context& cx, const KNode& block) {
     std::string out;
     for (const KNode& c : block.children) {
@@ -81,15 +92,7 @@ std::string globalDefs(Context& cx, const KNode& block) {
         } else if (k == "vrrp_skip_check_adv_addr" || k == "vrrp_check_unicast_src") {
             // hafd logs a different address list and hears unicast peers only: nothing to set
         } else {
-            bool known = false;
-            for (const auto& [name, why] : kGlobals) {
-                if (k == name) {
-                    cx.report(c, setting, std::string(why) + ": not translated");
-                    known = true;
-                }
-            }
-            if (!known)
-                cx.report(c, setting, "not known to the importer: not translated");
+            reportUntranslated(cx, c, setting, kGlobals);
         }
     }
     return out;
@@ -185,15 +188,7 @@ Translation translate(const std::vector<KNode>& all, const std::string& source) 
         } else if (k == "global_defs" || k == "vrrp_script" || k == "vrrp_track_file" ||
                    k == "vrrp_track_process" || k == "vrrp_sync_group") {
         } else {
-            bool known = false;
-            for (const auto& [name, why] : kSections) {
-                if (k == name) {
-                    cx.report(n, k, std::string(why) + ": not translated");
-                    known = true;
-                }
-            }
-            if (!known)
-                cx.report(n, k, "not known to the importer: not translated");
+            reportUntranslated(cx, n, k, kSections);
         }
     }
     for (const KNode* p : statements)
