@@ -845,6 +845,18 @@ def hafctl(node, *args, timeout=60):
     return r.returncode, (r.stdout + r.stderr).strip()
 
 
+def handover_gap(pkts, old, new, vip, family, t0):
+    """How long `vip` was away in a handover from `old` to `new` captured in `pkts` after wall
+    time `t0`: from old's first priority-0 advert to new's first announcement (negative when the
+    claim announced before the release showed on the wire). Logged."""
+    zero = [a for a in adverts(pkts, src=advert_source(old, family), prio=0) if a["time"] >= t0]
+    garps = [g for g in announcements(pkts, vip=vip, mac=new.mac) if g[2] >= t0]
+    check(zero and garps, f"{old.name} -> {new.name}: no priority 0 or no announcement")
+    gap = garps[0][2] - zero[0]["time"]
+    log(f"{old.name} -> {new.name}: VIP away at most {gap * 1000:.2f} ms")
+    return gap
+
+
 def check_handover_gaps(gaps):
     """Every gap within HANDOVER_LIMIT, their median within HANDOVER_BOUND."""
     check(gaps, "no handover measured")

@@ -11,8 +11,8 @@ by two nodes. Refused, with exit 1 and nothing changed: a target that is not a h
 an instance."""
 import time
 
-from lab import (Cluster, Lab, advert_source, adverts, announcements, check, hafctl,
-                 check_handover_gaps, log, wait_until)
+from lab import (Cluster, Lab, check, check_handover_gaps, hafctl, handover_gap, log,
+                 wait_until)
 
 
 with Lab("switchover") as lab:
@@ -32,13 +32,7 @@ with Lab("switchover") as lab:
         check(rc == 0 and f"{new.name} is master" in out, f"switchover {args}: {rc} {out}")
         log(out)
         c.wait_master(new, timeout=5, settle=0.3)
-        pkts = cap.stop()
-        zero = [a for a in adverts(pkts, src=advert_source(old, "v4"), prio=0) if a["time"] >= t0]
-        garps = [g for g in announcements(pkts, vip=c.vip, mac=new.mac) if g[2] >= t0]
-        check(zero and garps, "no priority 0 or no announcement")
-        gap = garps[0][2] - zero[0]["time"]
-        log(f"{old.name} -> {new.name}: VIP away at most {gap * 1000:.2f} ms")
-        return gap
+        return handover_gap(cap.stop(), old, new, c.vip, "v4", t0)
 
     gaps = [switch(n1, n3, "--to", "n3")]
     # n3 stays: n1 (200) and n2 (150) yield to it; plain VRRP would preempt it within

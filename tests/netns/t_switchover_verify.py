@@ -14,8 +14,8 @@ import os
 import threading
 import time
 
-from lab import (SCRIPT_USER, Cluster, Lab, adverts, advert_source, announcements, check, hafctl,
-                 check_handover_gaps, log, wait_until)
+from lab import (SCRIPT_USER, Cluster, Lab, check, check_handover_gaps, hafctl, handover_gap,
+                 log, wait_until)
 
 
 with Lab("swverify") as lab:
@@ -60,13 +60,7 @@ cat {shared}/service
 
 
     def gap(pkts, old, new, t0):
-        zero = [a for a in adverts(pkts, src=advert_source(old, "v4"), prio=0)
-                if a["time"] >= t0]
-        garps = [g for g in announcements(pkts, vip=c.vip, mac=new.mac) if g[2] >= t0]
-        check(zero and garps, f"{old.name} -> {new.name}: no priority 0 or no announcement")
-        g = garps[0][2] - zero[0]["time"]  # the claim may announce before the release shows
-        log(f"{old.name} -> {new.name}: VIP away at most {g * 1000:.2f} ms")
-        return g
+        return handover_gap(pkts, old, new, c.vip, "v4", t0)
 
     # 1. The middleware refuses: nothing changes.
     open(os.path.join(shared, "fail-prepare"), "w").close()
