@@ -12,10 +12,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <thread>
 
 namespace hafd::ctl {
 
@@ -87,8 +89,8 @@ bool readLine(int fd, std::string& buffer, std::string& line, std::string& error
 
 // Sends one request line and returns the reply line; empty with `error` set on failure, and
 // `refused` when the socket's mode denied the connection (not merely nobody there).
-std::string roundTrip(const std::string& socketPath, const std::string& request, std::string& error,
-                      bool* refused = nullptr, int timeoutSeconds = 5) {
+std::string roundTripOnce(const std::string& socketPath, const std::string& request,
+                          std::string& error, bool* refused, int timeoutSeconds) {
     const int fd = connectControl(socketPath, timeoutSeconds, error, refused);
     if (fd < 0)
         return {};
@@ -107,6 +109,22 @@ std::string roundTrip(const std::string& socketPath, const std::string& request,
     else if (error.empty())
         error = "the daemon closed the connection without a reply";
     return {};
+}
+
+// roundTripOnce, again while the daemon answers "busy" (it serves 16 clients at once and
+// refuses more): for up to 5 s, every 20 ms at first, then every 200 ms.
+std::string roundTrip(const std::string& socketPath, const std::string& request, std::string& error,
+                      bool* refused = nullptr, int timeoutSeconds = 5) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    auto pause = std::chrono::milliseconds(20);
+    for (;;) {
+        std::string reply = roundTripOnce(socketPath, request, error, refused, timeoutSeconds);
+        if (reply.find(R"("error":"busy: )") == std::string::npos ||
+            std::chrono::steady_clock::now() + pause > until)
+            return reply;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(200));
+    }
 }
 
 // hafctl events: the reply's first line says ok (or the error), then every line is an event
@@ -196,6 +214,15 @@ void printStatus(const Status& st) {
         std::printf("loop stalled %llu time(s), longest %.3fs, last %.0fs ago\n",
                     static_cast<unsigned long long>(st.stalls.count), st.stalls.longest,
                     st.stalls.lastSecondsAgo);
+    const ControlStatus& control = st.control;
+    if (control.busy + control.denied + control.timedOut + control.tooLong > 0)
+        std::printf("control socket: %llu served, refused %llu busy and %llu denied, %llu timed "
+                    "out, %llu too long\n",
+                    static_cast<unsigned long long>(control.served),
+                    static_cast<unsigned long long>(control.busy),
+                    static_cast<unsigned long long>(control.denied),
+                    static_cast<unsigned long long>(control.timedOut),
+                    static_cast<unsigned long long>(control.tooLong));
     std::printf("%-16s %-10s %4s %-5s %-7s %4s %4s %-26s %s\n", "INSTANCE", "INTERFACE", "VRID",
                 "FAM", "STATE", "PRIO", "BASE", "SOURCE", "VIPS");
     for (const auto& i : st.instances) {

@@ -64,9 +64,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StallStatus, count, longest, las
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MetricsStatus, textfile, textfileWrites,
                                                 textfileFailures, textfileError, listen,
                                                 httpRequests)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ControlStatus, served, busy, denied, timedOut,
+                                                tooLong)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,
                                                 checks, notify, cluster, switchover, stalls,
-                                                metrics)
+                                                metrics, control)
 
 std::string formatStatusReply(const Status& status) {
     json j = status;

@@ -251,6 +251,14 @@ std::string formatMetrics(const Status& st) {
           static_cast<double>(st.stalls.count));
     e.add("hafd_loop_stall_longest_seconds", "gauge", "The longest stall of the loop.", {},
           st.stalls.longest);
+    for (const auto& [outcome, n] : {std::pair<const char*, uint64_t>{"served", st.control.served},
+                                     {"busy", st.control.busy},
+                                     {"denied", st.control.denied},
+                                     {"timed_out", st.control.timedOut},
+                                     {"too_long", st.control.tooLong}})
+        e.add("hafd_control_connections_total", "counter",
+              "Connections to the control socket, by outcome.", {{"outcome", outcome}},
+              static_cast<double>(n));
     if (!st.metrics.textfile.empty()) {
         e.add("hafd_textfile_writes_total", "counter", "Writes of the metrics textfile.", {},
               static_cast<double>(st.metrics.textfileWrites));

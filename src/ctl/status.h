@@ -209,6 +209,15 @@ struct MetricsStatus {
     uint64_t httpRequests = 0; // requests answered, whatever the path
 };
 
+// What the control socket did with its connections since the start (hafd(8) LIMITS).
+struct ControlStatus {
+    uint64_t served = 0;   // accepted and served, whatever the outcome
+    uint64_t busy = 0;     // refused: 16 connections were being served
+    uint64_t denied = 0;   // refused: the peer is not allowed (control socket access)
+    uint64_t timedOut = 0; // closed: request or reply not done within its limit
+    uint64_t tooLong = 0;  // closed: a request over 4 KiB
+};
+
 struct Status {
     std::string version;
     int64_t pid = 0;
@@ -221,6 +230,7 @@ struct Status {
     std::optional<SwitchoverStatus> switchover;
     StallStatus stalls;
     MetricsStatus metrics;
+    ControlStatus control;
 };
 
 } // namespace hafd::ctl

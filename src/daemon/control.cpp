@@ -19,6 +19,11 @@ namespace {
 constexpr std::size_t kMaxRequest = 4096;
 constexpr std::size_t kMaxConnections = 16;
 constexpr int kBacklog = 128;
+// Connections accepted in one go before the loop gets its turn again (a flood of clients must
+// not keep it from adverts and timers).
+constexpr int kAcceptsPerWakeup = 64;
+// A refusal is logged at most this often; the counters in status have every one.
+constexpr Duration kRefusalLogInterval = 10s;
 
 // A best-effort error reply on a connection about to be closed: one short line, never waited
 // for (a client that does not read it loses it).
@@ -141,25 +146,40 @@ ControlServer::~ControlServer() {
     ::unlink(path_.c_str());
 }
 
+// Whether a refusal may be logged now (one line per kRefusalLogInterval at most).
+bool ControlServer::mayLogRefusal() {
+    const TimePoint now = io::monotonicNow();
+    if (lastRefusalLog_ && now - *lastRefusalLog_ < kRefusalLogInterval)
+        return false;
+    lastRefusalLog_ = now;
+    return true;
+}
+
 void ControlServer::accept() {
-    for (;;) {
+    for (int i = 0; i < kAcceptsPerWakeup; ++i) {
         io::UniqueFd c(accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
         if (!c)
             return; // EAGAIN, or a transient error: the next readiness retries
         std::string why;
         if (!access_.allows(c.get(), why)) {
-            if (refused_++ % 100 == 0)
+            ++counters_.denied;
+            if (mayLogRefusal())
                 log::warning("control: connection refused: %s (%llu refused so far)", why.c_str(),
-                             static_cast<unsigned long long>(refused_));
+                             static_cast<unsigned long long>(counters_.denied));
             tellError(c.get(), "permission denied: " + why);
             continue; // closed by UniqueFd
         }
         if (connections_.size() >= kMaxConnections) {
-            log::warning("control: more than %zu connections, refusing one", kMaxConnections);
+            ++counters_.busy;
+            if (mayLogRefusal())
+                log::warning("control: %zu connections are being served, refusing more (%llu "
+                             "refused as busy so far)",
+                             kMaxConnections, static_cast<unsigned long long>(counters_.busy));
             tellError(c.get(),
                       "busy: " + std::to_string(kMaxConnections) + " connections are being served");
             continue;
         }
+        ++counters_.served;
         auto conn = std::make_shared<Connection>();
         conn->server = this;
         conn->fd = std::move(c);
@@ -184,6 +204,7 @@ void ControlServer::expire() {
         if (c->deadline && now >= *c->deadline)
             late.push_back(c.get());
     for (Connection* c : late) {
+        ++counters_.timedOut;
         if (c->answered) {
             close(*c); // the reply was not read in time
         } else {
@@ -212,6 +233,11 @@ void ControlServer::refuse(Connection& c, const std::string& error) {
     close(c);
 }
 
+void ControlServer::refuseTooLong(Connection& c) {
+    ++counters_.tooLong;
+    refuse(c, "request longer than " + std::to_string(kMaxRequest) + " bytes");
+}
+
 void ControlServer::onReadable(Connection& c) {
     char buf[1024];
     const ssize_t n = recv(c.fd.get(), buf, sizeof buf, 0);
@@ -227,11 +253,11 @@ void ControlServer::onReadable(Connection& c) {
     const auto newline = c.in.find('\n');
     if (newline == std::string::npos) {
         if (c.in.size() > kMaxRequest)
-            refuse(c, "request longer than " + std::to_string(kMaxRequest) + " bytes");
+            refuseTooLong(c);
         return;
     }
     if (newline > kMaxRequest) {
-        refuse(c, "request longer than " + std::to_string(kMaxRequest) + " bytes");
+        refuseTooLong(c);
         return;
     }
     c.asked = true;

@@ -6,13 +6,17 @@
 // reply). Bounded: a request must be whole (one line, at most 4 KiB) within 5 s of the
 // connection, and a reply written within 5 s of being given, or the connection is closed (with
 // an error reply when the request was too long or too slow); at most 16 connections are served
-// at once. A slow client never blocks the loop: everything is non-blocking.
+// at once (the others get a "busy" error reply), and at most 64 are accepted per wakeup so that a
+// flood of clients leaves the loop its adverts and timers. Refusals are counted (counters())
+// and logged at most once every 10 s. A slow client never blocks the loop: everything is
+// non-blocking.
 //
 // A reply may also be a stream (hafctl events --follow): lines written as they come, with no
 // deadline, until the server ends it with a last line or the client leaves. What a client has
 // not read yet is bounded by the caller (Responder::stream refuses more), never by blocking.
 #pragma once
 
+#include "ctl/status.h"
 #include "daemon/control_access.h"
 #include "io/loop.h"
 #include "io/sys_error.h"
@@ -76,6 +80,8 @@ public:
     // Requests read whose reply has not been sent yet (work in flight at shutdown); streams
     // are not counted (their owner ends them).
     std::size_t pendingReplies() const;
+    // What became of the connections so far (hafctl status "control").
+    const ctl::ControlStatus& counters() const { return counters_; }
 
 private:
     ControlServer(io::Loop& loop, std::string path, io::UniqueFd fd, Handler handler,
@@ -86,6 +92,8 @@ private:
     void armTimer();
     // A best-effort error reply on a connection being dropped, then closes it.
     void refuse(Connection& c, const std::string& error);
+    void refuseTooLong(Connection& c);
+    bool mayLogRefusal();
     void onReadable(Connection& c);
     void onWritable(Connection& c);
     void close(Connection& c);
@@ -98,7 +106,8 @@ private:
     ControlLimits limits_;
     io::IoWatcher watcher_;
     io::PreciseTimer timer_;
-    uint64_t refused_ = 0; // connections whose peer ControlAccess refused
+    ctl::ControlStatus counters_;
+    std::optional<TimePoint> lastRefusalLog_;
     std::list<std::shared_ptr<Connection>> connections_;
 };
 

@@ -390,6 +390,8 @@ ctl::Status Daemon::status() {
         st.sockets.push_back(socketStatus(static_cast<const Socket&>(*channel)));
     clusterStatus(st, now);
     metricsStatus(st);
+    if (control_)
+        st.control = control_->counters();
     return st;
 }
 

@@ -33,6 +33,9 @@ public:
     // Counted by the receiver (daemon/receiver.h) and the binder.
     proto::DropCounters drops{};
     uint64_t unknownVrid = 0;
+    // unknownVrid when the receiver last logged one (it logs one line a second at most).
+    uint64_t unknownVridLogged = 0;
+    TimePoint unknownVridLoggedAt{};
     uint64_t received = 0;
     uint64_t joinFailures = 0;
 
