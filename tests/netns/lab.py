@@ -122,6 +122,13 @@ def hafd_conf(instances, checks=None, groups=None, scripts=None, auth=None, node
     return "\n".join(out) + "\n"
 
 
+# hafd built with ASan+UBSan (scripts/test runs some tests with it): stop at the first error,
+# report leaks at exit; a report in a log fails the test (Lab.sanitizer_reports).
+SANITIZER_ENV = {"ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1:abort_on_error=0",
+                 "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+                 "LSAN_OPTIONS": "exitcode=23"}
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
 # The unprivileged user test commands run as (scripts.user).
 SCRIPT_USER = "nobody"
 
@@ -249,7 +256,7 @@ class Node:
             f.write(text)
         self.runtime = os.path.join(self.dir, "run")
         p = self.spawn("hafd", [binary or HAFD, "-f", self.conf_path, "--runtime-dir", self.runtime,
-                                "--log-level", log_level, *args], env)
+                                "--log-level", log_level, *args], {**SANITIZER_ENV, **(env or {})})
         self.hafd_proc = p
         if wait_ready:
             wait_until(f"{self.name}: hafd control socket", lambda: self.status_or_none() is not None
@@ -417,6 +424,7 @@ class Lab:
         self._nft_shell = None
         self.last_nft_seconds = None  # how long the last partition command took
         self.on_failure = []  # callables run by dump_logs() (a sampler's transitions, ...)
+        self.sanitizer_failures = []  # set by close()
         self.on_close = []  # callables run first by close() (stopping a sampler's thread, ...)
         self._pidfile = os.environ.get("HAFD_TEST_PIDFILE")
         # Orphans of the daemons we start (keepalived's children) become ours to reap.
@@ -559,6 +567,20 @@ class Lab:
         ports = self._elements(f'"{n.port}"' for n in nodes)
         return self._nft(f"delete element bridge {t} cut {{ {ports} }}\n")
 
+    def sanitizer_reports(self):
+        """What AddressSanitizer, LeakSanitizer or UBSan reported in any hafd's log (hafd built
+        with -Db_sanitize=address,undefined reports there; a leak shows when hafd exits)."""
+        found = []
+        for n in self.nodes.values():
+            for p in n.procs:
+                if p.name.endswith("/hafd"):
+                    text = p.log_text()
+                    at = min((i for i in (text.find(m) for m in SANITIZER_MARKS) if i >= 0),
+                             default=-1)
+                    if at >= 0:
+                        found.append(f"----- {p.name}: sanitizer report -----\n{text[at:at + 6000]}")
+        return found
+
     def close(self):
         for f in self.on_close:
             try:
@@ -575,6 +597,9 @@ class Lab:
                     p.stop(signal.SIGKILL if not p.alive() else signal.SIGTERM, timeout=5)
                 except Exception:  # noqa: BLE001 - best effort cleanup
                     pass
+        # A test passes only if no hafd it ran reported a memory error, a leak or undefined
+        # behaviour (with the sanitizer build; the release build never reports).
+        self.sanitizer_failures = self.sanitizer_reports()
         for c in self.captures:
             try:
                 c.proc.stop(signal.SIGINT)
@@ -598,6 +623,11 @@ class Lab:
         if exc[0] is not None:
             self.dump_logs()
         self.close()
+        if self.sanitizer_failures:
+            print("\n".join(self.sanitizer_failures))
+            if exc[0] is None:
+                raise AssertionError(f"sanitizer reports in {len(self.sanitizer_failures)} hafd "
+                                     "log(s)")
         return False
 
     def dump_logs(self):

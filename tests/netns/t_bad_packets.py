@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # params: v4 v6
 # SPDX-License-Identifier: Apache-2.0
 """Malformed adverts from a third node are dropped and counted by reason; the master's state does

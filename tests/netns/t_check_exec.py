@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # params: v4
 # SPDX-License-Identifier: Apache-2.0
 """A tracked exec check failing on the master (weight -60: 200 -> 140, below the backup's 150)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # params: zero negative
 # SPDX-License-Identifier: Apache-2.0
 """A process check: the tracked process killed on the master moves the VIP within Skew_Time +

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # SPDX-License-Identifier: Apache-2.0
 """Cluster heartbeats: two nodes and a witness hear each other, each status shows every node,
 its vote and its instances; quorum holds; a node whose VIP list differs for the same VRID is

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # timeout: 60
 # SPDX-License-Identifier: Apache-2.0
 """Issue 11 (control socket): who may use it, hafctl's exit codes, and bad clients that change

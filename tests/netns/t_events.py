@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # timeout: 90
 # SPDX-License-Identifier: Apache-2.0
 """Issue 11 (events): `hafctl events --follow` on each of two nodes sees a handover's

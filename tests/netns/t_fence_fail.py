@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # timeout: 90
 # SPDX-License-Identifier: Apache-2.0
 """Issue 10, must show (fencing): with a failing fence no claim happens, and status says why.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # params: v4 v6
 # timeout: 150
 # SPDX-License-Identifier: Apache-2.0

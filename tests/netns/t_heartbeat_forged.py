@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # SPDX-License-Identifier: Apache-2.0
 """Forged, altered and replayed heartbeats change nothing and are counted. Two nodes and a
 witness with signed heartbeats (auth enforce); the witness and n1 stop, so n2 alone has no

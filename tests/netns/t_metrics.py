@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # timeout: 60
 # SPDX-License-Identifier: Apache-2.0
 """Issue 11 (metrics): `hafctl metrics` prints Prometheus text that Prometheus' own parser

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # params: order slow
 # SPDX-License-Identifier: Apache-2.0
 """Notify commands. "order": for start, a failover and SIGTERM, the backup's recorded calls have

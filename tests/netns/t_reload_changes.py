@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # SPDX-License-Identifier: Apache-2.0
 """Reload that adds an instance, removes one, adds and removes VIPs on a master, and changes a
 priority so that preemption happens: each has its expected effect and nothing else changes."""

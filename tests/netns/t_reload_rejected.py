@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # SPDX-License-Identifier: Apache-2.0
 """A reload with a broken file: hafctl reload (systemctl reload's ExecReload) exits non-zero and
 prints every error; the old configuration keeps running untouched; the log says why."""

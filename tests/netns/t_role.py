@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # params: v4
 # SPDX-License-Identifier: Apache-2.0
 """Role following (passive mode): a small fake middleware in each namespace reports its role

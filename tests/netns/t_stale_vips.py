@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # params: v4 v6
 # SPDX-License-Identifier: Apache-2.0
 """VIPs left on the interface by a kill -9 are removed when hafd starts again, also when the file

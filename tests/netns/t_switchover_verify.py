@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # timeout: 150
 # SPDX-License-Identifier: Apache-2.0
 """Issue 11 (switchover steps): three nodes (200, 150, 100, heartbeats, advert 1 s) whose

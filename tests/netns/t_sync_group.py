@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # params: fault follow
 # SPDX-License-Identifier: Apache-2.0
 """Sync group: two instances (VRIDs 51 and 52) in one group on each node.

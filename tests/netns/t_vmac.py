@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# asan
 # params: v4 v6
 # SPDX-License-Identifier: Apache-2.0
 """vmac = true: the master's adverts and GARP/NA carry the virtual MAC (00:00:5e:00:01|02:33),
