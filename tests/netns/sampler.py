@@ -288,6 +288,11 @@ class Sampler:
                 return t
         return None
 
+    def holders_at(self, t):
+        """The holders in the first sample at or after `t` (empty when there is none yet)."""
+        times, masks = self._snapshot(t)
+        return self._holders(masks[0]) if masks else set()
+
     def first_held_by_other(self, after, node):
         """The time of the first sample at or after `after` in which a node other than `node`
         holds the VIP, or None."""

@@ -33,7 +33,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lab import Lab, Cluster, SCRIPT_USER, auth_section, check, hafctl, log  # noqa: E402
+from lab import Lab, Cluster, SCRIPT_USER, auth_section, check, hafctl, log, wait_until  # noqa: E402
 
 ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 ap.add_argument("--failovers", type=int, default=12)
@@ -150,7 +150,9 @@ with Lab("soak") as lab:
             t_new = s.first_held_by_other(t0, old.name)
         check(t_new is not None, f"failover {k + 1} ({what} on {old.name}): nobody took the VIP "
               f"within {bound + 3:.1f} s")
-        new = next(iter(s.holders() - {old.name}), None) if s.holders() else None
+        new = s.holders_at(t_new) - {old.name}
+        check(len(new) == 1, f"failover {k + 1} ({what}): holders {new} when the VIP moved")
+        new = next(iter(new))
         gap = s.longest_without_holder(t0, t_new + 0.05)[0]
         gaps[what].append(gap)
         check(s.dual() == 0, f"failover {k + 1} ({what}): two holders in {s.dual()} samples: "
@@ -160,6 +162,10 @@ with Lab("soak") as lab:
         restore()
         new_node = next(n for n in c.nodes if n.name == new)
         c.wait_master(new_node, timeout=10)
+        # Back means counted again: every node hears every vote (after a link cut the kernel
+        # may hold the node's heartbeats until its ARP entries resolve again).
+        wait_until("every node to hear all three votes",
+                   lambda: all(n.status()["cluster"]["heard"] == 3 for n in c.nodes), 5)
         check(old.hafd_proc.alive() and old.state("vi") == "BACKUP",
               f"failover {k + 1} ({what}): {old.name} is {old.state('vi')}, not BACKUP")
         for n in c.nodes:
