@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+// The daemon's bounds on what peers and scripts can make it keep (hafd(8) LIMITS): each test
+// pushes past a bound and checks that it holds, and what happens at it.
+#include "daemon/checks.h"
+#include "daemon/instance_record.h"
+
+#include "common/log.h"
+#include "io/loop.h"
+#include "io/runner.h"
+
+#include "fakes.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "unit_test.h" // last: cmocka's macros clash with the standard headers
+
+using namespace hafd;
+using namespace hafd::daemon;
+using namespace hafd::daemon::test;
+
+namespace {
+
+IpAddress ip(const std::string& text) {
+    return *IpAddress::parse(text);
+}
+
+// An advert for VRID 51 at priority 100 from `source`.
+core::AdvertReceived advertFrom(const IpAddress& source) {
+    core::AdvertReceived a;
+    a.decoded.advert.vrid = 51;
+    a.decoded.advert.priority = 100;
+    a.decoded.advert.addresses = {ip("198.51.100.10")};
+    a.meta.source = source;
+    a.meta.destination = ip("224.0.0.18");
+    a.meta.hopLimit = 255;
+    a.meta.ifindex = 2;
+    return a;
+}
+
+// The k-th of many distinct sources (k < 62500).
+IpAddress peer(int k) {
+    return ip("10.0." + std::to_string(k / 250) + "." + std::to_string(k % 250 + 1));
+}
+
+void the_transition_history_keeps_the_last_ones(void**) {
+    InstanceRecord record;
+    const std::size_t pushed = InstanceRecord::kTransitionsKept + 5;
+    for (std::size_t k = 0; k < pushed; ++k) {
+        core::StateChanged c;
+        c.priority = static_cast<uint8_t>(k);
+        record.transition(c, TimePoint(std::chrono::seconds(k)));
+    }
+    const auto kept = record.transitions();
+    assert_int_equal(kept.size(), InstanceRecord::kTransitionsKept);
+    // Newest first; the oldest five are gone.
+    assert_int_equal(kept.front()->change.priority, pushed - 1);
+    assert_int_equal(kept.back()->change.priority, pushed - InstanceRecord::kTransitionsKept);
+}
+
+void the_peers_shown_forget_the_least_recently_heard(void**) {
+    InstanceRecord record;
+    const int sources = static_cast<int>(InstanceRecord::kPeersShown) + 10;
+    for (int k = 0; k < sources; ++k)
+        record.heard(advertFrom(peer(k)), TimePoint(std::chrono::seconds(k)));
+    assert_int_equal(record.peers().size(), InstanceRecord::kPeersShown);
+    // The first one heard again replaces the one heard longest ago; the newest stays.
+    record.heard(advertFrom(peer(0)), TimePoint(std::chrono::seconds(sources)));
+    assert_int_equal(record.peers().size(), InstanceRecord::kPeersShown);
+    bool first = false, newest = false, oldestKept = false;
+    for (const auto& p : record.peers()) {
+        first |= p.address == peer(0);
+        newest |= p.address == peer(sources - 1);
+        oldestKept |= p.address == peer(sources - static_cast<int>(InstanceRecord::kPeersShown));
+    }
+    assert_true(first);
+    assert_true(newest);
+    assert_false(oldestKept);
+}
+
+// A check has at most one command queued or running: while every child slot is busy, each
+// interval whose run cannot start is a failure, and no second run of it waits in the queue.
+void a_check_waiting_for_a_slot_queues_one_run_only(void**) {
+    io::Loop loop;
+    io::Runner runner(loop, 1);
+    Commands commands(runner);
+    config::Scripts scripts;
+    const passwd* pw = ::getpwuid(::getuid());
+    scripts.user = pw != nullptr ? pw->pw_name : "root";
+    commands.setIdentity(scripts);
+    config::Command sleeper;
+    sleeper.argv = {"/bin/sleep", "5"};
+    commands.run(sleeper, 10s, {}, [](const io::RunOutcome&) {}); // holds the only slot
+
+    Scheduler scheduler{[](std::optional<TimePoint>) {
+    }};
+    LinkTable links;
+    Checks checks(loop, scheduler, commands, links, [](const std::string&, TimePoint) {});
+    config::Check c;
+    c.name = "web";
+    c.exec.argv = {"/bin/true"};
+    c.interval = 1s;
+    c.timeout = 500ms;
+    c.fall = c.rise = 1;
+    TimePoint now = io::monotonicNow();
+    checks.configure({c}, {"web"}, now);
+    const int intervals = 5;
+    for (int k = 0; k < intervals; ++k) {
+        now = std::max(now, *scheduler.earliest());
+        scheduler.fire(now);
+        assert_int_equal(runner.queued(), 1);
+    }
+    const RunningCheck* web = checks.find("web");
+    assert_non_null(web);
+    assert_int_equal(web->failures, intervals - 1);
+    assert_string_equal(web->lastResult.c_str(), "not started: too many commands at once");
+    assert_int_equal(runner.running(), 1);
+    // The checks' destructor cancels the queued run, the runner's kills the sleeper.
+}
+
+} // namespace
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_transition_history_keeps_the_last_ones),
+        cmocka_unit_test(the_peers_shown_forget_the_least_recently_heard),
+        cmocka_unit_test(a_check_waiting_for_a_slot_queues_one_run_only),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
