@@ -3,8 +3,10 @@
 // pushes past a bound and checks that it holds, and what happens at it.
 #include "daemon/checks.h"
 #include "daemon/instance_record.h"
+#include "daemon/successors.h"
 
 #include "common/log.h"
+#include "core/cluster_view.h"
 #include "io/loop.h"
 #include "io/runner.h"
 
@@ -87,6 +89,74 @@ void the_peers_shown_forget_the_least_recently_heard(void**) {
     assert_false(oldestKept);
 }
 
+config::Instance instanceConfig() {
+    config::Instance c;
+    c.name = "vi";
+    c.interface = "eth0";
+    c.vrid = 51;
+    c.priority = 150;
+    c.advertInterval = 100ms;
+    c.addresses = {*Prefix::parse("198.51.100.10")};
+    return c;
+}
+
+config::Cluster cluster() {
+    config::Cluster c;
+    config::ClusterNode a, b;
+    a.name = "n1";
+    a.address = ip("192.0.2.11");
+    b.name = "n2";
+    b.address = ip("192.0.2.12");
+    c.nodes = {a, b};
+    return c;
+}
+
+// Adverts from ever new (spoofed) sources on one VRID: Successors judges and remembers only the
+// routers the instance still lists, so what it keeps stays within the peers shown, however many
+// sources were heard, and one that left judgement as foreign still turns naming off.
+void successors_remember_only_the_peers_an_instance_lists(void**) {
+    log::setSink([](log::Level, std::string_view) {}); // a warning per router judged foreign
+    TimePoint now{};
+    Scheduler scheduler{[](std::optional<TimePoint>) {
+    }};
+    FakeVips vips;
+    FakeAnnouncer announcer;
+    FakeSender sender;
+    Instances instances;
+    instances.push_back(
+        std::make_unique<Instance>(instanceConfig(), scheduler, vips, announcer,
+                                   [](const Instance&, const core::StateChanged&) {}));
+    Instance& instance = *instances.front();
+    Binding b;
+    b.ifindex = b.vipIfindex = 2;
+    b.sender = &sender;
+    b.source = ip("192.0.2.11");
+    instance.bind(b);
+    instance.handle(core::BindingChanged{b.faults, b.source, false}, now);
+    instance.handle(core::Startup{}, now);
+
+    const core::ClusterView view(cluster(), "n1");
+    const Duration lease = 2s;
+    Successors successors;
+    const int sources = 200;
+    for (int k = 0; k < sources; ++k) {
+        now += 10ms;
+        instance.handle(advertFrom(peer(k)), now);
+        successors.update(instances, view, lease, now);
+        assert_true(successors.remembered() <= InstanceRecord::kPeersShown);
+    }
+    assert_int_equal(successors.remembered(), InstanceRecord::kPeersShown);
+    assert_false(successors.foreignHeard(instance));
+    // One router that keeps advertising for longer than the lease is still found foreign.
+    for (int k = 0; k < 300; ++k) {
+        now += 10ms;
+        instance.handle(advertFrom(ip("192.0.2.250")), now);
+        successors.update(instances, view, lease, now);
+    }
+    assert_true(successors.foreignHeard(instance));
+    assert_int_equal(successors.remembered(), InstanceRecord::kPeersShown);
+}
+
 // A check has at most one command queued or running: while every child slot is busy, each
 // interval whose run cannot start is a failure, and no second run of it waits in the queue.
 void a_check_waiting_for_a_slot_queues_one_run_only(void**) {
@@ -133,6 +203,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_transition_history_keeps_the_last_ones),
         cmocka_unit_test(the_peers_shown_forget_the_least_recently_heard),
+        cmocka_unit_test(successors_remember_only_the_peers_an_instance_lists),
         cmocka_unit_test(a_check_waiting_for_a_slot_queues_one_run_only),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
