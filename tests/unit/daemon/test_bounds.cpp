@@ -3,6 +3,7 @@
 // pushes past a bound and checks that it holds, and what happens at it.
 #include "daemon/checks.h"
 #include "daemon/instance_record.h"
+#include "daemon/logging.h"
 #include "daemon/successors.h"
 
 #include "common/log.h"
@@ -197,6 +198,52 @@ void a_check_waiting_for_a_slot_queues_one_run_only(void**) {
     // The checks' destructor cancels the queued run, the runner's kills the sleeper.
 }
 
+// Reads what the sink wrote to stderr while `body` ran.
+template <typename F>
+std::string stderrOf(F body) {
+    char path[] = "/tmp/hafd-bounds-XXXXXX";
+    const int fd = ::mkstemp(path);
+    assert_true(fd >= 0);
+    ::unlink(path);
+    std::fflush(stderr);
+    const int saved = ::dup(STDERR_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    body();
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+    std::string out;
+    ::lseek(fd, 0, SEEK_SET);
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+        out.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    return out;
+}
+
+// A message longer than a line (a script's output quoted in full, say) is cut at kMaxLogLine
+// bytes with a marker, and the next message still starts a line of its own.
+void a_long_log_line_is_cut_with_a_marker(void**) {
+    ::unsetenv("JOURNAL_STREAM");
+    setupLogging(log::Level::Info);
+    const std::string huge(3 * kMaxLogLine, 'x');
+    const std::string out = stderrOf([&] {
+        log::warning("%s", huge.c_str());
+        log::warning("the next one");
+    });
+    const std::size_t eol = out.find('\n');
+    assert_true(eol != std::string::npos);
+    assert_int_equal(eol + 1, kMaxLogLine);
+    const std::string cut(kLogLineCut);
+    assert_string_equal(out.substr(eol + 1 - cut.size(), cut.size()).c_str(), cut.c_str());
+    const std::string second = out.substr(eol + 1);
+    assert_non_null(std::strstr(second.c_str(), "warning: the next one\n"));
+    assert_int_equal(second.find("xx"), std::string::npos);
+    // A line that fits is written whole.
+    const std::string fits(100, 'y');
+    const std::string whole = stderrOf([&] { log::warning("%s", fits.c_str()); });
+    assert_non_null(std::strstr(whole.c_str(), (": " + fits + "\n").c_str()));
+}
+
 } // namespace
 
 int main() {
@@ -205,6 +252,7 @@ int main() {
         cmocka_unit_test(the_peers_shown_forget_the_least_recently_heard),
         cmocka_unit_test(successors_remember_only_the_peers_an_instance_lists),
         cmocka_unit_test(a_check_waiting_for_a_slot_queues_one_run_only),
+        cmocka_unit_test(a_long_log_line_is_cut_with_a_marker),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
