@@ -15,12 +15,15 @@
 
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -198,6 +201,68 @@ void a_check_waiting_for_a_slot_queues_one_run_only(void**) {
     // The checks' destructor cancels the queued run, the runner's kills the sleeper.
 }
 
+// A process check watches at most kMaxWatched matches through pidfds, however many run.
+void a_process_check_watches_a_bounded_number_of_matches(void**) {
+    // A name of its own (comm is the basename execve() was given: a link to sleep will do).
+    const std::string name = "hafdb-" + std::to_string(::getpid());
+    char dir[] = "/tmp/hafd-bounds-XXXXXX";
+    assert_non_null(::mkdtemp(dir));
+    const std::string link = std::string(dir) + "/" + name;
+    assert_int_equal(::symlink("/bin/sleep", link.c_str()), 0);
+    const std::size_t n = Checks::kMaxWatched + 6;
+    std::vector<pid_t> children;
+    for (std::size_t k = 0; k < n; ++k) {
+        const pid_t pid = ::fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            ::execl(link.c_str(), name.c_str(), "30", static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        children.push_back(pid);
+    }
+    // Every child has exec()ed once its comm is the link's name (a scan that finds some
+    // watches them, and looks again only when they end).
+    const auto execed = [&] {
+        for (const pid_t pid : children) {
+            std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+            std::string line;
+            if (!std::getline(comm, line) || line != name)
+                return false;
+        }
+        return true;
+    };
+    for (int tries = 0; tries < 500 && !execed(); ++tries)
+        ::usleep(10000);
+
+    io::Loop loop;
+    io::Runner runner(loop);
+    Commands commands(runner);
+    Scheduler scheduler{[](std::optional<TimePoint>) {
+    }};
+    LinkTable links;
+    std::size_t watched = 0;
+    {
+        Checks checks(loop, scheduler, commands, links, [](const std::string&, TimePoint) {});
+        config::Check c;
+        c.name = "many";
+        c.kind = config::CheckKind::Process;
+        c.process = name;
+        const TimePoint start = io::monotonicNow();
+        checks.configure({c}, {"many"}, start);
+        scheduler.fire(start); // the first run, at once
+        const RunningCheck* rc = checks.find("many");
+        assert_non_null(rc);
+        watched = rc->watched.size();
+    }
+    for (const pid_t pid : children)
+        ::kill(pid, SIGKILL);
+    for (const pid_t pid : children)
+        ::waitpid(pid, nullptr, 0);
+    ::unlink(link.c_str());
+    ::rmdir(dir);
+    assert_int_equal(watched, Checks::kMaxWatched);
+}
+
 // Reads what the sink wrote to stderr while `body` ran.
 template <typename F>
 std::string stderrOf(F body) {
@@ -252,6 +317,7 @@ int main() {
         cmocka_unit_test(the_peers_shown_forget_the_least_recently_heard),
         cmocka_unit_test(successors_remember_only_the_peers_an_instance_lists),
         cmocka_unit_test(a_check_waiting_for_a_slot_queues_one_run_only),
+        cmocka_unit_test(a_process_check_watches_a_bounded_number_of_matches),
         cmocka_unit_test(a_long_log_line_is_cut_with_a_marker),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
