@@ -2,6 +2,7 @@
 // The daemon's bounds on what peers and scripts can make it keep (hafd(8) LIMITS): each test
 // pushes past a bound and checks that it holds, and what happens at it.
 #include "daemon/checks.h"
+#include "daemon/cluster.h"
 #include "daemon/instance_record.h"
 #include "daemon/logging.h"
 #include "daemon/successors.h"
@@ -201,6 +202,37 @@ void a_check_waiting_for_a_slot_queues_one_run_only(void**) {
     // The checks' destructor cancels the queued run, the runner's kills the sleeper.
 }
 
+// The quorum hook has at most one run under way: an interval that comes while the last run
+// still goes starts none (the run's timeout, below the interval, ends it first in real time).
+void the_quorum_hook_runs_once_at_a_time(void**) {
+    log::setSink([](log::Level, std::string_view) {}); // no heartbeat socket on 192.0.2.11
+    io::Loop loop;
+    io::Runner runner(loop);
+    Commands commands(runner);
+    config::Scripts scripts;
+    const passwd* pw = ::getpwuid(::getuid());
+    scripts.user = pw != nullptr ? pw->pw_name : "root";
+    commands.setIdentity(scripts);
+    Scheduler scheduler{[](std::optional<TimePoint>) {
+    }};
+    Instances instances;
+    config::Config config;
+    config.cluster = cluster();
+    config::QuorumHook hook;
+    hook.command.argv = {"/bin/sleep", "5"};
+    hook.interval = 1s;
+    hook.timeout = 500ms;
+    config.cluster->quorumHook = hook;
+    {
+        Cluster c(loop, scheduler, instances, commands, config, "n1");
+        TimePoint now = io::monotonicNow();
+        for (int k = 0; k < 5; ++k, now += hook.interval)
+            scheduler.fire(now);
+        assert_int_equal(runner.counters().started, 1);
+        assert_int_equal(runner.running() + runner.queued(), 1);
+    }
+}
+
 // A process check watches at most kMaxWatched matches through pidfds, however many run.
 void a_process_check_watches_a_bounded_number_of_matches(void**) {
     // A name of its own (comm is the basename execve() was given: a link to sleep will do).
@@ -317,6 +349,7 @@ int main() {
         cmocka_unit_test(the_peers_shown_forget_the_least_recently_heard),
         cmocka_unit_test(successors_remember_only_the_peers_an_instance_lists),
         cmocka_unit_test(a_check_waiting_for_a_slot_queues_one_run_only),
+        cmocka_unit_test(the_quorum_hook_runs_once_at_a_time),
         cmocka_unit_test(a_process_check_watches_a_bounded_number_of_matches),
         cmocka_unit_test(a_long_log_line_is_cut_with_a_marker),
     };
