@@ -74,8 +74,6 @@ class Checks {
 public:
     // Up to this many processes of one process check are watched through pidfds.
     static constexpr std::size_t kMaxWatched = 64;
-    // Output kept of a run, for status and role patterns.
-    static constexpr std::size_t kOutputLimit = 4096;
 
     using Changed = std::function<void(const std::string& check, TimePoint now)>;
 

@@ -77,6 +77,9 @@ Cluster::Cluster(io::Loop& loop, Scheduler& scheduler, Instances& instances, Com
     // claim before lease + margin anyway, and a master that a reload put in a cluster keeps its
     // VIPs while its peers are heard for the first time.
     graceUntil_ = now + config_.lease;
+    // One anti-replay mark per node: only nodes' addresses reach the table, and with its default
+    // of 4 a cluster of 6 would forget a node's mark and take a replayed heartbeat of it.
+    replay_.setCapacity(config_.nodes.size());
     open(now);
     sendTimer_.arm(now);
     if (config_.quorumHook)
@@ -117,6 +120,7 @@ void Cluster::reconfigure(const config::Config& config, TimePoint now) {
     fence_ = config.fence;
     auth_ = config.auth;
     view_.reconfigure(config_, self_);
+    replay_.setCapacity(config_.nodes.size());
     settingsSeen_.clear(); // our settings may have changed: compare again
     if (reopen) {
         watcher_ = io::IoWatcher();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // What an instance keeps for `hafctl status` as it runs, apart from executing its router's
 // actions: its last transitions, the peers it hears, and the counters of what the kernel did
-// with its actions. Bounded: a fixed ring of transitions and at most kPeersShown peers, so an
+// with its actions. Bounded: a ring of kTransitionsKept transitions and at most kPeersShown peers
+// (the least recently heard is forgotten first: advert sources are not authenticated), so an
 // instance costs no allocation per transition or per advert (250 instances are a memory budget).
 #pragma once
 
@@ -21,6 +22,7 @@ namespace hafd::daemon {
 class InstanceRecord {
 public:
     static constexpr std::size_t kPeersShown = 8;
+    static constexpr std::size_t kTransitionsKept = 8;
 
     struct Transition {
         core::StateChanged change;
@@ -51,7 +53,7 @@ public:
     uint64_t probeErrors = 0; // of them, those that could not run (the claim went ahead)
 
 private:
-    std::array<Transition, 8> history_{};
+    std::array<Transition, kTransitionsKept> history_{};
     std::size_t historyCount_ = 0; // newest at history_[(historyCount_ - 1) % size]
     std::vector<Peer> peers_;
 };

@@ -4,25 +4,39 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 namespace hafd::daemon {
 
 namespace {
 
-// One write per line so lines from a crash never interleave half-way.
-void writeLine(const char* buf, int len) {
-    if (len > 0)
-        (void)!::write(STDERR_FILENO, buf, static_cast<std::size_t>(len));
+// A whole line and snprintf()'s terminating NUL.
+using LineBuffer = std::array<char, kMaxLogLine + 1>;
+
+// A line as snprintf() formatted it into `buf`, `n` bytes long had it fitted. One write per line
+// so lines from a crash never interleave half-way; a line longer than kMaxLogLine is cut, and
+// its end replaced by kLogLineCut (which carries the newline).
+void writeLine(LineBuffer& buf, int n) {
+    if (n <= 0)
+        return;
+    std::size_t len = static_cast<std::size_t>(n);
+    if (len > kMaxLogLine) {
+        constexpr std::size_t cut = sizeof kLogLineCut - 1;
+        std::memcpy(buf.data() + kMaxLogLine - cut, kLogLineCut, cut);
+        len = kMaxLogLine;
+    }
+    (void)!::write(STDERR_FILENO, buf.data(), len);
 }
 
 void journalSink(log::Level level, std::string_view message) {
-    char buf[4096];
-    const int n = std::snprintf(buf, sizeof buf, "<%d>%.*s\n", static_cast<int>(level),
+    LineBuffer buf;
+    const int n = std::snprintf(buf.data(), buf.size(), "<%d>%.*s\n", static_cast<int>(level),
                                 static_cast<int>(message.size()), message.data());
-    writeLine(buf, n < static_cast<int>(sizeof buf) ? n : static_cast<int>(sizeof buf) - 1);
+    writeLine(buf, n);
 }
 
 void stderrSink(log::Level level, std::string_view message) {
@@ -32,11 +46,11 @@ void stderrSink(log::Level level, std::string_view message) {
     localtime_r(&ts.tv_sec, &local);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
-    char buf[4096];
+    LineBuffer buf;
     const int n =
-        std::snprintf(buf, sizeof buf, "%s.%03ld %s: %.*s\n", stamp, ts.tv_nsec / 1'000'000,
+        std::snprintf(buf.data(), buf.size(), "%s.%03ld %s: %.*s\n", stamp, ts.tv_nsec / 1'000'000,
                       log::levelName(level), static_cast<int>(message.size()), message.data());
-    writeLine(buf, n < static_cast<int>(sizeof buf) ? n : static_cast<int>(sizeof buf) - 1);
+    writeLine(buf, n);
 }
 
 // JOURNAL_STREAM is "DEV:INODE" of the journal socket systemd connected stderr to; it is only

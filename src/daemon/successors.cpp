@@ -6,11 +6,12 @@
 namespace hafd::daemon {
 
 void Successors::judge(const Instance& instance, const core::ClusterView& view, Duration lease,
-                       TimePoint now) {
+                       TimePoint now, std::set<Key>& listed) {
     const config::Instance& cfg = instance.config();
     for (const InstanceRecord::Peer& p : instance.record().peers()) {
-        Heard& h =
-            heard_.try_emplace(Key{cfg.family, cfg.vrid, p.address}, Heard{{}, now}).first->second;
+        const Key key{cfg.family, cfg.vrid, p.address};
+        listed.insert(key);
+        Heard& h = heard_.try_emplace(key, Heard{{}, now}).first->second;
         if (h.node || h.foreign)
             continue;
         if (const auto index = view.indexOf(p.address))
@@ -37,8 +38,9 @@ bool Successors::foreignHeard(const Instance& instance) const {
 
 void Successors::update(Instances& instances, const core::ClusterView& view, Duration lease,
                         TimePoint now) {
+    std::set<Key> listed;
     for (auto& i : instances) {
-        judge(*i, view, lease, now);
+        judge(*i, view, lease, now, listed);
         std::string name;
         if (i->router().state() == core::State::Master && !foreignHeard(*i))
             if (const core::NodeView* n =
@@ -47,6 +49,8 @@ void Successors::update(Instances& instances, const core::ClusterView& view, Dur
         if (name != i->router().successor())
             i->handle(core::SuccessorKnown{std::move(name)}, now);
     }
+    // Forget the routers no instance lists any more (see the header: the bound).
+    std::erase_if(heard_, [&](const auto& entry) { return !listed.contains(entry.first); });
 }
 
 } // namespace hafd::daemon

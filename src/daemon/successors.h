@@ -10,6 +10,11 @@
 // heartbeats said it was master of the VRID (IPv6 adverts come from link-local addresses,
 // which heartbeats do not carry). One left unexplained for longer than the lease (heartbeats
 // saying "master" have had time to arrive) is outside the cluster.
+//
+// Bounded: advert sources are not authenticated, so only the routers an instance still lists
+// among its peers (InstanceRecord::kPeersShown each) are judged and remembered; one it has
+// forgotten is forgotten here too, and judged afresh if it is heard again. The VRIDs with a
+// foreign router are at most two families of 255.
 #pragma once
 
 #include "core/cluster_view.h"
@@ -31,6 +36,8 @@ public:
 
     // Whether a router outside the cluster was heard on this instance's VRID.
     bool foreignHeard(const Instance& instance) const;
+    // Routers remembered (at most the instances' peers).
+    std::size_t remembered() const { return heard_.size(); }
 
 private:
     using Key = std::tuple<Family, uint8_t, IpAddress>;
@@ -39,8 +46,9 @@ private:
         TimePoint since{};               // when it was first heard unexplained
         bool foreign = false;
     };
+    // Judges the instance's peers; adds the keys it judged to `listed`.
     void judge(const Instance& instance, const core::ClusterView& view, Duration lease,
-               TimePoint now);
+               TimePoint now, std::set<Key>& listed);
 
     std::map<Key, Heard> heard_;
     std::set<std::pair<Family, uint8_t>> foreign_; // the VRIDs with a foreign router heard

@@ -36,13 +36,18 @@ struct Credentials {
 };
 
 struct RunSpec {
+    // Bytes of a command's output kept by default: enough for a status line and a role
+    // pattern, small enough that 32 children flooding their pipes cost nothing.
+    static constexpr std::size_t kOutputLimit = 4096;
+
     std::vector<std::string> argv; // argv[0] an absolute path; executed with execve, never a shell
     std::vector<std::string> env; // "NAME=value": the child's whole environment (nothing inherited)
     std::optional<Credentials> as;
     // From the start of the child. At the timeout: SIGTERM to the whole process group, SIGKILL
     // to the group killGrace later.
     Duration timeout{};
-    std::size_t outputLimit = 4096; // bytes of stdout+stderr kept; the rest is read and discarded
+    std::size_t outputLimit = kOutputLimit; // bytes of stdout+stderr kept; the rest is read and
+                                            // discarded (counted in outputBytes)
 };
 
 struct RunOutcome {
@@ -74,8 +79,13 @@ public:
     // The most read from one child's pipe per loop callback, so a flood cannot starve the loop.
     static constexpr std::size_t kReadChunk = 64 * 1024;
 
+    // Children alive at once by default. The queue behind them is bounded by its callers, each
+    // of which keeps at most one job queued or running (a check, a notify queue, a fence per
+    // instance, the quorum hook, the switchover).
+    static constexpr std::size_t kMaxChildren = 32;
+
     // maxChildren: children alive at once (0 counts as 1); the rest wait in a queue.
-    Runner(Loop& loop, std::size_t maxChildren = 32, Duration killGrace = 1s);
+    Runner(Loop& loop, std::size_t maxChildren = kMaxChildren, Duration killGrace = 1s);
     // SIGKILLs every process group still running (the loop reaps the leaders later, if it runs);
     // never runs callbacks.
     ~Runner();

@@ -446,16 +446,16 @@ void stopped_command_is_continued_to_see_sigterm(void**) {
     expectNoChildren();
 }
 
-// `yes` writes as fast as it can: only outputLimit bytes are kept, the rest is counted, and a
-// 10 ms timer in the same loop keeps its pace meanwhile. (On the machines tried, reading until
+// `yes` writes as fast as it can: only RunSpec::kOutputLimit bytes (the default) are kept, the
+// rest is counted and flagged, and a 10 ms timer in the same loop keeps its pace meanwhile.
+// (On the machines tried, reading until
 // EAGAIN would not starve the loop either: a pipe reader keeps up with `yes`. The 64 KiB per
 // callback is what makes that hold when it does not.)
 void flood_is_bounded_and_does_not_starve_the_loop(void**) {
     {
         io::Loop loop;
         io::Runner runner(loop);
-        auto s = spec({"/usr/bin/yes"}, 1s);
-        s.outputLimit = 4096;
+        const auto s = spec({"/usr/bin/yes"}, 1s);
         std::optional<io::RunOutcome> got;
         runner.run(s, [&](const io::RunOutcome& o) { got = o; });
 
@@ -481,7 +481,7 @@ void flood_is_bounded_and_does_not_starve_the_loop(void**) {
 
         assert_int_equal(static_cast<int>(got->end),
                          static_cast<int>(io::RunOutcome::End::TimedOut));
-        assert_int_equal(got->output.size(), 4096);
+        assert_int_equal(got->output.size(), io::RunSpec::kOutputLimit);
         assert_true(got->truncated);
         assert_true(got->outputBytes > 1024 * 1024);
         assert_string_equal(got->output.substr(0, 6).c_str(), "y\ny\ny\n");
@@ -520,6 +520,31 @@ void output_after_exit_waits_for_eof_but_not_forever(void**) {
         assert_true(pgid > 0);
         assert_int_equal(runner.running(), 0);
         kill(-pgid, SIGKILL); // what the command left behind is not the runner's
+    }
+    expectNoChildren();
+}
+
+// By default at most kMaxChildren children run at once: the ones beyond wait in the queue and
+// start as slots free.
+void children_beyond_the_default_bound_wait(void**) {
+    {
+        io::Loop loop;
+        io::Runner runner(loop);
+        const std::size_t n = io::Runner::kMaxChildren + 3;
+        std::size_t done = 0, most = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            runner.run(spec({"/bin/sleep", "0.2"}), [&](const io::RunOutcome& o) {
+                assert_true(o.ok());
+                ++done;
+            });
+        assert_int_equal(runner.running(), io::Runner::kMaxChildren);
+        assert_int_equal(runner.queued(), 3);
+        assert_true(runUntil(loop, 10s, [&] {
+            most = std::max(most, runner.running());
+            return done == n;
+        }));
+        assert_int_equal(most, io::Runner::kMaxChildren);
+        assert_int_equal(runner.counters().queuedMax, 3);
     }
     expectNoChildren();
 }
@@ -640,6 +665,7 @@ int main() {
         cmocka_unit_test(flood_is_bounded_and_does_not_starve_the_loop),
         cmocka_unit_test(output_after_exit_waits_for_eof_but_not_forever),
         cmocka_unit_test(runs_beyond_the_bound_wait_in_order),
+        cmocka_unit_test(children_beyond_the_default_bound_wait),
         cmocka_unit_test(cancel_forgets_queued_and_running_jobs),
         cmocka_unit_test(destroying_the_runner_kills_without_callbacks),
     };
