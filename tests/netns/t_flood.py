@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 # asan
+# serial
 # params: v4 v6
 # timeout: 150
 # SPDX-License-Identifier: Apache-2.0
