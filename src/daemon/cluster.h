@@ -14,6 +14,7 @@
 #include "daemon/scheduler.h"
 #include "daemon/successors.h"
 #include "io/loop.h"
+#include "io/netlink.h"
 #include "io/udp_socket.h"
 #include "proto/auth.h"
 #include "proto/heartbeat.h"
@@ -73,6 +74,10 @@ public:
     // The node a fence targets: the one whose heartbeats last said it is master of (family,
     // vrid), however long ago, or the node at `address`.
     const core::NodeView* masterNode(Family family, uint8_t vrid, const IpAddress& address) const;
+    // `link` has carrier again (daemon/cluster_links.cpp): the kernel's unresolved ARP / ND
+    // entries for the other nodes are forgotten and heartbeats leave now, so that peers count
+    // this node's vote again at once rather than after the next ARP retransmission.
+    void carrierUp(io::NetlinkClient& netlink, const io::LinkInfo& link);
 
 private:
     void open(TimePoint now);

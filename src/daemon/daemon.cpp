@@ -234,6 +234,10 @@ void Daemon::openRooms() {
     kernelEvents_ = std::make_unique<KernelEvents>(monitor_, netlink_, links_, instances_,
                                                    *vipPort_, leases_, *stale_, scheduler_,
                                                    [this](TimePoint now) { bindAll(now); });
+    kernelEvents_->onCarrierUp([this](const io::LinkInfo& link) {
+        if (cluster_)
+            cluster_->carrierUp(netlink_, link);
+    });
     leaseRenewal_ = std::make_unique<LeaseRenewal>(scheduler_, leases_, *vipPort_, instances_);
     monitorWatcher_ = io::IoWatcher(loop_, monitor_.fd(), io::IoWatcher::Read,
                                     [this](int) { kernelEvents_->onReadable(); });

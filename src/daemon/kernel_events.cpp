@@ -72,8 +72,12 @@ void KernelEvents::onReadable() {
                 links_.removeLink(l->link.ifindex);
                 leases_.forgetInterface(l->link.ifindex);
             } else {
+                const io::LinkInfo* before = links_.find(l->link.ifindex);
+                const bool hadCarrier = before && before->carrier();
                 links_.upsertLink(l->link);
                 stale_.onLink(l->link, held());
+                if (!hadCarrier && l->link.carrier() && carrierUp_)
+                    carrierUp_(l->link);
             }
         } else if (const auto* a = std::get_if<io::AddressEvent>(&e)) {
             if (a->removed)

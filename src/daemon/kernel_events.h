@@ -36,6 +36,8 @@ public:
 
     // The monitor's socket is readable.
     void onReadable();
+    // Told when a link gets its carrier back (the cluster room's heartbeats: cluster_links.cpp).
+    void onCarrierUp(std::function<void(const io::LinkInfo&)> f) { carrierUp_ = std::move(f); }
     // Re-reads links and addresses once the actions under way are done.
     void resyncSoon();
     // Rebuilds the index of VIPs by (interface, address): after instances or bindings changed.
@@ -65,6 +67,7 @@ private:
     VipLeases& leases_;
     StaleVips& stale_;
     std::function<void(TimePoint)> changed_;
+    std::function<void(const io::LinkInfo&)> carrierUp_;
     Scheduler::Timer resyncTimer_;
     // (VIP interface, VIP) -> its instance, sorted: a vector rather than a map, so that 1000
     // VIPs cost 32 KiB and no allocation each.

@@ -113,6 +113,12 @@ public:
     SysResult<std::vector<LinkInfo>> dumpLinks();
     SysResult<std::vector<AddressInfo>> dumpAddresses();
 
+    // Removes the kernel's neighbour entry (ARP, IPv6 ND) for `address` on `ifindex` when it is
+    // unresolved (INCOMPLETE or FAILED), so that the next packet to it starts a resolution at
+    // once instead of at the entry's next retransmission (up to retrans_time, 1 s by default,
+    // after a carrier loss). 1: removed; 0: none, or resolved or static (left alone); -errno.
+    int forgetUnresolvedNeighbour(uint32_t ifindex, const IpAddress& address);
+
     // For the benchmark in tests/io only: ask an ACK for every message instead of the last one.
     void setAckEveryMessageForTest(bool on) { ackEvery_ = on; }
 
@@ -125,6 +131,7 @@ private:
                   std::vector<AddressResult>& results, uint32_t seqBase);
     template <typename T, typename Parse>
     SysResult<std::vector<T>> dump(uint16_t type, const char* what, Parse parse);
+    int awaitNeighbourReply(uint32_t seq);
 
     MnlSocket sock_;
     uint32_t seq_ = 0;
