@@ -311,6 +311,34 @@ void dump_links_reports_kind_mac_flags(void**) {
     assert_true(c.portId() != 0);
 }
 
+// After a carrier loss only unresolved entries are forgotten (cluster_links.cpp): an
+// operator's static entry, or one that resolved, stays.
+void only_unresolved_neighbours_are_forgotten(void**) {
+    mustRun({"ip", "neigh", "replace", "192.0.2.50", "dev", "va", "lladdr", "02:00:00:00:00:50",
+             "nud", "permanent"});
+    mustRun({"ip", "neigh", "replace", "192.0.2.51", "dev", "va", "nud", "incomplete"});
+    mustRun({"ip", "neigh", "replace", "192.0.2.52", "dev", "va", "lladdr", "02:00:00:00:00:52",
+             "nud", "reachable"});
+    mustRun({"ip", "-6", "neigh", "replace", "2001:db8::51", "dev", "va", "nud", "failed"});
+    auto c = client();
+    const auto forget = [&](const char* text) {
+        return c.forgetUnresolvedNeighbour(gVa, *IpAddress::parse(text));
+    };
+    assert_int_equal(forget("192.0.2.50"), 0);   // permanent
+    assert_int_equal(forget("192.0.2.51"), 1);   // incomplete
+    assert_int_equal(forget("192.0.2.52"), 0);   // reachable
+    assert_int_equal(forget("192.0.2.53"), 0);   // none
+    assert_int_equal(forget("2001:db8::51"), 1); // failed
+    assert_int_equal(forget("2001:db8::51"), 0); // gone now
+    const std::string left = capture({"ip", "neigh", "show", "dev", "va"});
+    assert_true(left.find("192.0.2.50 ") != std::string::npos);
+    assert_true(left.find("192.0.2.52 ") != std::string::npos);
+    assert_true(left.find("192.0.2.51 ") == std::string::npos);
+    assert_true(capture({"ip", "-6", "neigh", "show", "dev", "va"}).find("2001:db8::51") ==
+                std::string::npos);
+    mustRun({"ip", "neigh", "flush", "dev", "va"});
+}
+
 } // namespace
 
 int main() {
@@ -326,6 +354,7 @@ int main() {
         cmocka_unit_test(lifetime_set_and_refreshed_with_replace),
         cmocka_unit_test(operator_addresses_are_not_marked),
         cmocka_unit_test(dump_links_reports_kind_mac_flags),
+        cmocka_unit_test(only_unresolved_neighbours_are_forgotten),
     };
     return cmocka_run_group_tests_name("io-netlink", tests, setup, nullptr);
 }
