@@ -105,23 +105,25 @@ with Lab("soak") as lab:
     baseline, latest, gaps = {}, {}, {name: [] for name in SCENARIOS}
 
     def struck(old, what):
-        """Breaks `old`, the master; returns what puts it back."""
+        """Breaks `old`, the master; returns (the monotonic time of the blow, what puts it
+        back)."""
         i = c.nodes.index(old)
+        t0 = time.monotonic()
         if what == "kill -9":
             old.hafd_proc.stop(signal.SIGKILL)
-            return lambda: start(i)
+            return t0, lambda: start(i)
         if what == "link cut":
             old.cut_link()
-            return old.restore_link
+            return t0, old.restore_link
         if what == "SIGTERM":
             old.hafd_proc.stop(signal.SIGTERM)
-            return lambda: start(i)
+            return t0, lambda: start(i)
         if what == "check failure":
             open(flag[old.name], "w").close()
-            return lambda: os.unlink(flag[old.name])
+            return t0, lambda: os.unlink(flag[old.name])
         if what == "SIGSTOP":
             old.hafd_proc.send_signal(signal.SIGSTOP)
-            return lambda: old.hafd_proc.send_signal(signal.SIGCONT)
+            return t0, lambda: old.hafd_proc.send_signal(signal.SIGCONT)
         # A reload of every node that changes only the check's interval: nothing moves.
         check_interval["now"] = 0.3 if check_interval["now"] == 0.2 else 0.2
         before = [n.instance("vi")["counters"]["transitions"] for n in c.nodes]
@@ -132,17 +134,17 @@ with Lab("soak") as lab:
         after = [n.instance("vi")["counters"]["transitions"] for n in c.nodes]
         check(after == before, f"a reload changed a state: transitions {before} -> {after}")
         check(s.holders() == {old.name}, f"the reload moved the VIP: {s.holders()}")
+        t0 = time.monotonic()
         rc, out = hafctl(old, "switchover", "vi")
         check(rc == 0, f"switchover: {rc} {out}")
-        return lambda: None
+        return t0, lambda: None
 
     for k in range(args.failovers):
         what = SCENARIOS[k % len(SCENARIOS)]
         holders = s.holders()
         check(len(holders) == 1, f"failover {k + 1}: holders {holders} before it")
         old = next(n for n in c.nodes if n.name in holders)
-        t0 = time.monotonic()
-        restore = struck(old, what)
+        t0, restore = struck(old, what)
         bound = failure_bound if what in FAILURES else graceful_bound
         t_new = None
         while t_new is None and time.monotonic() < t0 + bound + 3:
