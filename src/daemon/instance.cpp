@@ -195,6 +195,8 @@ void Instance::send(const proto::Advertisement& advert, bool probe) {
 // common success does not, on the hot path.
 void Instance::advertSent(const IpAddress& destination, int result) {
     std::optional<bool> event; // AdvertSent{ok}
+    if (result == -ESTALE)
+        return; // withheld after a stall (SocketSender::flush): not a failure of the link
     if (result < 0) {
         // Counted always, logged once per streak: a link that is down for a moment would
         // otherwise fill the log at the advert rate.

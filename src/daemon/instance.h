@@ -103,6 +103,7 @@ public:
     const std::vector<std::string>& trackFaults() const;
     // An advert's outcome (it may be reported after the pass that sent it).
     void advertSent(const IpAddress& destination, int result) override;
+    Duration staleAfter() const override { return router_.shortestPeerMasterDown(); }
 
 private:
     // `restoring`: the actions answer VipsLost (an InstallVips then restores VIPs).

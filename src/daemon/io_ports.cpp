@@ -22,6 +22,8 @@ void SocketSender::send(std::span<const uint8_t> message, const IpAddress& sourc
         report.advertSent(destination, rc);
         return;
     }
+    if (waiting_.empty() || report.staleAfter() < staleAfter_)
+        staleAfter_ = report.staleAfter();
     waiting_.push_back({&report, destination, 0});
 }
 
@@ -29,7 +31,17 @@ void SocketSender::flush() {
     if (waiting_.empty())
         return;
     // One result per queued message, in order (queue() failures were reported at once).
-    const auto results = socket_.flush();
+    // Adverts queued before a stall are not sent (-ESTALE): they say what this node was before
+    // it was stopped, and the stall watch decides at the next wake-up what it is now (a master
+    // that may have been replaced steps down without a word, DESIGN.md §4 "Freeze").
+    const auto results = socket_.flush(staleAfter_);
+    if (!results.empty() && results[0] == -ESTALE) {
+        withheld_ += results.size();
+        log::notice("%zu advert(s) queued before the loop was held up for %.3f s or more were "
+                    "not sent (%llu so far)",
+                    results.size(), toSeconds(staleAfter_),
+                    static_cast<unsigned long long>(withheld_));
+    }
     for (std::size_t i = 0; i < waiting_.size(); ++i)
         waiting_[i].result = i < results.size() ? results[i] : -EIO;
     // A report may make an instance act at once, and send or flush again on this sender: what

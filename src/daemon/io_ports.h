@@ -32,9 +32,16 @@ private:
         IpAddress destination;
         int result;
     };
+    // Adverts of a timer pass are queued, then sent together at its end: microseconds later,
+    // unless the process was stopped in between. Then they are not sent
+    // (io::AdvertSocket::flush(maxAge)) once the wait reached the shortest staleAfter() of the
+    // instances that queued them: a Master_Down_Interval of its peers, after which one of them
+    // may be master and our advert would contest it (or a thawed master would send one).
+    Duration staleAfter_ = Duration::max();
     io::AdvertSocket& socket_;
     bool batching_ = false;
     std::vector<Waiting> waiting_; // in the socket's queue order
+    uint64_t withheld_ = 0;        // adverts not sent because they were queued before a stall
 };
 
 // Netlink batches, with the runtime directory's record of what hafd installed kept in step (it

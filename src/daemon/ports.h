@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/address.h"
+#include "common/time.h"
 #include "common/result.h"
 #include "core/fault.h"
 #include "proto/frames.h"
@@ -21,7 +22,11 @@ namespace hafd::daemon {
 // not usable yet (retry later).
 class SendReport {
 public:
+    // -ESTALE: not sent, because the process was held up between queueing and sending for
+    // longer than staleAfter() (the stall watch then decides what this node is).
     virtual void advertSent(const IpAddress& destination, int result) = 0;
+    // How late a queued advert may still leave: past this its peers may have replaced us.
+    virtual Duration staleAfter() const { return Duration::max(); }
 
 protected:
     ~SendReport() = default;

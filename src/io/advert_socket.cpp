@@ -355,8 +355,19 @@ int AdvertSocket::queue(std::span<const uint8_t> message, const IpAddress& sourc
         txBytes_.insert(txBytes_.end(), message.begin(), message.end());
         std::memcpy(p.source, source.bytes().data(), 16);
     }
+    if (pending_.empty())
+        firstQueuedAt_ = monotonicNow();
     pending_.push_back(p);
     return 0;
+}
+
+std::span<const int> AdvertSocket::flush(Duration maxAge) {
+    if (pending_.empty() || monotonicNow() - firstQueuedAt_ <= maxAge)
+        return flush();
+    results_.assign(pending_.size(), -ESTALE);
+    pending_.clear();
+    txBytes_.clear();
+    return results_;
 }
 
 std::span<const int> AdvertSocket::flush() {

@@ -104,6 +104,10 @@ public:
               const IpAddress& destination, uint32_t egressIfindex = 0);
     std::size_t queued() const { return pending_.size(); }
     std::span<const int> flush();
+    // The same, unless the first message waited longer than `maxAge` since queue(): the
+    // process was stopped or starved in between (SIGSTOP, a frozen VM) and what was decided
+    // before may be wrong now. Then nothing is sent, and every result is -ESTALE.
+    std::span<const int> flush(Duration maxAge);
 
 private:
     int changeMembership(bool join);
@@ -127,6 +131,7 @@ private:
     };
     std::vector<uint8_t> txBytes_; // the queued messages back to back (IPv4: with IP header)
     std::vector<Pending> pending_;
+    TimePoint firstQueuedAt_{}; // CLOCK_MONOTONIC, when pending_ got its first message
     std::vector<int> results_;
     // flush()'s sendmmsg() arguments, kept so that a timer pass does not allocate them anew.
     union TxControl {

@@ -273,6 +273,29 @@ void batched_send_reports_each_message_and_goes_past_a_failure(void**) {
     assert_int_equal(a.flush().size(), 0);
 }
 
+// Adverts queued before the process was held up (SIGSTOP between queue and flush) are not
+// sent: flush(maxAge) drops them with -ESTALE. Sent at once, they leave as usual.
+void adverts_queued_before_a_stall_are_not_sent(void**) {
+    auto a = openSocket(Family::V4, "va", gVa);
+    auto b = peerSocket(Family::V4);
+    const auto src = ip("192.0.2.1"), group = vrrpMulticastGroup(Family::V4);
+    const auto sent = advert(Family::V4, 7, src, group);
+    assert_int_equal(a.queue(sent, src, group), 0);
+    assert_int_equal(a.queue(sent, src, group), 0);
+    std::this_thread::sleep_for(60ms); // the stall
+    const auto late = a.flush(50ms);
+    assert_int_equal(late.size(), 2);
+    assert_int_equal(late[0], -ESTALE);
+    assert_int_equal(late[1], -ESTALE);
+    assert_int_equal(a.queued(), 0);
+    expectSilent(b, 200ms);
+    assert_int_equal(a.queue(sent, src, group), 0);
+    const auto onTime = a.flush(50ms);
+    assert_int_equal(onTime.size(), 1);
+    assert_int_equal(onTime[0], 0);
+    expectReceived(b, sent, src, group);
+}
+
 // A link-local that is still tentative (DAD running) cannot be a source yet: a distinct,
 // transient error, so the daemon retries (TOOLCHAIN.md §4, §11).
 void tentative_source_is_eaddrnotavail(void**) {
@@ -307,6 +330,7 @@ int main() {
         cmocka_unit_test(arrival_time_is_when_the_kernel_received_it),
         cmocka_unit_test(batch_receive_takes_all_queued_adverts_in_one_call),
         cmocka_unit_test(batched_send_reports_each_message_and_goes_past_a_failure),
+        cmocka_unit_test(adverts_queued_before_a_stall_are_not_sent),
     };
     return cmocka_run_group_tests_name("io-advert", tests, setup, nullptr);
 }
