@@ -197,6 +197,17 @@ void readAuthHmac(Context& cx, InstanceDraft& d, const KNode& block) {
 void readTracks(Context& cx, InstanceDraft& d, const KNode& block) {
     const std::string& k = block.keyword();
     const std::string setting = d.setting + "." + k;
+    // keepalived takes an instance's track blocks one after the other, so a name can come twice;
+    // hafd refuses an instance that tracks the same interface or check twice: the first stays.
+    const auto tracked = [&](const std::string& entryStart, const KNode& t, const std::string& n) {
+        for (const std::string& e : d.tracks)
+            if (e.compare(0, entryStart.size(), entryStart) == 0) {
+                cx.report(t, setting,
+                          n + ": already tracked by this instance: not translated again");
+                return true;
+            }
+        return false;
+    };
     for (const KNode& t : block.children) {
         const std::string& name = t.keyword();
         std::optional<int> weight;
@@ -221,6 +232,8 @@ void readTracks(Context& cx, InstanceDraft& d, const KNode& block) {
                 continue;
             }
             std::string e = "{ interface = " + quote(name) + ";";
+            if (tracked(e, t, name))
+                continue;
             if (weight.value_or(0) != 0)
                 e += " weight = " + std::to_string(*weight) + ";";
             d.tracks.push_back(e + " }");
@@ -254,8 +267,10 @@ void readTracks(Context& cx, InstanceDraft& d, const KNode& block) {
                       name +
                           ": keepalived adds the file's value times the weight; hafd adds the "
                           "weight while the file holds anything but 0: the same for 0 and 1 only");
-        def->second.tracked = true;
         std::string e = "{ check = " + quote(def->second.name) + ";";
+        if (tracked(e, t, name))
+            continue;
+        def->second.tracked = true;
         if (w != 0)
             e += " weight = " + std::to_string(w) + ";";
         d.tracks.push_back(e + " }");
