@@ -79,7 +79,13 @@ void readPeers(Context& cx, InstanceDraft& d, const KNode& block) {
             cx.report(p, setting, "\"" + p.keyword() + "\" is not an address: not translated");
             continue;
         }
-        d.peers.push_back(p.keyword());
+        // Two unicast_peer blocks can name a peer twice; hafd's loader refuses a repeated peer.
+        const auto address = IpAddress::parse(p.keyword());
+        if (std::any_of(d.peers.begin(), d.peers.end(),
+                        [&](const std::string& q) { return IpAddress::parse(q) == address; }))
+            cx.report(p, setting, p.keyword() + ": listed twice: translated once");
+        else
+            d.peers.push_back(p.keyword());
         for (std::size_t i = 1; i < p.words.size(); ++i) {
             const auto ttl = i + 1 < p.words.size() ? toInt(p.words[i + 1], 0, 255) : std::nullopt;
             if (p.words[i] == "min_ttl" && ttl) {
