@@ -287,6 +287,26 @@ bool dropTakenAddresses(Context& cx, InstanceDraft& d, const KNode& n) {
     return !d.addresses.empty();
 }
 
+// Drops the unicast peers that are addresses of the instance itself (hafd's loader refuses
+// them), with a finding each; false when the instance had peers and none is left (it is not
+// made a multicast one).
+bool dropOwnPeers(Context& cx, InstanceDraft& d, const KNode& n) {
+    if (d.peers.empty())
+        return true;
+    std::vector<std::string> kept;
+    for (const std::string& p : d.peers) {
+        const bool own = std::any_of(d.addresses.begin(), d.addresses.end(),
+                                     [&](const auto& a) { return addressKey(a) == addressKey(p); });
+        if (own)
+            cx.report(n, d.setting + ".unicast_peer",
+                      p + " is one of the instance's own addresses: not translated");
+        else
+            kept.push_back(p);
+    }
+    d.peers = std::move(kept);
+    return !d.peers.empty();
+}
+
 } // namespace
 
 std::string translateInstance(Context& cx, const KNode& n) {
@@ -349,6 +369,11 @@ std::string translateInstance(Context& cx, const KNode& n) {
     }
     if (!dropTakenAddresses(cx, d, n)) {
         cx.report(n, d.setting, "no usable virtual_ipaddress: the instance is not translated");
+        return "";
+    }
+    if (!dropOwnPeers(cx, d, n)) {
+        cx.report(n, d.setting,
+                  "every unicast peer is one of the instance's own addresses: not translated");
         return "";
     }
     cx.instanceNames.push_back(d.name);
