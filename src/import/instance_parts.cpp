@@ -137,7 +137,7 @@ void readAuthHmac(Context& cx, InstanceDraft& d, const KNode& block) {
     std::vector<std::string> keys;
     std::vector<long> ids;
     std::optional<long> active;
-    std::string rest, window;
+    std::string mode, antiReplay, window;
     const KNode* windowAt = nullptr;
     for (const KNode& c : block.children) {
         const std::string& k = c.keyword();
@@ -161,17 +161,26 @@ void readAuthHmac(Context& cx, InstanceDraft& d, const KNode& block) {
                           "hafd reads keys from files only: write key " + std::to_string(*id) +
                               " to " + file + " (root's, mode 0600; raw or \"hex:\" as here)");
             }
+            std::string entry = "{ id = " + std::to_string(*id) + "; file = " + quote(file) + "; }";
+            // hafd's loader refuses a repeated id: the last one given is translated.
+            if (const auto at = std::find(ids.begin(), ids.end(), *id); at != ids.end()) {
+                cx.report(c, where,
+                          "key id " + std::to_string(*id) +
+                              " given again: the last one is translated");
+                keys[static_cast<std::size_t>(at - ids.begin())] = std::move(entry);
+                continue;
+            }
             ids.push_back(*id);
-            keys.push_back("{ id = " + std::to_string(*id) + "; file = " + quote(file) + "; }");
+            keys.push_back(std::move(entry));
         } else if (k == "active_key" && c.words.size() == 2) {
             active = toInt(c.words[1], 1, 255);
         } else if (k == "mode" && c.words.size() == 2 &&
                    (c.words[1] == "enforce" || c.words[1] == "permissive" ||
                     c.words[1] == "receive-only")) {
-            rest += " mode = " + quote(c.words[1]) + ";";
+            mode = " mode = " + quote(c.words[1]) + ";"; // the last one given counts
         } else if (k == "anti_replay" && c.words.size() == 2 &&
                    (c.words[1] == "time" || c.words[1] == "monotonic")) {
-            rest += " anti_replay = " + quote(c.words[1]) + ";";
+            antiReplay = " anti_replay = " + quote(c.words[1]) + ";";
         } else if (k == "time_window" && c.words.size() == 2 && toInt(c.words[1], 1, 300)) {
             window = " time_window = " + c.words[1] + ";";
             windowAt = &c;
@@ -190,6 +199,7 @@ void readAuthHmac(Context& cx, InstanceDraft& d, const KNode& block) {
     std::string list;
     for (std::size_t i = 0; i < keys.size(); ++i)
         list += (i > 0 ? ", " : "") + keys[i];
+    std::string rest = mode + antiReplay;
     // keepalived, as hafd, has no window with monotonic anti-replay; hafd warns about one.
     if (rest.find("monotonic") == std::string::npos)
         rest += window;
