@@ -287,9 +287,9 @@ bool dropTakenAddresses(Context& cx, InstanceDraft& d, const KNode& n) {
     return !d.addresses.empty();
 }
 
-// Drops the unicast peers that are addresses of the instance itself (hafd's loader refuses
-// them), with a finding each; false when the instance had peers and none is left (it is not
-// made a multicast one).
+// Drops the unicast peers that are addresses of the instance itself or of the other family
+// (hafd's loader refuses them), with a finding each; false when the instance had peers and none is
+// left (it is not made a multicast one).
 bool dropOwnPeers(Context& cx, InstanceDraft& d, const KNode& n) {
     if (d.peers.empty())
         return true;
@@ -297,9 +297,13 @@ bool dropOwnPeers(Context& cx, InstanceDraft& d, const KNode& n) {
     for (const std::string& p : d.peers) {
         const bool own = std::any_of(d.addresses.begin(), d.addresses.end(),
                                      [&](const auto& a) { return addressKey(a) == addressKey(p); });
+        const auto ip = IpAddress::parse(p);
         if (own)
             cx.report(n, d.setting + ".unicast_peer",
                       p + " is one of the instance's own addresses: not translated");
+        else if (ip && d.family && ip->family() != *d.family)
+            cx.report(n, d.setting + ".unicast_peer",
+                      p + " is of another family than the addresses: not translated");
         else
             kept.push_back(p);
     }
@@ -372,8 +376,7 @@ std::string translateInstance(Context& cx, const KNode& n) {
         return "";
     }
     if (!dropOwnPeers(cx, d, n)) {
-        cx.report(n, d.setting,
-                  "every unicast peer is one of the instance's own addresses: not translated");
+        cx.report(n, d.setting, "no unicast peer is left: not translated");
         return "";
     }
     cx.instanceNames.push_back(d.name);
