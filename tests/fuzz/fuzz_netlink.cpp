@@ -3,9 +3,9 @@
 // recv() on the route socket returned, walked with messageOk/mnl_nlmsg_next as LinkMonitor
 // and NetlinkClient walk it, every message given to parseLink and parseAddress (the daemon
 // picks one by nlmsg_type; both must cope with any message). Besides memory safety (ASan/UBSan,
-// the buffer being exactly the input), it checks that what the parsers return fits in the
-// message it came from: names without NUL, a MAC no longer than the message, an address of
-// its family's length and a prefix length as received.
+// the buffer being the input and its padding to 4 bytes), it checks that what the parsers return
+// fits in the message it came from: names without NUL, a MAC no longer than the message, an address
+// of its family's length and a prefix length as received.
 //
 // Input: the datagram.
 #include "io/netlink_parse.h"
@@ -14,6 +14,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -47,8 +48,11 @@ void message(const nlmsghdr* nlh) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     if (size > 1 << 20)
         return 0;
-    // Aligned as the daemon's receive buffer is (operator new: at least 16 bytes).
-    std::vector<uint8_t> buf(data, data + size);
+    // As the daemon's receive buffers are: aligned (operator new: at least 16 bytes), and of a
+    // size that is a multiple of 4 (64 KiB, more than a datagram), since libmnl's attribute walk
+    // reads up to NLMSG_ALIGN(nlmsg_len), into the padding after an unaligned last message.
+    std::vector<uint8_t> buf((size + 3) & ~std::size_t{3}, 0);
+    std::copy(data, data + size, buf.begin());
     int len = static_cast<int>(size);
     std::size_t messages = 0;
     for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data()); io::detail::messageOk(nlh, len);
