@@ -55,10 +55,15 @@ void readSetting(Context& cx, InstanceDraft& d, const KNode& c) {
     } else if (k == "advert_int") {
         const auto v = oneValue(cx, c, setting);
         d.advertInt = v ? toSeconds(*v) : std::nullopt;
-        if (v && (!d.advertInt || *d.advertInt < 0.01 || *d.advertInt > 255))
+        // Text and value always together: an earlier advert_int's text kept beside no value
+        // would be written without the version's limits applied to it.
+        d.advertText = InstanceDraft{}.advertText;
+        if (v && (!d.advertInt || *d.advertInt < 0.01 || *d.advertInt > 255)) {
             cx.report(c, setting, "expected 0.01..255 seconds: not translated");
-        else if (v)
+            d.advertInt.reset();
+        } else if (v) {
             d.advertText = *v;
+        }
         d.advertAt = &c;
     } else if (k == "state") {
         d.state = c.words.size() == 2 ? c.words[1] : "";
