@@ -105,6 +105,18 @@ struct Key {
     Comparer sameIdentity = nullptr;
     std::string_view identityName;
 
+private:
+    // A copy of this row with `f` applied: the chained setters below. Defined before them:
+    // clang (14 and 16) does not see a member template defined further down the class as
+    // defined when a constant expression calls it through them.
+    template <typename F>
+    constexpr Key with(F f) const {
+        Key k = *this;
+        f(k);
+        return k;
+    }
+
+public:
     constexpr Key(std::string_view n, Type t) : name(n), type(t) {}
     constexpr Key need() const {
         return with([](Key& k) { k.required = true; });
@@ -184,12 +196,6 @@ private:
     // This row, which must be bound to S already.
     template <typename S>
     constexpr Key of() const;
-    template <typename F>
-    constexpr Key with(F f) const {
-        Key k = *this;
-        f(k);
-        return k;
-    }
 };
 
 // The top level of the file.

@@ -51,8 +51,11 @@ std::optional<int64_t> fileNumber(std::string_view contents) {
     std::size_t i = contents.find_first_not_of(" \t\r\n");
     if (i == std::string_view::npos)
         return std::nullopt;
-    if (contents[i] == '+')
+    if (contents[i] == '+') {
         ++i; // from_chars takes '-' but not '+'
+        if (i < contents.size() && contents[i] == '-')
+            return std::nullopt; // one sign, not "+-5"
+    }
     int64_t v = 0;
     const char* begin = contents.data() + i;
     const char* end = contents.data() + contents.size();

@@ -19,7 +19,11 @@ std::optional<Request> parseRequest(const std::string& line, std::string& error)
         return std::nullopt;
     }
     Request r{it->get<std::string>()};
-    for (const auto& [key, value] : j.items()) {
+    for (const auto& item : j.items()) {
+        // Named references rather than a structured binding, which the lambda below could not
+        // capture with clang 14 (the fuzz build's compiler).
+        const std::string& key = item.key();
+        const json& value = item.value();
         const auto wrong = [&](const char* type) {
             error = "request field \"" + key + "\" must be " + type;
             return std::nullopt;

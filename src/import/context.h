@@ -53,6 +53,12 @@ struct Context {
         std::string instance; // keepalived's name
     };
     std::vector<VridUse> vrids;
+    // The addresses of the instances translated so far (without prefix length), each with the
+    // keepalived name of its instance: hafd's loader refuses one address in two instances.
+    std::map<std::string, std::string> addressOwners;
+    // The node and scripts lines written for global_defs' router_id and script_user, if any.
+    std::string nodeLine;
+    std::string scriptsLine;
 
     void report(const KNode& n, std::string setting, std::string message) {
         findings.push_back(findingAt(n, std::move(setting), std::move(message)));

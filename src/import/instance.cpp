@@ -3,6 +3,8 @@
 
 #include "import/scripts.h"
 
+#include "common/address.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -53,10 +55,15 @@ void readSetting(Context& cx, InstanceDraft& d, const KNode& c) {
     } else if (k == "advert_int") {
         const auto v = oneValue(cx, c, setting);
         d.advertInt = v ? toSeconds(*v) : std::nullopt;
-        if (v && (!d.advertInt || *d.advertInt < 0.01 || *d.advertInt > 255))
+        // Text and value always together: an earlier advert_int's text kept beside no value
+        // would be written without the version's limits applied to it.
+        d.advertText = InstanceDraft{}.advertText;
+        if (v && (!d.advertInt || *d.advertInt < 0.01 || *d.advertInt > 255)) {
             cx.report(c, setting, "expected 0.01..255 seconds: not translated");
-        else if (v)
+            d.advertInt.reset();
+        } else if (v) {
             d.advertText = *v;
+        }
         d.advertAt = &c;
     } else if (k == "state") {
         d.state = c.words.size() == 2 ? c.words[1] : "";
@@ -191,9 +198,17 @@ std::string write(Context& cx, InstanceDraft& d) {
     if (d.vmac)
         out += line("vmac", "true");
     if (!v6 && version == 3) {
-        if (d.checksum.empty())
+        std::string checksum = d.checksum;
+        if (checksum == "legacy_unicast" && d.peers.empty()) {
+            // keepalived applies it to unicast only; hafd's loader refuses it on multicast.
+            cx.report(n, d.setting,
+                      "old_unicast_checksum applies to unicast peers only, and this instance "
+                      "has none: ignored");
+            checksum.clear();
+        }
+        if (checksum.empty())
             out += "    # keepalived's checksum form, written as the peers use it\n";
-        out += line("checksum", quote(d.checksum.empty() ? "pseudo_header" : d.checksum));
+        out += line("checksum", quote(checksum.empty() ? "pseudo_header" : checksum));
     } else if (!d.checksum.empty()) {
         cx.report(n, d.setting, "the checksum setting is for VRRPv3 over IPv4 only: ignored");
     }
@@ -242,6 +257,63 @@ std::string vridTaken(const Context& cx, const InstanceDraft& d) {
             return u.instance;
     }
     return "";
+}
+
+// An address as hafd's loader compares them: without its prefix length, in canonical form.
+std::string addressKey(const std::string& text) {
+    const std::string address = text.substr(0, text.find('/'));
+    const auto ip = IpAddress::parse(address);
+    return ip ? ip->toString() : address;
+}
+
+// Drops the addresses an instance translated before holds already, and the second of an
+// address listed twice (keepalived installs them twice; hafd's loader refuses both), with a
+// finding each; false when none is left.
+bool dropTakenAddresses(Context& cx, InstanceDraft& d, const KNode& n) {
+    std::vector<std::string> kept;
+    std::vector<std::string> keys;
+    for (const std::string& a : d.addresses) {
+        const std::string key = addressKey(a);
+        const std::string setting = d.setting + ".virtual_ipaddress";
+        if (const auto it = cx.addressOwners.find(key); it != cx.addressOwners.end()) {
+            cx.report(n, setting,
+                      a + " is already an address of vrrp_instance " + it->second +
+                          ": not translated");
+            continue;
+        }
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+            cx.report(n, setting, a + " is listed twice: translated once");
+            continue;
+        }
+        kept.push_back(a);
+        keys.push_back(key);
+    }
+    d.addresses = std::move(kept);
+    return !d.addresses.empty();
+}
+
+// Drops the unicast peers that are addresses of the instance itself or of the other family
+// (hafd's loader refuses them), with a finding each; false when the instance had peers and none is
+// left (it is not made a multicast one).
+bool dropOwnPeers(Context& cx, InstanceDraft& d, const KNode& n) {
+    if (d.peers.empty())
+        return true;
+    std::vector<std::string> kept;
+    for (const std::string& p : d.peers) {
+        const bool own = std::any_of(d.addresses.begin(), d.addresses.end(),
+                                     [&](const auto& a) { return addressKey(a) == addressKey(p); });
+        const auto ip = IpAddress::parse(p);
+        if (own)
+            cx.report(n, d.setting + ".unicast_peer",
+                      p + " is one of the instance's own addresses: not translated");
+        else if (ip && d.family && ip->family() != *d.family)
+            cx.report(n, d.setting + ".unicast_peer",
+                      p + " is of another family than the addresses: not translated");
+        else
+            kept.push_back(p);
+    }
+    d.peers = std::move(kept);
+    return !d.peers.empty();
 }
 
 } // namespace
@@ -304,7 +376,17 @@ std::string translateInstance(Context& cx, const KNode& n) {
             return "";
         }
     }
+    if (!dropTakenAddresses(cx, d, n)) {
+        cx.report(n, d.setting, "no usable virtual_ipaddress: the instance is not translated");
+        return "";
+    }
+    if (!dropOwnPeers(cx, d, n)) {
+        cx.report(n, d.setting, "no unicast peer is left: not translated");
+        return "";
+    }
     cx.instanceNames.push_back(d.name);
+    for (const std::string& a : d.addresses)
+        cx.addressOwners.emplace(addressKey(a), keepalivedName);
     cx.vrids.push_back(
         {*d.interface, d.family == Family::V6 ? 6 : 4, *d.vrid, d.peers, d.vmac, keepalivedName});
     const std::size_t slash = n.file.rfind('/');

@@ -79,7 +79,13 @@ void readPeers(Context& cx, InstanceDraft& d, const KNode& block) {
             cx.report(p, setting, "\"" + p.keyword() + "\" is not an address: not translated");
             continue;
         }
-        d.peers.push_back(p.keyword());
+        // Two unicast_peer blocks can name a peer twice; hafd's loader refuses a repeated peer.
+        const auto address = IpAddress::parse(p.keyword());
+        if (std::any_of(d.peers.begin(), d.peers.end(),
+                        [&](const std::string& q) { return IpAddress::parse(q) == address; }))
+            cx.report(p, setting, p.keyword() + ": listed twice: translated once");
+        else
+            d.peers.push_back(p.keyword());
         for (std::size_t i = 1; i < p.words.size(); ++i) {
             const auto ttl = i + 1 < p.words.size() ? toInt(p.words[i + 1], 0, 255) : std::nullopt;
             if (p.words[i] == "min_ttl" && ttl) {
@@ -131,7 +137,7 @@ void readAuthHmac(Context& cx, InstanceDraft& d, const KNode& block) {
     std::vector<std::string> keys;
     std::vector<long> ids;
     std::optional<long> active;
-    std::string rest, window;
+    std::string mode, antiReplay, window;
     const KNode* windowAt = nullptr;
     for (const KNode& c : block.children) {
         const std::string& k = c.keyword();
@@ -155,17 +161,26 @@ void readAuthHmac(Context& cx, InstanceDraft& d, const KNode& block) {
                           "hafd reads keys from files only: write key " + std::to_string(*id) +
                               " to " + file + " (root's, mode 0600; raw or \"hex:\" as here)");
             }
+            std::string entry = "{ id = " + std::to_string(*id) + "; file = " + quote(file) + "; }";
+            // hafd's loader refuses a repeated id: the last one given is translated.
+            if (const auto at = std::find(ids.begin(), ids.end(), *id); at != ids.end()) {
+                cx.report(c, where,
+                          "key id " + std::to_string(*id) +
+                              " given again: the last one is translated");
+                keys[static_cast<std::size_t>(at - ids.begin())] = std::move(entry);
+                continue;
+            }
             ids.push_back(*id);
-            keys.push_back("{ id = " + std::to_string(*id) + "; file = " + quote(file) + "; }");
+            keys.push_back(std::move(entry));
         } else if (k == "active_key" && c.words.size() == 2) {
             active = toInt(c.words[1], 1, 255);
         } else if (k == "mode" && c.words.size() == 2 &&
                    (c.words[1] == "enforce" || c.words[1] == "permissive" ||
                     c.words[1] == "receive-only")) {
-            rest += " mode = " + quote(c.words[1]) + ";";
+            mode = " mode = " + quote(c.words[1]) + ";"; // the last one given counts
         } else if (k == "anti_replay" && c.words.size() == 2 &&
                    (c.words[1] == "time" || c.words[1] == "monotonic")) {
-            rest += " anti_replay = " + quote(c.words[1]) + ";";
+            antiReplay = " anti_replay = " + quote(c.words[1]) + ";";
         } else if (k == "time_window" && c.words.size() == 2 && toInt(c.words[1], 1, 300)) {
             window = " time_window = " + c.words[1] + ";";
             windowAt = &c;
@@ -184,6 +199,7 @@ void readAuthHmac(Context& cx, InstanceDraft& d, const KNode& block) {
     std::string list;
     for (std::size_t i = 0; i < keys.size(); ++i)
         list += (i > 0 ? ", " : "") + keys[i];
+    std::string rest = mode + antiReplay;
     // keepalived, as hafd, has no window with monotonic anti-replay; hafd warns about one.
     if (rest.find("monotonic") == std::string::npos)
         rest += window;
@@ -197,6 +213,17 @@ void readAuthHmac(Context& cx, InstanceDraft& d, const KNode& block) {
 void readTracks(Context& cx, InstanceDraft& d, const KNode& block) {
     const std::string& k = block.keyword();
     const std::string setting = d.setting + "." + k;
+    // keepalived takes an instance's track blocks one after the other, so a name can come twice;
+    // hafd refuses an instance that tracks the same interface or check twice: the first stays.
+    const auto tracked = [&](const std::string& entryStart, const KNode& t, const std::string& n) {
+        for (const std::string& e : d.tracks)
+            if (e.compare(0, entryStart.size(), entryStart) == 0) {
+                cx.report(t, setting,
+                          n + ": already tracked by this instance: not translated again");
+                return true;
+            }
+        return false;
+    };
     for (const KNode& t : block.children) {
         const std::string& name = t.keyword();
         std::optional<int> weight;
@@ -221,6 +248,8 @@ void readTracks(Context& cx, InstanceDraft& d, const KNode& block) {
                 continue;
             }
             std::string e = "{ interface = " + quote(name) + ";";
+            if (tracked(e, t, name))
+                continue;
             if (weight.value_or(0) != 0)
                 e += " weight = " + std::to_string(*weight) + ";";
             d.tracks.push_back(e + " }");
@@ -254,8 +283,10 @@ void readTracks(Context& cx, InstanceDraft& d, const KNode& block) {
                       name +
                           ": keepalived adds the file's value times the weight; hafd adds the "
                           "weight while the file holds anything but 0: the same for 0 and 1 only");
-        def->second.tracked = true;
         std::string e = "{ check = " + quote(def->second.name) + ";";
+        if (tracked(e, t, name))
+            continue;
+        def->second.tracked = true;
         if (w != 0)
             e += " weight = " + std::to_string(w) + ";";
         d.tracks.push_back(e + " }");

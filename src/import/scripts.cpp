@@ -47,6 +47,11 @@ std::optional<std::vector<std::string>> scriptArgv(Context& cx, const KNode& n,
                       "path): not translated");
         return std::nullopt;
     }
+    if (c.argv[0].back() == '/') {
+        cx.report(n, setting,
+                  "\"" + c.argv[0] + "\" names a directory, not a program: not translated");
+        return std::nullopt;
+    }
     cx.scriptsUsed = true;
     return c.argv;
 }

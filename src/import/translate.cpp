@@ -59,8 +59,21 @@ void reportUntranslated(Context& cx, const KNode& n, const std::string& setting,
     cx.report(n, setting, "not known to the importer: not translated");
 }
 
-std::string globalDefs(Context& cx, const KNode& block) {
-    std::string out;
+// keepalived keeps the last router_id and the last script_user: a line written for an earlier
+// one (`last`) is taken out of `head` and the new one added, with a finding.
+void replaceSetting(Context& cx, std::string& head, std::string& last, const std::string& line,
+                    const KNode& c, const std::string& setting) {
+    if (!last.empty()) {
+        if (const std::size_t at = head.find(last); at != std::string::npos)
+            head.erase(at, last.size());
+        cx.report(c, setting, "set again: the last one counts, as in keepalived");
+    }
+    head += line;
+    last = line;
+}
+
+// Appends what `block` translates to to `head`.
+void globalDefs(Context& cx, const KNode& block, std::string& head) {
     for (const KNode& c : block.children) {
         const std::string& k = c.keyword();
         const std::string setting = "global_defs." + k;
@@ -70,18 +83,22 @@ std::string globalDefs(Context& cx, const KNode& block) {
                 if (name != *v)
                     cx.report(c, setting,
                               "hafd node names are 1..64 of A-Z a-z 0-9 _ . -: " + name);
-                out += "# keepalived router_id\nnode = { name = " + quote(name) + "; };\n";
+                replaceSetting(cx, head, cx.nodeLine,
+                               "# keepalived router_id\nnode = { name = " + quote(name) + "; };\n",
+                               c, setting);
             }
         } else if (k == "script_user" && (c.words.size() == 2 || c.words.size() == 3)) {
-            out +=
+            replaceSetting(
+                cx, head, cx.scriptsLine,
                 "# keepalived script_user: every command runs as this user\nscripts = { user = " +
-                quote(hafdName(c.words[1], 32)) + ";" +
-                (c.words.size() == 3 ? " group = " + quote(hafdName(c.words[2], 32)) + ";"
-                                     : std::string()) +
-                " };\n";
+                    quote(hafdName(c.words[1], 32)) + ";" +
+                    (c.words.size() == 3 ? " group = " + quote(hafdName(c.words[2], 32)) + ";"
+                                         : std::string()) +
+                    " };\n",
+                c, setting);
         } else if (k == "enable_script_security") {
-            out += "# keepalived enable_script_security: hafd always enforces it (commands by\n"
-                   "# absolute path, owned by root, writable by nobody else)\n";
+            head += "# keepalived enable_script_security: hafd always enforces it (commands by\n"
+                    "# absolute path, owned by root, writable by nobody else)\n";
         } else if (k == "vrrp_version") {
             const auto v = oneValue(cx, c, setting);
             cx.version = v ? toInt(*v, 2, 3) : std::nullopt;
@@ -95,7 +112,6 @@ std::string globalDefs(Context& cx, const KNode& block) {
             reportUntranslated(cx, c, setting, kGlobals);
         }
     }
-    return out;
 }
 
 std::string syncGroup(Context& cx, const KNode& n) {
@@ -168,7 +184,7 @@ Translation translate(const std::vector<KNode>& all, const std::string& source) 
         const KNode& n = *p;
         const std::string& k = n.keyword();
         if (k == "global_defs")
-            head += globalDefs(cx, n);
+            globalDefs(cx, n, head);
         else if (k == "vrrp_script")
             defineScript(cx, n);
         else if (k == "vrrp_track_file")

@@ -51,8 +51,8 @@ int LinkMonitor::read(std::vector<NetlinkEvent>& out) {
         if (overflow)
             continue; // a re-dump after this call covers it
         int len = static_cast<int>(n);
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf_.data()); mnl_nlmsg_ok(nlh, len);
-             nlh = mnl_nlmsg_next(nlh, &len)) {
+        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf_.data());
+             detail::messageOk(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
             switch (nlh->nlmsg_type) {
             case RTM_NEWLINK:
             case RTM_DELLINK:

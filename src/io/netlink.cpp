@@ -173,8 +173,8 @@ int NetlinkClient::sendChunk(const std::vector<uint8_t>& buf, uint32_t seqFirst,
             break; // EAGAIN (empty after an overflow, or the 5 s timeout): outcome unknown
         }
         int len = static_cast<int>(n);
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(rxBuf_.data()); mnl_nlmsg_ok(nlh, len);
-             nlh = mnl_nlmsg_next(nlh, &len)) {
+        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(rxBuf_.data());
+             detail::messageOk(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
             if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(nlmsgerr)))
                 continue;
             const uint32_t k = nlh->nlmsg_seq - seqFirst;
@@ -231,8 +231,8 @@ SysResult<std::vector<T>> NetlinkClient::dump(uint16_t type, const char* what, P
                 return sysFail(errno, what);
             }
             int len = static_cast<int>(n);
-            for (auto* m = reinterpret_cast<const nlmsghdr*>(rxBuf_.data()); mnl_nlmsg_ok(m, len);
-                 m = mnl_nlmsg_next(m, &len)) {
+            for (auto* m = reinterpret_cast<const nlmsghdr*>(rxBuf_.data());
+                 detail::messageOk(m, len); m = mnl_nlmsg_next(m, &len)) {
                 if (m->nlmsg_seq != seq)
                     continue;
                 if (m->nlmsg_flags & NLM_F_DUMP_INTR)

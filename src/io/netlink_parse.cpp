@@ -79,6 +79,11 @@ std::string str(const nlattr* a) {
 
 } // namespace
 
+bool messageOk(const nlmsghdr* nlh, int len) {
+    return len >= static_cast<int>(sizeof(nlmsghdr)) && nlh->nlmsg_len >= sizeof(nlmsghdr) &&
+           nlh->nlmsg_len <= static_cast<unsigned>(len);
+}
+
 std::optional<LinkInfo> parseLink(const nlmsghdr* nlh) {
     if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(ifinfomsg)))
         return std::nullopt;

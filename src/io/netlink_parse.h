@@ -16,6 +16,12 @@ namespace hafd::io::detail {
 // `groups` (0: none).
 SysResult<MnlSocket> openRouteSocket(int flags, unsigned groups, int rcvbufBytes);
 
+// Whether `nlh` is a whole message within the `len` bytes left of a receive buffer: what
+// mnl_nlmsg_ok() should say. libmnl 1.0.4 compares nlmsg_len with `len` as a signed int, so a
+// length of 2 GiB or more passes, and mnl_nlmsg_next() then steps outside the buffer. Walk a
+// buffer with this and mnl_nlmsg_next().
+bool messageOk(const nlmsghdr* nlh, int len);
+
 // nullopt if the message is not a well-formed link message of a device (bridge-port and other
 // per-family link messages are skipped).
 std::optional<LinkInfo> parseLink(const nlmsghdr* nlh);

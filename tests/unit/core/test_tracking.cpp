@@ -184,6 +184,7 @@ void file_numbers_as_track_file(void**) {
     assert_true(fileNumber("0\n") == 0);
     assert_true(fileNumber("  -12 trailing") == -12);
     assert_true(fileNumber("+3") == 3);
+    assert_false(fileNumber("+-3").has_value()); // one sign only (found by fuzz-check-output)
     assert_false(fileNumber("").has_value());
     assert_false(fileNumber("up\n").has_value());
     assert_false(fileNumber("99999999999999999999999").has_value());
