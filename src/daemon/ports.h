@@ -5,8 +5,8 @@
 #pragma once
 
 #include "common/address.h"
-#include "common/time.h"
 #include "common/result.h"
+#include "common/time.h"
 #include "core/fault.h"
 #include "proto/frames.h"
 
