@@ -19,7 +19,6 @@ with strace: epoll_wait returning late although its timerfd was due, in two labs
 silences both instances and may let the backup take over. When an attempt fails and the canary's
 adverts had such a gap while the master was not reloading, the attempt is void and runs again
 (at most 3 attempts): a gap of the canary during a reload of the master, or none, fails."""
-import signal
 import time
 from lab import (Lab, Cluster, param, adverts, advert_source, auth_section, check, wait_until,
                  K1, K2)

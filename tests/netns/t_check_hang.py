@@ -7,7 +7,7 @@ that prints megabytes does not slow adverts: no gap above 1.5 advert intervals."
 import os
 import time
 
-from lab import Lab, Cluster, SCRIPT_USER, group_alive, param, adverts, advert_source, check, wait_until
+from lab import Lab, Cluster, SCRIPT_USER, group_alive, adverts, advert_source, check, wait_until
 
 
 with Lab("check-hang") as lab:

@@ -6,7 +6,7 @@ a k_of_n check (min_up 2) tracked at weight -60: two of three up keeps the prior
 three lowers it, and a backend back up restores it."""
 import time
 
-from lab import Lab, Cluster, param, check, wait_until
+from lab import Lab, Cluster, check, wait_until
 
 LISTEN = ("import socket,time\n"
           "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"

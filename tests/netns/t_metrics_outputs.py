@@ -19,7 +19,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 
 from prometheus_client.parser import text_string_to_metric_families
 

@@ -5,7 +5,6 @@ keeps its state and counts); a check whose interval changes keeps its state; a c
 command changes starts again unknown; tracks removed give the base priority back; a notify
 command added applies to the next transition."""
 import os
-import time
 
 from lab import Lab, SCRIPT_USER, check, hafd_conf, wait_until
 

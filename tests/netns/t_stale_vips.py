@@ -6,7 +6,7 @@
 no longer lists that instance (the runtime directory's record says what the killed run held);
 an address the operator added by hand is left alone."""
 import signal
-from lab import Lab, Cluster, hafd_conf, param, check, wait_until
+from lab import Lab, Cluster, param, check, wait_until
 
 with Lab("stale") as lab:
     fam = param()

@@ -5,7 +5,7 @@
 puts the master in FAULT (track ... weight 0), releases its VIP and hands over; carrier back,
 it rejoins and, preempting, takes the VIP back. "track" tracks the interface directly, "check"
 through an interface check."""
-from lab import Lab, Cluster, param, sh, check, wait_until
+from lab import Lab, Cluster, param, sh, check
 
 with Lab("track-iface") as lab:
     mode = param("track")

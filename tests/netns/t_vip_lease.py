@@ -106,7 +106,7 @@ with Lab("lease") as lab:
     n2.hafd_proc.stop()
 
     # --- with `cluster`: leased and renewed -----------------------------------------------------
-    w.hafd(conf=f"node = {{ name = \"w\"; }};\n" + cluster_text(members))
+    w.hafd(conf="node = { name = \"w\"; };\n" + cluster_text(members))
     n1.hafd(conf=leased[0])  # removes what the killed run left, then claims
     n2.hafd(conf=leased[1])
     c.wait_master(n1)
