@@ -23,7 +23,6 @@ constexpr int kBacklog = 128;
 // not keep it from adverts and timers).
 constexpr int kAcceptsPerWakeup = 64;
 // A refusal is logged at most this often; the counters in status have every one.
-constexpr Duration kRefusalLogInterval = 10s;
 
 // A best-effort error reply on a connection about to be closed: one short line, never waited
 // for (a client that does not read it loses it).
@@ -146,15 +145,6 @@ ControlServer::~ControlServer() {
     ::unlink(path_.c_str());
 }
 
-// Whether a refusal may be logged now (one line per kRefusalLogInterval at most).
-bool ControlServer::mayLogRefusal() {
-    const TimePoint now = io::monotonicNow();
-    if (lastRefusalLog_ && now - *lastRefusalLog_ < kRefusalLogInterval)
-        return false;
-    lastRefusalLog_ = now;
-    return true;
-}
-
 void ControlServer::accept() {
     for (int i = 0; i < kAcceptsPerWakeup; ++i) {
         io::UniqueFd c(accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
@@ -163,7 +153,7 @@ void ControlServer::accept() {
         std::string why;
         if (!access_.allows(c.get(), why)) {
             ++counters_.denied;
-            if (mayLogRefusal())
+            if (refusalLog_.allow(io::monotonicNow()))
                 log::warning("control: connection refused: %s (%llu refused so far)", why.c_str(),
                              static_cast<unsigned long long>(counters_.denied));
             tellError(c.get(), "permission denied: " + why);
@@ -171,7 +161,7 @@ void ControlServer::accept() {
         }
         if (connections_.size() >= kMaxConnections) {
             ++counters_.busy;
-            if (mayLogRefusal())
+            if (refusalLog_.allow(io::monotonicNow()))
                 log::warning("control: %zu connections are being served, refusing more (%llu "
                              "refused as busy so far)",
                              kMaxConnections, static_cast<unsigned long long>(counters_.busy));

@@ -16,6 +16,7 @@
 // not read yet is bounded by the caller (Responder::stream refuses more), never by blocking.
 #pragma once
 
+#include "common/log_limit.h"
 #include "ctl/status.h"
 #include "daemon/control_access.h"
 #include "io/loop.h"
@@ -93,7 +94,6 @@ private:
     // A best-effort error reply on a connection being dropped, then closes it.
     void refuse(Connection& c, const std::string& error);
     void refuseTooLong(Connection& c);
-    bool mayLogRefusal();
     void onReadable(Connection& c);
     void onWritable(Connection& c);
     void close(Connection& c);
@@ -107,7 +107,7 @@ private:
     io::IoWatcher watcher_;
     io::PreciseTimer timer_;
     ctl::ControlStatus counters_;
-    std::optional<TimePoint> lastRefusalLog_;
+    log::Limit refusalLog_{10s}; // one line about refused connections per 10 s at most
     std::list<std::shared_ptr<Connection>> connections_;
 };
 

@@ -77,15 +77,13 @@ void AdvertReceiver::deliver(Socket& s, std::span<const uint8_t> payload,
     if (!best) {
         // A neighbour's other VRIDs are normal, and a flood of them must not become a flood
         // of log lines: one a second at most, with the count since the last one.
-        if (++s.unknownVrid == 1 || now - s.unknownVridLoggedAt >= 1s) {
+        ++s.unknownVrid;
+        if (s.unknownVridLog.allow(now))
             log::debug("%s: %llu advert(s) for VRIDs not configured here, the latest VRID %u "
                        "from %s",
                        s.socket().ifname().c_str(),
-                       static_cast<unsigned long long>(s.unknownVrid - s.unknownVridLogged),
+                       static_cast<unsigned long long>(s.unknownVridLog.skipped() + 1),
                        decoded.advert.vrid, meta.source.toString().c_str());
-            s.unknownVridLogged = s.unknownVrid;
-            s.unknownVridLoggedAt = now;
-        }
         return;
     }
     best->receive(payload, decoded, meta, now);

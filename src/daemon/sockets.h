@@ -4,6 +4,7 @@
 // counters of what was dropped before any instance was known.
 #pragma once
 
+#include "common/log_limit.h"
 #include "daemon/io_ports.h"
 #include "daemon/ports.h"
 #include "io/advert_socket.h"
@@ -33,9 +34,8 @@ public:
     // Counted by the receiver (daemon/receiver.h) and the binder.
     proto::DropCounters drops{};
     uint64_t unknownVrid = 0;
-    // unknownVrid when the receiver last logged one (it logs one line a second at most).
-    uint64_t unknownVridLogged = 0;
-    TimePoint unknownVridLoggedAt{};
+    // The receiver logs one line a second at most about them.
+    log::Limit unknownVridLog{1s};
     uint64_t received = 0;
     uint64_t joinFailures = 0;
 
