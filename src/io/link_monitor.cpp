@@ -50,9 +50,7 @@ int LinkMonitor::read(std::vector<NetlinkEvent>& out) {
         }
         if (overflow)
             continue; // a re-dump after this call covers it
-        int len = static_cast<int>(n);
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf_.data());
-             detail::messageOk(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+        detail::forEachMessage(buf_.data(), static_cast<std::size_t>(n), [&](const nlmsghdr* nlh) {
             switch (nlh->nlmsg_type) {
             case RTM_NEWLINK:
             case RTM_DELLINK:
@@ -68,7 +66,8 @@ int LinkMonitor::read(std::vector<NetlinkEvent>& out) {
             default:
                 break;
             }
-        }
+            return true;
+        });
     }
     if (overflow) {
         out.erase(out.begin() + static_cast<std::ptrdiff_t>(start), out.end());

@@ -172,25 +172,26 @@ int NetlinkClient::sendChunk(const std::vector<uint8_t>& buf, uint32_t seqFirst,
             }
             break; // EAGAIN (empty after an overflow, or the 5 s timeout): outcome unknown
         }
-        int len = static_cast<int>(n);
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(rxBuf_.data());
-             detail::messageOk(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-            if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(nlmsgerr)))
-                continue;
-            const uint32_t k = nlh->nlmsg_seq - seqFirst;
-            if (k >= count)
-                continue; // a stale reply of an earlier request
-            const auto* e = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
-            seen[k] = true;
-            AddressResult& r = results[nlh->nlmsg_seq - seqBase];
-            r.error = e->error;
-            if ((add && e->error == -EEXIST) || (!add && e->error == -EADDRNOTAVAIL)) {
-                r.error = 0;
-                r.noop = true;
-            }
-            if (nlh->nlmsg_seq == seqLast)
-                done = true;
-        }
+        detail::forEachMessage(
+            rxBuf_.data(), static_cast<std::size_t>(n), [&](const nlmsghdr* nlh) {
+                if (nlh->nlmsg_type != NLMSG_ERROR ||
+                    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(nlmsgerr)))
+                    return true;
+                const uint32_t k = nlh->nlmsg_seq - seqFirst;
+                if (k >= count)
+                    return true; // a stale reply of an earlier request
+                const auto* e = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+                seen[k] = true;
+                AddressResult& r = results[nlh->nlmsg_seq - seqBase];
+                r.error = e->error;
+                if ((add && e->error == -EEXIST) || (!add && e->error == -EADDRNOTAVAIL)) {
+                    r.error = 0;
+                    r.noop = true;
+                }
+                if (nlh->nlmsg_seq == seqLast)
+                    done = true;
+                return true;
+            });
     }
     // Without an ACK per message, silence means success, but only once the last one's ACK has
     // arrived (the kernel answers in order).
@@ -223,34 +224,35 @@ SysResult<std::vector<T>> NetlinkClient::dump(uint16_t type, const char* what, P
 
         std::vector<T> out;
         bool finished = false, interrupted = false;
-        while (!finished) {
+        int error = 0;
+        while (!finished && !error) {
             const ssize_t n = recv(fd, rxBuf_.data(), rxBuf_.size(), 0);
             if (n < 0) {
                 if (errno == EINTR)
                     continue;
                 return sysFail(errno, what);
             }
-            int len = static_cast<int>(n);
-            for (auto* m = reinterpret_cast<const nlmsghdr*>(rxBuf_.data());
-                 detail::messageOk(m, len); m = mnl_nlmsg_next(m, &len)) {
-                if (m->nlmsg_seq != seq)
-                    continue;
-                if (m->nlmsg_flags & NLM_F_DUMP_INTR)
-                    interrupted = true;
-                if (m->nlmsg_type == NLMSG_DONE) {
-                    finished = true;
-                    break;
-                }
-                if (m->nlmsg_type == NLMSG_ERROR) {
-                    const auto* e = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m));
-                    if (e->error != 0)
-                        return sysFail(-e->error, what);
-                    continue;
-                }
-                if (auto v = parse(m))
-                    out.push_back(std::move(*v));
-            }
+            detail::forEachMessage(
+                rxBuf_.data(), static_cast<std::size_t>(n), [&](const nlmsghdr* m) {
+                    if (m->nlmsg_seq != seq)
+                        return true;
+                    if (m->nlmsg_flags & NLM_F_DUMP_INTR)
+                        interrupted = true;
+                    if (m->nlmsg_type == NLMSG_DONE) {
+                        finished = true;
+                        return false;
+                    }
+                    if (m->nlmsg_type == NLMSG_ERROR) {
+                        error = -static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m))->error;
+                        return error == 0;
+                    }
+                    if (auto v = parse(m))
+                        out.push_back(std::move(*v));
+                    return true;
+                });
         }
+        if (error)
+            return sysFail(error, what);
         if (!interrupted)
             return out;
         if (attempt + 1 < kDumpRetries) {

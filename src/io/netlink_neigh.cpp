@@ -4,6 +4,8 @@
 // static (PERMANENT, NOARP) or absent entry is left alone.
 #include "io/netlink.h"
 
+#include "io/netlink_parse.h"
+
 #include <libmnl/libmnl.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -11,6 +13,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 namespace hafd::io {
 
@@ -40,19 +43,20 @@ int NetlinkClient::awaitNeighbourReply(uint32_t seq) {
                 continue;
             return -errno; // EAGAIN: the 5 s timeout
         }
-        int len = static_cast<int>(n);
-        for (auto* m = reinterpret_cast<const nlmsghdr*>(rxBuf_.data()); mnl_nlmsg_ok(m, len);
-             m = mnl_nlmsg_next(m, &len)) {
+        std::optional<int> reply;
+        detail::forEachMessage(rxBuf_.data(), static_cast<std::size_t>(n), [&](const nlmsghdr* m) {
             if (m->nlmsg_seq != seq)
-                continue; // a stale reply of an earlier request
-            if (m->nlmsg_type == NLMSG_ERROR) {
-                if (m->nlmsg_len < mnl_nlmsg_size(sizeof(nlmsgerr)))
-                    return -EBADMSG;
-                return static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m))->error;
-            }
-            if (m->nlmsg_type == RTM_NEWNEIGH && m->nlmsg_len >= mnl_nlmsg_size(sizeof(ndmsg)))
-                return static_cast<const ndmsg*>(mnl_nlmsg_get_payload(m))->ndm_state;
-        }
+                return true; // a stale reply of an earlier request
+            if (m->nlmsg_type == NLMSG_ERROR)
+                reply = m->nlmsg_len < mnl_nlmsg_size(sizeof(nlmsgerr))
+                            ? -EBADMSG
+                            : static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(m))->error;
+            else if (m->nlmsg_type == RTM_NEWNEIGH && m->nlmsg_len >= mnl_nlmsg_size(sizeof(ndmsg)))
+                reply = static_cast<const ndmsg*>(mnl_nlmsg_get_payload(m))->ndm_state;
+            return !reply;
+        });
+        if (reply)
+            return *reply;
     }
 }
 

@@ -5,9 +5,10 @@
 
 #include "io/netlink.h"
 
-#include <optional>
+#include <libmnl/libmnl.h>
 
-struct nlmsghdr;
+#include <cstddef>
+#include <optional>
 
 namespace hafd::io::detail {
 
@@ -21,6 +22,17 @@ SysResult<MnlSocket> openRouteSocket(int flags, unsigned groups, int rcvbufBytes
 // length of 2 GiB or more passes, and mnl_nlmsg_next() then steps outside the buffer. Walk a
 // buffer with this and mnl_nlmsg_next().
 bool messageOk(const nlmsghdr* nlh, int len);
+
+// Calls f(nlh) for every whole message in the first `n` bytes of `buf` (a receive buffer), in
+// order, until f returns false. Every walk of a netlink buffer in io/ goes through here.
+template <typename F>
+void forEachMessage(const void* buf, std::size_t n, F&& f) {
+    int len = static_cast<int>(n);
+    for (auto* nlh = static_cast<const nlmsghdr*>(buf); messageOk(nlh, len);
+         nlh = mnl_nlmsg_next(nlh, &len))
+        if (!f(nlh))
+            return;
+}
 
 // nullopt if the message is not a well-formed link message of a device (bridge-port and other
 // per-family link messages are skipped).
