@@ -19,7 +19,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+
+from nl import Netlink
 
 SKIP = 77
 HAFD = os.environ.get("HAFD", os.path.join(os.path.dirname(__file__), "../../build/src/hafd"))
@@ -200,6 +203,8 @@ class Node:
         self.dir = os.path.join(lab.dir, name)
         os.makedirs(self.dir)
         self.procs = []
+        self._nl = None  # netlink socket in the namespace, for addresses()
+        self._nl_lock = threading.Lock()
         sh("ip", "netns", "add", self.ns)
         lab.namespaces.append(self.ns)
         for key in ("all", "default"):
@@ -227,13 +232,22 @@ class Node:
         return sh("ip", "netns", "exec", self.ns, *args, check=check, capture=True)
 
     def addresses(self, dev="eth0"):
-        """The set of addresses (without prefix length) on `dev`."""
-        out = sh("ip", "-n", self.ns, "-j", "addr", "show", "dev", dev, capture=True, check=False)
-        try:
-            data = json.loads(out or "[]")
-        except json.JSONDecodeError:
-            return set()
-        return {a["local"] for link in data for a in link.get("addr_info", [])}
+        """The set of addresses (without prefix length) on `dev` (empty if there is no `dev`).
+        Asked over netlink: tests poll this every 10 ms, and an `ip` process a poll cost more CPU
+        than the daemons under test."""
+        with self._nl_lock:
+            if self._nl is None:
+                self._nl = Netlink(self.ns)
+            index = self._nl.links().get(dev)
+            if index is None:
+                return set()
+            return {a for i, a in self._nl.addresses() if i == index}
+
+    def close_netlink(self):
+        with self._nl_lock:
+            if self._nl is not None:
+                self._nl.close()
+                self._nl = None
 
     def has(self, addr, dev="eth0"):
         return addr in self.addresses(dev)
@@ -605,6 +619,8 @@ class Lab:
                 c.proc.stop(signal.SIGINT)
             except Exception:  # noqa: BLE001
                 pass
+        for n in self.nodes.values():
+            n.close_netlink()
         for ns in reversed(self.namespaces):
             sh("ip", "netns", "del", ns, check=False)
         self.namespaces = []

@@ -11,11 +11,13 @@ import threading
 import time
 
 CLONE_NEWNET = 0x40000000
+RTM_NEWLINK, RTM_GETLINK = 16, 18
 RTM_NEWADDR, RTM_GETADDR = 20, 22
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE, NLM_F_DUMP = 1, 4, 0x200, 0x400, 0x300
 IFA_ADDRESS, IFA_LOCAL, IFA_PROTO = 1, 2, 11
 IFA_F_NODAD = 0x02
+IFLA_IFNAME = 3
 HAFD_PROTO = 104
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -65,6 +67,27 @@ class Netlink:
                 length, kind, _flags, _seq, _pid = struct.unpack_from("=LHHLL", data, off)
                 yield kind, data[off + 16:off + length]
                 off += _align(length)
+
+    def links(self):
+        """Every interface of the namespace as a dict name -> ifindex."""
+        self._request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, struct.pack("=BxHiII", 0, 0, 0, 0, 0))
+        out = {}
+        for kind, body in self._messages():
+            if kind == NLMSG_DONE:
+                return out
+            if kind == NLMSG_ERROR:
+                raise OSError(-struct.unpack_from("=i", body)[0], "RTM_GETLINK")
+            if kind != RTM_NEWLINK:
+                continue
+            index = struct.unpack_from("=i", body, 4)[0]
+            off = 16
+            while off + 4 <= len(body):
+                alen, atype = struct.unpack_from("=HH", body, off)
+                if alen < 4:
+                    break
+                if atype == IFLA_IFNAME:
+                    out[body[off + 4:off + alen].rstrip(b"\0").decode()] = index
+                off += _align(alen)
 
     def addresses(self):
         """Every address of the namespace as a set of (ifindex, address text)."""
