@@ -3,6 +3,7 @@
 // (STYLE.md habit 6), shared by the daemon's unit tests.
 #pragma once
 
+#include "config/config.h"
 #include "daemon/ports.h"
 #include "daemon/vip_leases.h"
 
@@ -12,6 +13,20 @@
 #include <vector>
 
 namespace hafd::daemon::test {
+
+// The instance the daemon's unit tests start from: "vi" on eth0, VRID 51, adverts every 100 ms,
+// one VIP 198.51.100.10; each test changes what it is about.
+inline config::Instance instanceConfig(uint8_t priority = 150) {
+    using namespace std::chrono_literals;
+    config::Instance c;
+    c.name = "vi";
+    c.interface = "eth0";
+    c.vrid = 51;
+    c.priority = priority;
+    c.advertInterval = 100ms;
+    c.addresses = {*Prefix::parse("198.51.100.10")};
+    return c;
+}
 
 struct Sent {
     std::vector<uint8_t> message;

@@ -39,17 +39,6 @@ io::AddressInfo address(const char* prefix, bool markedHafd = false) {
     return a;
 }
 
-config::Instance instanceConfig(uint8_t priority = 150) {
-    config::Instance c;
-    c.name = "vi";
-    c.interface = "eth0";
-    c.vrid = 51;
-    c.priority = priority;
-    c.advertInterval = 100ms;
-    c.addresses = {*Prefix::parse("198.51.100.10")};
-    return c;
-}
-
 struct Rig {
     TimePoint now = TimePoint{} + 100s;
     std::optional<TimePoint> armed;

@@ -94,17 +94,6 @@ void the_peers_shown_forget_the_least_recently_heard(void**) {
     assert_false(oldestKept);
 }
 
-config::Instance instanceConfig() {
-    config::Instance c;
-    c.name = "vi";
-    c.interface = "eth0";
-    c.vrid = 51;
-    c.priority = 150;
-    c.advertInterval = 100ms;
-    c.addresses = {*Prefix::parse("198.51.100.10")};
-    return c;
-}
-
 config::Cluster cluster() {
     config::Cluster c;
     config::ClusterNode a, b;

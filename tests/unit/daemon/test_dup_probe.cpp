@@ -96,12 +96,7 @@ proto::ArpPacket reply(const char* sender, const proto::MacAddress& mac) {
 }
 
 config::Instance probingConfig() {
-    config::Instance c;
-    c.name = "vi";
-    c.interface = "eth0";
-    c.vrid = 51;
-    c.priority = 150;
-    c.advertInterval = 100ms;
+    config::Instance c = instanceConfig();
     c.addresses = {*Prefix::parse("198.51.100.10"), *Prefix::parse("198.51.100.11/24")};
     c.probeBeforeClaim = true;
     return c;

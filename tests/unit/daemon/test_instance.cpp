@@ -91,13 +91,7 @@ struct Rig {
 };
 
 config::Instance baseConfig() {
-    config::Instance c;
-    c.name = "vi";
-    c.interface = "eth0";
-    c.vrid = 51;
-    c.priority = 150;
-    c.advertInterval = 100ms;
-    c.addresses = {*Prefix::parse("198.51.100.10")};
+    config::Instance c = instanceConfig();
     c.announce.count = 3;
     c.announce.interval = 10ms;
     return c;

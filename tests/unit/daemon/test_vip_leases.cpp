@@ -140,12 +140,7 @@ void a_removed_interface_takes_its_vips(void**) {
 // -----------------------------------------------------------------------------
 
 config::Instance baseConfig() {
-    config::Instance c;
-    c.name = "vi";
-    c.interface = "eth0";
-    c.vrid = 51;
-    c.priority = 150;
-    c.advertInterval = 100ms;
+    config::Instance c = instanceConfig();
     c.addresses = {kVip, kVip2};
     c.announce.count = 1;
     c.announce.interval = 10ms;
