@@ -7,7 +7,7 @@ it), wait until the node is back in the cluster view, `hafctl maintenance off`. 
 off, so a node returned to service stays backup. Each handover names its successor: on the
 wire the VIP is away at most 5 ms + the capture's resolution from the old master's priority 0
 to the new master's first announcement; sampled every 10 ms it is never absent longer than
-5 ms + one period and never held by two nodes."""
+5 ms + one period (+ the sampler's own lateness) and never held by two nodes."""
 import os
 import shutil
 import signal
@@ -87,5 +87,10 @@ with Lab("rolling") as lab:
         f"{longest * 1000:.0f} ms in {sampler.count} samples; two holders in {dual}")
     check_handover_gaps(gaps)
     check(len(gaps) == 2, f"{len(gaps)} handovers (n1 to n2, then n2 to n1 expected)")
-    check(longest <= 0.005 + sampler.period, f"VIP absent {longest * 1000:.0f} ms")
+    # A run without a holder ends at the next sample that sees one; a sample held up on a loaded
+    # host (15 ms for a 5 ms handover once in a full suite) lengthens it by as much. The wire
+    # gaps above are exact; here the bound allows the sampler's worst lateness.
+    late = max(0.0, sampler.max_interval() - sampler.period)
+    check(longest <= 0.005 + sampler.period + late,
+          f"VIP absent {longest * 1000:.1f} ms, samples up to {late * 1000:.1f} ms late")
     check(dual == 0, f"two holders in {dual} samples")
