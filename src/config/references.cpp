@@ -23,7 +23,7 @@ void error(Reporter& report, const Node& at, std::string setting, std::string me
 std::string alternatives(const std::set<std::string>& roles) {
     std::vector<std::string> q;
     for (const auto& r : roles)
-        q.push_back(quoted(r));
+        q.push_back(config::quoted(r));
     std::string s = listed(q);
     if (const std::size_t at = s.rfind(" and "); at != std::string::npos)
         s.replace(at, 5, " or ");
@@ -43,15 +43,15 @@ void checkMembers(const CheckDraft& c, const std::map<std::string, const CheckDr
         const std::string path = c.path + ".k_of_n[" + std::to_string(i + 1) + "]";
         const auto it = byName.find(e.text);
         if (!seen.insert(e.text).second) {
-            error(report, e, path, quoted(e.text) + " is listed twice");
+            error(report, e, path, config::quoted(e.text) + " is listed twice");
         } else if (e.text == c.check.name) {
             error(report, e, path, "a k_of_n check cannot count itself");
         } else if (it == byName.end()) {
             if (!allNamed)
                 continue;
-            std::string message = "no check named " + quoted(e.text);
+            std::string message = "no check named " + config::quoted(e.text);
             if (const std::string hint = suggestChoice(e.text, names); !hint.empty())
-                message += "; did you mean " + quoted(hint) + "?";
+                message += "; did you mean " + config::quoted(hint) + "?";
             error(report, e, path, std::move(message));
         } else if (it->second->kindOk && it->second->check.kind == CheckKind::KOfN) {
             error(report, e, path,
@@ -86,9 +86,9 @@ void checkTracks(const std::vector<CheckDraft>& checks, std::vector<Draft>& inst
             if (it == byName.end()) {
                 if (!allNamed)
                     continue; // it may be the check whose name was reported
-                std::string message = "no check named " + quoted(name);
+                std::string message = "no check named " + config::quoted(name);
                 if (const std::string hint = suggestChoice(name, names); !hint.empty())
-                    message += "; did you mean " + quoted(hint) + "?";
+                    message += "; did you mean " + config::quoted(hint) + "?";
                 else if (names.empty())
                     message += " (checks defines none)";
                 error(report, *t.checkNode, t.path + ".check", std::move(message));
@@ -111,10 +111,10 @@ void checkTracks(const std::vector<CheckDraft>& checks, std::vector<Draft>& inst
             for (const Node& w : t.weightsNode->children) {
                 if (roles->contains(w.name))
                     continue;
-                std::string message = "role_pattern " + quoted(c.check.pattern) + " of " + c.path +
-                                      " reports only " + alternatives(*roles);
+                std::string message = "role_pattern " + config::quoted(c.check.pattern) + " of " +
+                                      c.path + " reports only " + alternatives(*roles);
                 if (const std::string hint = suggestChoice(w.name, choices); !hint.empty())
-                    message += "; did you mean " + quoted(hint) + "?";
+                    message += "; did you mean " + config::quoted(hint) + "?";
                 error(report, w, t.path + ".weights." + w.name, std::move(message));
             }
         }
@@ -176,15 +176,16 @@ void checkCluster(const Globals& g, const std::vector<Draft>& instances, Reporte
             names.push_back(n.name);
         if (g.nodeName != nullptr)
             report.error(*g.nodeName, "node.name",
-                         quoted(g.node.name) + " is not among cluster.nodes (" + listed(names) +
-                             ")");
+                         config::quoted(g.node.name) + " is not among cluster.nodes (" +
+                             listed(names) + ")");
         return;
     }
     if (self->witness && !instances.empty() && g.instances != nullptr) {
         const Node& entry = *g.cluster.nodeEntries[static_cast<std::size_t>(self - c.nodes.data())];
         report.error(*g.instances, "instances",
-                     "this node (" + quoted(self->name) + ") is a witness (" + self->where.setting +
-                         ", " + report.where(entry.file, entry.line, g.instances->file) +
+                     "this node (" + config::quoted(self->name) + ") is a witness (" +
+                         self->where.setting + ", " +
+                         report.where(entry.file, entry.line, g.instances->file) +
                          "): a witness only votes and runs no instances");
     }
 }

@@ -12,7 +12,6 @@
 namespace hafd::io {
 
 namespace {
-constexpr int kRcvBufBytes = 4 << 20;
 constexpr std::size_t kBufferBytes = 64 * 1024;
 } // namespace
 
@@ -20,7 +19,7 @@ SysResult<LinkMonitor> LinkMonitor::open() {
     LinkMonitor m;
     auto sock = detail::openRouteSocket(SOCK_NONBLOCK | SOCK_CLOEXEC,
                                         RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
-                                        kRcvBufBytes);
+                                        detail::kRouteRcvBufBytes);
     if (!sock)
         return Unexpected{sock.error()};
     m.sock_ = std::move(*sock);

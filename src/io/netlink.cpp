@@ -18,7 +18,6 @@ namespace hafd::io {
 
 namespace {
 
-constexpr int kRcvBufBytes = 4 << 20;
 constexpr std::size_t kRxBufferBytes = 64 * 1024; // > the largest dump skb (32 KiB)
 // One sendmsg() carries at most this much: well under the default sk_sndbuf (212992), which a
 // single netlink message may not exceed (TOOLCHAIN.md §2: 240 KB failed with EMSGSIZE).
@@ -76,7 +75,7 @@ int setInt(mnl_socket* s, int level, int name, int value) {
 SysResult<NetlinkClient> NetlinkClient::open() {
     NetlinkClient c;
     // Replies to a large batch must all fit in the receive buffer (TOOLCHAIN.md §2).
-    auto sock = detail::openRouteSocket(SOCK_CLOEXEC, 0, kRcvBufBytes);
+    auto sock = detail::openRouteSocket(SOCK_CLOEXEC, 0, detail::kRouteRcvBufBytes);
     if (!sock)
         return Unexpected{sock.error()};
     c.sock_ = std::move(*sock);

@@ -12,6 +12,10 @@
 
 namespace hafd::io::detail {
 
+// The receive buffer the client's and the monitor's sockets ask for (4 MiB; a smaller one
+// overflows sooner, which the monitor answers with a re-dump and the client with ENOBUFS).
+constexpr int kRouteRcvBufBytes = 4 << 20;
+
 // A NETLINK_ROUTE socket (`flags`: SOCK_CLOEXEC, SOCK_NONBLOCK) with a receive buffer of
 // `rcvbufBytes` (SO_RCVBUFFORCE, else as much as SO_RCVBUF allows), bound to the multicast
 // `groups` (0: none).
