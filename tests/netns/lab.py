@@ -882,6 +882,23 @@ def garp_after(pkts, vip, node, t0, what):
 # cannot reach but Skew_Time (hundreds of ms) would break.
 HANDOVER_BOUND = 0.005 + 0.001
 HANDOVER_LIMIT = 0.020
+# An ASan+UBSan build (scripts/test runs the "# asan" tests against one) is unoptimized and
+# instrumented, beside a background build: its handovers took a median 12 ms in a full suite.
+# Its bound still tells a handover from the Skew_Time or Master_Down_Interval it replaces.
+SANITIZED_HANDOVER_LIMIT = 0.100
+
+
+_sanitized = {}
+
+
+def sanitized(binary=None):
+    """Whether `binary` (default: the hafd under test) is built with AddressSanitizer."""
+    path = binary or HAFD
+    if path not in _sanitized:
+        import mmap
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            _sanitized[path] = m.find(b"__asan_init") >= 0
+    return _sanitized[path]
 
 
 def hafctl(node, *args, timeout=60):
@@ -904,14 +921,18 @@ def handover_gap(pkts, old, new, vip, family, t0):
 
 
 def check_handover_gaps(gaps):
-    """Every gap within HANDOVER_LIMIT, their median within HANDOVER_BOUND."""
+    """Every gap within HANDOVER_LIMIT, their median within HANDOVER_BOUND (both within
+    SANITIZED_HANDOVER_LIMIT for an ASan build)."""
     check(gaps, "no handover measured")
     worst = max(gaps)
     median = statistics.median(gaps)
-    check(worst <= HANDOVER_LIMIT, f"a handover left the VIP away {worst * 1000:.2f} ms, "
-          f"limit {HANDOVER_LIMIT * 1000:.0f} ms")
-    check(median <= HANDOVER_BOUND, f"median handover {median * 1000:.2f} ms, bound "
-          f"{HANDOVER_BOUND * 1000:.0f} ms")
+    limit, bound = HANDOVER_LIMIT, HANDOVER_BOUND
+    if sanitized():
+        limit = bound = SANITIZED_HANDOVER_LIMIT
+    check(worst <= limit, f"a handover left the VIP away {worst * 1000:.2f} ms, "
+          f"limit {limit * 1000:.0f} ms")
+    check(median <= bound, f"median handover {median * 1000:.2f} ms, bound "
+          f"{bound * 1000:.0f} ms")
 
 
 def advert_source(node, family):
