@@ -68,50 +68,43 @@ class Netlink:
                 yield kind, data[off + 16:off + length]
                 off += _align(length)
 
-    def links(self):
-        """Every interface of the namespace as a dict name -> ifindex."""
-        self._request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, struct.pack("=BxHiII", 0, 0, 0, 0, 0))
-        out = {}
-        for kind, body in self._messages():
+    def _dump(self, request, reply, header, body, what):
+        """Sends dump `request` and yields, for each `reply` message, its fixed header of
+        `header` bytes and its attributes as a dict type -> value (the last of a type wins)."""
+        self._request(request, NLM_F_REQUEST | NLM_F_DUMP, body)
+        for kind, msg in self._messages():
             if kind == NLMSG_DONE:
-                return out
+                return
             if kind == NLMSG_ERROR:
-                raise OSError(-struct.unpack_from("=i", body)[0], "RTM_GETLINK")
-            if kind != RTM_NEWLINK:
+                raise OSError(-struct.unpack_from("=i", msg)[0], what)
+            if kind != reply:
                 continue
-            index = struct.unpack_from("=i", body, 4)[0]
-            off = 16
-            while off + 4 <= len(body):
-                alen, atype = struct.unpack_from("=HH", body, off)
+            attrs, off = {}, header
+            while off + 4 <= len(msg):
+                alen, atype = struct.unpack_from("=HH", msg, off)
                 if alen < 4:
                     break
-                if atype == IFLA_IFNAME:
-                    out[body[off + 4:off + alen].rstrip(b"\0").decode()] = index
+                attrs[atype] = msg[off + 4:off + alen]
                 off += _align(alen)
+            yield msg[:header], attrs
+
+    def links(self):
+        """Every interface of the namespace as a dict name -> ifindex."""
+        return {attrs[IFLA_IFNAME].rstrip(b"\0").decode(): struct.unpack_from("=i", head, 4)[0]
+                for head, attrs in self._dump(RTM_GETLINK, RTM_NEWLINK, 16,
+                                              struct.pack("=BxHiII", 0, 0, 0, 0, 0), "RTM_GETLINK")
+                if IFLA_IFNAME in attrs}
 
     def addresses(self):
         """Every address of the namespace as a set of (ifindex, address text)."""
-        self._request(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, struct.pack("=BBBBI", 0, 0, 0, 0, 0))
         out = set()
-        for kind, body in self._messages():
-            if kind == NLMSG_DONE:
-                return out
-            if kind == NLMSG_ERROR:
-                raise OSError(-struct.unpack_from("=i", body)[0], "RTM_GETADDR")
-            if kind != RTM_NEWADDR:
-                continue
-            family, _plen, _flags, _scope, index = struct.unpack_from("=BBBBI", body)
-            off, local, address = 8, None, None
-            while off + 4 <= len(body):
-                alen, atype = struct.unpack_from("=HH", body, off)
-                if atype == IFA_LOCAL:
-                    local = body[off + 4:off + alen]
-                elif atype == IFA_ADDRESS:
-                    address = body[off + 4:off + alen]
-                off += _align(alen)
-            raw = local or address
+        for head, attrs in self._dump(RTM_GETADDR, RTM_NEWADDR, 8,
+                                      struct.pack("=BBBBI", 0, 0, 0, 0, 0), "RTM_GETADDR"):
+            family, _plen, _flags, _scope, index = struct.unpack_from("=BBBBI", head)
+            raw = attrs.get(IFA_LOCAL) or attrs.get(IFA_ADDRESS)
             if raw:
                 out.add((index, socket.inet_ntop(socket.AF_INET if family == 2 else socket.AF_INET6, raw)))
+        return out
 
     def add_address(self, ifindex, address, prefixlen, proto=None):
         """Adds `address`/`prefixlen` to `ifindex` (IPv6 without DAD), with IFA_PROTO if given."""
