@@ -22,7 +22,6 @@ constexpr int kBacklog = 128;
 // Connections accepted in one go before the loop gets its turn again (a flood of clients must
 // not keep it from adverts and timers).
 constexpr int kAcceptsPerWakeup = 64;
-// A refusal is logged at most this often; the counters in status have every one.
 
 // A best-effort error reply on a connection about to be closed: one short line, never waited
 // for (a client that does not read it loses it).

@@ -107,7 +107,8 @@ private:
     io::IoWatcher watcher_;
     io::PreciseTimer timer_;
     ctl::ControlStatus counters_;
-    log::Limit refusalLog_{10s}; // one line about refused connections per 10 s at most
+    // One line about refused connections per 10 s at most; the counters have every one.
+    log::Limit refusalLog_{10s};
     std::list<std::shared_ptr<Connection>> connections_;
 };
 

@@ -11,6 +11,7 @@ or the same LAN prefixes. Nothing is added to the root namespace.
 
 import atexit
 import json
+import mmap
 import os
 import shutil
 import signal
@@ -895,7 +896,6 @@ def sanitized(binary=None):
     """Whether `binary` (default: the hafd under test) is built with AddressSanitizer."""
     path = binary or HAFD
     if path not in _sanitized:
-        import mmap
         with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
             _sanitized[path] = m.find(b"__asan_init") >= 0
     return _sanitized[path]
