@@ -7,6 +7,8 @@
 #include "import/scripts.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <span>
 
 namespace hafd::import {
@@ -114,12 +116,25 @@ void globalDefs(Context& cx, const KNode& block, std::string& head) {
     }
 }
 
-std::string syncGroup(Context& cx, const KNode& n) {
+// What the translated groups hold so far: hafd refuses a second group of one name and an
+// instance in two groups (or twice in one).
+struct Groups {
+    std::map<std::string, std::string> memberOf; // hafd instance name -> its group's name
+    std::set<std::string> names;
+};
+
+std::string syncGroup(Context& cx, Groups& done, const KNode& n) {
     if (n.words.size() != 2 || !n.hasBlock) {
         cx.report(n, "vrrp_sync_group", "expected a name and a block: not translated");
         return "";
     }
     const std::string setting = "vrrp_sync_group." + n.words[1];
+    const std::string groupName = hafdName(n.words[1], 32);
+    if (done.names.contains(groupName)) {
+        cx.report(n, setting,
+                  "a group named " + quote(groupName) + " is already translated: not translated");
+        return "";
+    }
     std::vector<std::string> members;
     std::vector<const KNode*> notify;
     for (const KNode& c : n.children) {
@@ -131,8 +146,17 @@ std::string syncGroup(Context& cx, const KNode& n) {
                     cx.instanceNames.end())
                     cx.report(m, setting + ".group",
                               m.keyword() + ": no translated instance of that name: left out");
-                else
+                else if (const auto it = done.memberOf.find(name); it != done.memberOf.end())
+                    cx.report(m, setting + ".group",
+                              m.keyword() +
+                                  (it->second == groupName
+                                       ? ": listed twice"
+                                       : ": already in group " + quote(it->second)) +
+                                  "; an instance belongs to one group at most: left out");
+                else {
+                    done.memberOf.emplace(name, groupName);
                     members.push_back(name);
+                }
             }
         } else if (isNotify(k)) {
             notify.push_back(&c);
@@ -147,8 +171,9 @@ std::string syncGroup(Context& cx, const KNode& n) {
         cx.report(n, setting, "no member translated: the group is not translated");
         return "";
     }
-    std::string out = "  { name = " + quote(hafdName(n.words[1], 32)) +
-                      "; instances = " + quoteList(members) + ";";
+    done.names.insert(groupName);
+    std::string out =
+        "  { name = " + quote(groupName) + "; instances = " + quoteList(members) + ";";
     if (const std::string nt = translateNotify(cx, notify, setting); !nt.empty())
         out += "\n    " + nt;
     return out + " }";
@@ -207,9 +232,10 @@ Translation translate(const std::vector<KNode>& all, const std::string& source) 
             reportUntranslated(cx, n, k, kSections);
         }
     }
+    Groups done;
     for (const KNode* p : statements)
         if (p->keyword() == "vrrp_sync_group")
-            if (std::string g = syncGroup(cx, *p); !g.empty())
+            if (std::string g = syncGroup(cx, done, *p); !g.empty())
                 groups.push_back(std::move(g));
     // keepalived does not run what no instance tracks; hafd would warn about it.
     for (const auto& [_, def] : cx.checks) {
