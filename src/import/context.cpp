@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "import/context.h"
 
+#include "config/value_checks.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -62,8 +64,7 @@ std::string hafdName(std::string_view name, std::size_t max) {
 }
 
 bool isInterfaceName(std::string_view name) {
-    return !name.empty() && name.size() <= 15 &&
-           name.find_first_of("/: \t") == std::string_view::npos;
+    return !name.empty() && name.size() <= 15 && config::checkInterface(name).empty();
 }
 
 std::optional<std::string> oneValue(Context& cx, const KNode& n, const std::string& setting) {

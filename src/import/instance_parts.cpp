@@ -1,22 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The parts of a vrrp_instance with rules of their own: addresses, unicast peers,
 // authentication (PASS and auth_hmac) and tracks.
+#include "config/value_checks.h"
 #include "import/checks.h"
 #include "import/instance.h"
 
 #include <algorithm>
 
 namespace hafd::import {
-
-namespace {
-
-std::optional<Family> familyOf(std::string_view text) {
-    if (const auto p = Prefix::parse(text))
-        return p->address.family();
-    return std::nullopt;
-}
-
-} // namespace
 
 void readAddresses(Context& cx, InstanceDraft& d, const KNode& block) {
     const std::string setting = d.setting + "." + block.keyword();
@@ -32,11 +23,12 @@ void readAddresses(Context& cx, InstanceDraft& d, const KNode& block) {
     }
     for (const KNode& a : block.children) {
         const std::string& text = a.keyword();
-        const auto family = familyOf(text);
-        if (!family) {
-            cx.report(a, setting, "\"" + text + "\" is not an address: not translated");
+        // hafd's loader checks each address with the same rule.
+        if (const std::string why = config::checkVip(text); !why.empty()) {
+            cx.report(a, setting, "\"" + text + "\" " + why + ": not translated");
             continue;
         }
+        const std::optional<Family> family = Prefix::parse(text)->address.family();
         if (!d.family)
             d.family = family;
         if (*family != *d.family) {
@@ -75,8 +67,8 @@ void readAddresses(Context& cx, InstanceDraft& d, const KNode& block) {
 void readPeers(Context& cx, InstanceDraft& d, const KNode& block) {
     const std::string setting = d.setting + ".unicast_peer";
     for (const KNode& p : block.children) {
-        if (!IpAddress::parse(p.keyword())) {
-            cx.report(p, setting, "\"" + p.keyword() + "\" is not an address: not translated");
+        if (const std::string why = config::checkPeer(p.keyword()); !why.empty()) {
+            cx.report(p, setting, "\"" + p.keyword() + "\" " + why + ": not translated");
             continue;
         }
         // Two unicast_peer blocks can name a peer twice; hafd's loader refuses a repeated peer.
