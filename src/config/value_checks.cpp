@@ -8,14 +8,6 @@ namespace hafd::config {
 
 namespace {
 
-std::string checkUsable(const IpAddress& a) {
-    if (a.isMulticast())
-        return "is a multicast address";
-    if (a.isUnspecified())
-        return "is the unspecified address";
-    return "";
-}
-
 bool isWordChar(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
@@ -74,38 +66,13 @@ std::string checkName(std::string_view v) {
     return "";
 }
 
-std::string checkInterface(std::string_view v) {
-    if (v == "." || v == "..")
-        return "is not a valid interface name";
-    for (const char c : v)
-        if (c == '/' || c == ':' || c == ' ' || (c >= '\t' && c <= '\r'))
-            return "is not a valid interface name (no '/', ':' or whitespace)";
-    return "";
-}
-
-std::string checkVip(std::string_view v) {
-    const auto p = Prefix::parse(v);
-    if (!p)
-        return "is not an IP address or address/prefix-length";
-    return checkUsable(p->address);
-}
-
-std::string checkPeer(std::string_view v) {
-    const auto a = IpAddress::parse(v);
-    if (!a)
-        return v.find('/') != std::string_view::npos
-                   ? "is not an IP address (peers take no /length)"
-                   : "is not an IP address";
-    return checkUsable(*a);
-}
-
 std::string checkNodeAddress(std::string_view v) {
     const auto a = IpAddress::parse(v);
     if (!a)
         return v.find('/') != std::string_view::npos
                    ? "is not an IP address (a node's address takes no /length)"
                    : "is not an IP address";
-    return checkUsable(*a);
+    return checkUsableAddress(*a);
 }
 
 std::string checkAbsolutePath(std::string_view v) {
@@ -153,7 +120,7 @@ std::string checkTcpTarget(std::string_view v) {
     const auto t = parseTcpTarget(v);
     if (!t)
         return "is not \"address:port\" or \"[IPv6 address]:port\" (port 1..65535)";
-    return checkUsable(t->address);
+    return checkUsableAddress(t->address);
 }
 
 std::optional<TcpTarget> parseListen(std::string_view v) {

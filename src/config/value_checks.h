@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The value checks of the schema tables (Key::check): each returns "" when the value is fine,
 // else the problem as it reads after the quoted value ("is not an IP address"). Pure: no file is
-// opened and no name resolved here. Internal to config/.
+// opened and no name resolved here. Internal to config/. The address and interface name rules
+// the importer shares (checkInterface, checkVip, checkPeer) are in common/value_rules.h.
 #pragma once
 
 #include "common/address.h"
+#include "common/value_rules.h"
 
 #include <cstdint>
 #include <optional>
@@ -16,12 +18,6 @@ namespace hafd::config {
 
 // Instance, check, group and node names: letters, digits, '_', '.' and '-'.
 std::string checkName(std::string_view v);
-// Linux's dev_valid_name() (the length is the table's limit).
-std::string checkInterface(std::string_view v);
-// A virtual address: "address" or "address/prefix-length", not multicast or unspecified.
-std::string checkVip(std::string_view v);
-// A unicast peer or cluster node: an address without a prefix length.
-std::string checkPeer(std::string_view v);
 // A cluster node: an address without a prefix length.
 std::string checkNodeAddress(std::string_view v);
 // A file hafd reads or watches: an absolute path.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "import/context.h"
 
-#include "config/value_checks.h"
+#include "common/value_rules.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -64,7 +64,7 @@ std::string hafdName(std::string_view name, std::size_t max) {
 }
 
 bool isInterfaceName(std::string_view name) {
-    return !name.empty() && name.size() <= 15 && config::checkInterface(name).empty();
+    return !name.empty() && name.size() <= 15 && checkInterface(name).empty();
 }
 
 std::optional<std::string> oneValue(Context& cx, const KNode& n, const std::string& setting) {

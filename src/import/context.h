@@ -76,7 +76,8 @@ std::string quoteList(const std::vector<std::string>& items);
 // 1..max of A-Z a-z 0-9 _ . - (hafd's names), other bytes turned into '_'.
 std::string hafdName(std::string_view name, std::size_t max);
 
-// A Linux interface name as hafd's loader takes it: 1..15 bytes, config::checkInterface.
+// A Linux interface name as hafd's loader takes it: 1..15 bytes, checkInterface
+// (common/value_rules.h).
 bool isInterfaceName(std::string_view name);
 
 // The one value a `keyword VALUE` statement must have; nullopt (and a finding) otherwise.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The parts of a vrrp_instance with rules of their own: addresses, unicast peers,
 // authentication (PASS and auth_hmac) and tracks.
-#include "config/value_checks.h"
+#include "common/value_rules.h"
 #include "import/checks.h"
 #include "import/instance.h"
 
@@ -24,14 +24,14 @@ void readAddresses(Context& cx, InstanceDraft& d, const KNode& block) {
     for (const KNode& a : block.children) {
         const std::string& text = a.keyword();
         // hafd's loader checks each address with the same rule.
-        if (const std::string why = config::checkVip(text); !why.empty()) {
+        if (const std::string why = checkVip(text); !why.empty()) {
             cx.report(a, setting, "\"" + text + "\" " + why + ": not translated");
             continue;
         }
-        const std::optional<Family> family = Prefix::parse(text)->address.family();
+        const Family family = Prefix::parse(text)->address.family();
         if (!d.family)
             d.family = family;
-        if (*family != *d.family) {
+        if (family != *d.family) {
             cx.report(a, setting,
                       "\"" + text +
                           "\" is of another family than the first address; hafd "
@@ -67,7 +67,7 @@ void readAddresses(Context& cx, InstanceDraft& d, const KNode& block) {
 void readPeers(Context& cx, InstanceDraft& d, const KNode& block) {
     const std::string setting = d.setting + ".unicast_peer";
     for (const KNode& p : block.children) {
-        if (const std::string why = config::checkPeer(p.keyword()); !why.empty()) {
+        if (const std::string why = checkPeer(p.keyword()); !why.empty()) {
             cx.report(p, setting, "\"" + p.keyword() + "\" " + why + ": not translated");
             continue;
         }
