@@ -95,6 +95,10 @@ vrrp_instance vi {{
 
     bound = c.master_down_interval(1) + 3  # a check's interval, then the election
     k.keepalived(keepalived_conf(k.name, 200))
+    # k master before h starts: h's Master_Down_Interval (3.41 s) is within 0.2 s of k's
+    # (3.22 s), so on a loaded host a slow keepalived start let h take over first, and k's
+    # preemption then added a MASTER and a BACKUP to h's notify list.
+    wait_until("k (keepalived) master alone", lambda: keepalived_state(k) == "MASTER", 4 * bound)
     h.hafd(conf=r.stdout)
     wait_until("k (keepalived) master, h (hafd) backup", lambda: master(k), 4 * bound)
     wait_until("h notified BACKUP", lambda: notified(h)[-1:] == ["BACKUP"], bound)
