@@ -223,6 +223,16 @@ void printStatus(const Status& st) {
                     static_cast<unsigned long long>(control.denied),
                     static_cast<unsigned long long>(control.timedOut),
                     static_cast<unsigned long long>(control.tooLong));
+    const CommandsStatus& commands = st.commands;
+    if (commands.queuedMax + commands.timedOut + commands.spawnFailures > 0)
+        std::printf("commands: %llu running, %llu queued (at most %llu), %llu started, %llu "
+                    "timed out, %llu could not start\n",
+                    static_cast<unsigned long long>(commands.running),
+                    static_cast<unsigned long long>(commands.queued),
+                    static_cast<unsigned long long>(commands.queuedMax),
+                    static_cast<unsigned long long>(commands.started),
+                    static_cast<unsigned long long>(commands.timedOut),
+                    static_cast<unsigned long long>(commands.spawnFailures));
     std::printf("%-16s %-10s %4s %-5s %-7s %4s %4s %-26s %s\n", "INSTANCE", "INTERFACE", "VRID",
                 "FAM", "STATE", "PRIO", "BASE", "SOURCE", "VIPS");
     for (const auto& i : st.instances) {

@@ -66,9 +66,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MetricsStatus, textfile, textfil
                                                 httpRequests)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ControlStatus, served, busy, denied, timedOut,
                                                 tooLong)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CommandsStatus, running, queued, queuedMax, started,
+                                                timedOut, spawnFailures)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Status, version, pid, uptime, instances, sockets,
                                                 checks, notify, cluster, switchover, stalls,
-                                                metrics, control)
+                                                metrics, control, commands)
 
 std::string formatStatusReply(const Status& status) {
     json j = status;

@@ -259,6 +259,19 @@ std::string formatMetrics(const Status& st) {
         e.add("hafd_control_connections_total", "counter",
               "Connections to the control socket, by outcome.", {{"outcome", outcome}},
               static_cast<double>(n));
+    const CommandsStatus& c = st.commands;
+    e.add("hafd_commands_running", "gauge", "Commands hafd runs now (checks, notify, hooks).", {},
+          static_cast<double>(c.running));
+    e.add("hafd_commands_queued", "gauge", "Commands waiting for one of the runner's slots.", {},
+          static_cast<double>(c.queued));
+    e.add("hafd_commands_queued_max", "gauge", "The longest the queue of commands has been.", {},
+          static_cast<double>(c.queuedMax));
+    e.add("hafd_commands_started_total", "counter", "Commands started (children forked).", {},
+          static_cast<double>(c.started));
+    e.add("hafd_commands_timed_out_total", "counter", "Commands killed at their timeout.", {},
+          static_cast<double>(c.timedOut));
+    e.add("hafd_commands_spawn_failures_total", "counter", "Commands that could not start.", {},
+          static_cast<double>(c.spawnFailures));
     if (!st.metrics.textfile.empty()) {
         e.add("hafd_textfile_writes_total", "counter", "Writes of the metrics textfile.", {},
               static_cast<double>(st.metrics.textfileWrites));

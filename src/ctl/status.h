@@ -218,6 +218,17 @@ struct ControlStatus {
     uint64_t tooLong = 0;  // closed: a request over 4 KiB
 };
 
+// The commands hafd runs (checks, notify, the quorum hook, fences, switchover verification),
+// all through one runner of at most 32 children at once (hafd(8) LIMITS), since the start.
+struct CommandsStatus {
+    uint64_t running = 0;       // children alive now
+    uint64_t queued = 0;        // waiting for a child slot now
+    uint64_t queuedMax = 0;     // the longest the queue has been
+    uint64_t started = 0;       // children forked
+    uint64_t timedOut = 0;      // killed at their timeout
+    uint64_t spawnFailures = 0; // could not start (fork, exec, pipes)
+};
+
 struct Status {
     std::string version;
     int64_t pid = 0;
@@ -231,6 +242,7 @@ struct Status {
     StallStatus stalls;
     MetricsStatus metrics;
     ControlStatus control;
+    CommandsStatus commands;
 };
 
 } // namespace hafd::ctl

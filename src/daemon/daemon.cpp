@@ -396,6 +396,13 @@ ctl::Status Daemon::status() {
     metricsStatus(st);
     if (control_)
         st.control = control_->counters();
+    const io::Runner::Counters& r = runner_->counters();
+    st.commands = {.running = runner_->running(),
+                   .queued = runner_->queued(),
+                   .queuedMax = r.queuedMax,
+                   .started = r.started,
+                   .timedOut = r.timedOut,
+                   .spawnFailures = r.spawnFailures};
     return st;
 }
 

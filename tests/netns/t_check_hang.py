@@ -3,11 +3,14 @@
 # SPDX-License-Identifier: Apache-2.0
 """A check that hangs is killed at its timeout, its whole process group (the background child
 too) verified gone, and counts as a failure (a timeout in status, never a skipped run); a check
-that prints megabytes does not slow adverts: no gap above 1.5 advert intervals."""
+that prints megabytes does not slow adverts: no gap above 1.5 advert intervals. The runner's
+counters (status `commands`, and the text status) count every run and every timeout."""
 import os
+import subprocess
 import time
 
-from lab import Lab, Cluster, SCRIPT_USER, group_alive, adverts, advert_source, check, wait_until
+from lab import (HAFD, Lab, Cluster, SCRIPT_USER, group_alive, adverts, advert_source, check,
+                 wait_until)
 
 
 with Lab("check-hang") as lab:
@@ -46,3 +49,18 @@ with Lab("check-hang") as lab:
     wait_until("the hung runs' groups to be gone",
                lambda: not any(group_alive(p) for p in started[:-2]), 3)
     check(a.instance("vi")["priority"] == 180, f"priority: {a.instance('vi')['priority']}")
+
+    # Every run went through the runner, and every timeout above is one of its kills.
+    st = a.status()
+    cmds = st["commands"]
+    runs = sum(x["runs"] for x in st["checks"])
+    timeouts = sum(x["timeouts"] for x in st["checks"])
+    check(cmds["started"] >= runs and cmds["timedOut"] >= timeouts >= 10, f"commands: {cmds}")
+    # A timed-out run keeps its slot until reaped, SIGKILL at most 1 s after the SIGTERM: each
+    # check has one run going and at most two being killed.
+    check(cmds["spawnFailures"] == 0 and cmds["running"] <= 6, f"commands: {cmds}")
+    text = subprocess.run([HAFD, "ctl", "--runtime-dir", a.runtime, "status"],
+                          capture_output=True, text=True, timeout=20).stdout
+    line = next((x for x in text.splitlines() if x.startswith("commands: ")), "")
+    check(" timed out" in line, f"no commands line in hafctl status:\n{text}")
+    print(f"status: {line}")

@@ -58,6 +58,11 @@ with Lab("metrics") as lab:
         check(one(m, "hafd_instance_base_priority", instance="vi") == base, f"{node.name}: base")
         check(one(m, "hafd_check_up", check="svc") == 1, f"{node.name}: check")
         check(one(m, "hafd_check_runs_total", check="svc") >= 1, f"{node.name}: check runs")
+        # The check's runs are the runner's children; none timed out or failed to start.
+        check(one(m, "hafd_commands_started_total") >= one(m, "hafd_check_runs_total", check="svc"),
+              f"{node.name}: commands started")
+        check(one(m, "hafd_commands_timed_out_total") == 0 and
+              one(m, "hafd_commands_spawn_failures_total") == 0, f"{node.name}: command failures")
         sent = one(m, "hafd_adverts_sent_total", instance="vi")
         received = one(m, "hafd_adverts_received_total", instance="vi")
         check((sent > 10) if node is n1 else (received > 10), f"{node.name}: adverts {sent}/{received}")

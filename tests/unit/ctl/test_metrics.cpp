@@ -141,6 +141,26 @@ void no_durations_before_the_first_run(void**) {
         assert_true(text.find(name) == std::string::npos);
 }
 
+// The runner's counters: two gauges of now, the longest queue, three counters.
+void commands(void**) {
+    Status st = sample();
+    st.commands = {.running = 3,
+                   .queued = 1,
+                   .queuedMax = 4,
+                   .started = 90,
+                   .timedOut = 2,
+                   .spawnFailures = 5};
+    const std::string text = formatMetrics(st);
+    assert_true(has(text, "# TYPE hafd_commands_running gauge"));
+    assert_true(has(text, "hafd_commands_running 3"));
+    assert_true(has(text, "hafd_commands_queued 1"));
+    assert_true(has(text, "hafd_commands_queued_max 4"));
+    assert_true(has(text, "# TYPE hafd_commands_started_total counter"));
+    assert_true(has(text, "hafd_commands_started_total 90"));
+    assert_true(has(text, "hafd_commands_timed_out_total 2"));
+    assert_true(has(text, "hafd_commands_spawn_failures_total 5"));
+}
+
 // A stopped daemon's last words: down, its version, and no gauge that could look current.
 void stopped_says_down_only(void**) {
     const std::string text = formatStoppedMetrics("0.1.0");
@@ -158,6 +178,7 @@ int main() {
         cmocka_unit_test(values_and_labels),
         cmocka_unit_test(lease_and_durations),
         cmocka_unit_test(no_durations_before_the_first_run),
+        cmocka_unit_test(commands),
         cmocka_unit_test(stopped_says_down_only),
     };
     return cmocka_run_group_tests_name("ctl-metrics", tests, nullptr, nullptr);
