@@ -27,13 +27,17 @@ std::string checkVip(std::string_view v) {
     return checkUsableAddress(p->address);
 }
 
-std::string checkPeer(std::string_view v) {
+std::string checkHostAddress(std::string_view v, std::string_view takesNoLength) {
     const auto a = IpAddress::parse(v);
     if (!a)
         return v.find('/') != std::string_view::npos
-                   ? "is not an IP address (peers take no /length)"
+                   ? "is not an IP address (" + std::string(takesNoLength) + " no /length)"
                    : "is not an IP address";
     return checkUsableAddress(*a);
+}
+
+std::string checkPeer(std::string_view v) {
+    return checkHostAddress(v, "peers take");
 }
 
 } // namespace hafd

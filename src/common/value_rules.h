@@ -18,7 +18,10 @@ std::string checkUsableAddress(const IpAddress& a);
 std::string checkInterface(std::string_view v);
 // A virtual address: "address" or "address/prefix-length", not multicast or unspecified.
 std::string checkVip(std::string_view v);
-// A unicast peer: an address without a prefix length, not multicast or unspecified.
+// An address without a prefix length, not multicast or unspecified; a problem with a /length
+// says who takes none: takesNoLength "peers take" reads "(peers take no /length)".
+std::string checkHostAddress(std::string_view v, std::string_view takesNoLength);
+// A unicast peer: checkHostAddress(v, "peers take").
 std::string checkPeer(std::string_view v);
 
 } // namespace hafd

@@ -67,12 +67,7 @@ std::string checkName(std::string_view v) {
 }
 
 std::string checkNodeAddress(std::string_view v) {
-    const auto a = IpAddress::parse(v);
-    if (!a)
-        return v.find('/') != std::string_view::npos
-                   ? "is not an IP address (a node's address takes no /length)"
-                   : "is not an IP address";
-    return checkUsableAddress(*a);
+    return checkHostAddress(v, "a node's address takes");
 }
 
 std::string checkAbsolutePath(std::string_view v) {

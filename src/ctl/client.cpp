@@ -23,6 +23,11 @@ namespace hafd::ctl {
 
 namespace {
 
+// A counter as printf's %llu takes it.
+unsigned long long ull(uint64_t v) {
+    return v;
+}
+
 const char* kUsage = "usage: hafctl [--runtime-dir DIR] status [--json]\n"
                      "       hafctl [--runtime-dir DIR] reload [--json]\n"
                      "       hafctl [--runtime-dir DIR] maintenance on|off [INSTANCE] [--json]\n"
@@ -203,8 +208,7 @@ void printCluster(const ClusterStatus& c) {
             std::printf("    differs: %s\n", d.c_str());
     }
     for (const auto& [reason, n] : c.drops)
-        std::printf("    heartbeats dropped %-16s %llu\n", reason.c_str(),
-                    static_cast<unsigned long long>(n));
+        std::printf("    heartbeats dropped %-16s %llu\n", reason.c_str(), ull(n));
 }
 
 void printStatus(const Status& st) {
@@ -212,27 +216,19 @@ void printStatus(const Status& st) {
                 st.uptime);
     if (st.stalls.count > 0)
         std::printf("loop stalled %llu time(s), longest %.3fs, last %.0fs ago\n",
-                    static_cast<unsigned long long>(st.stalls.count), st.stalls.longest,
-                    st.stalls.lastSecondsAgo);
+                    ull(st.stalls.count), st.stalls.longest, st.stalls.lastSecondsAgo);
     const ControlStatus& control = st.control;
     if (control.busy + control.denied + control.timedOut + control.tooLong > 0)
         std::printf("control socket: %llu served, refused %llu busy and %llu denied, %llu timed "
                     "out, %llu too long\n",
-                    static_cast<unsigned long long>(control.served),
-                    static_cast<unsigned long long>(control.busy),
-                    static_cast<unsigned long long>(control.denied),
-                    static_cast<unsigned long long>(control.timedOut),
-                    static_cast<unsigned long long>(control.tooLong));
+                    ull(control.served), ull(control.busy), ull(control.denied),
+                    ull(control.timedOut), ull(control.tooLong));
     const CommandsStatus& commands = st.commands;
     if (commands.queuedMax + commands.timedOut + commands.spawnFailures > 0)
         std::printf("commands: %llu running, %llu queued (at most %llu), %llu started, %llu "
                     "timed out, %llu could not start\n",
-                    static_cast<unsigned long long>(commands.running),
-                    static_cast<unsigned long long>(commands.queued),
-                    static_cast<unsigned long long>(commands.queuedMax),
-                    static_cast<unsigned long long>(commands.started),
-                    static_cast<unsigned long long>(commands.timedOut),
-                    static_cast<unsigned long long>(commands.spawnFailures));
+                    ull(commands.running), ull(commands.queued), ull(commands.queuedMax),
+                    ull(commands.started), ull(commands.timedOut), ull(commands.spawnFailures));
     std::printf("%-16s %-10s %4s %-5s %-7s %4s %4s %-26s %s\n", "INSTANCE", "INTERFACE", "VRID",
                 "FAM", "STATE", "PRIO", "BASE", "SOURCE", "VIPS");
     for (const auto& i : st.instances) {
@@ -297,8 +293,7 @@ void printStatus(const Status& st) {
             std::printf("    owner: false (priority 255, but hafd installs the VIPs)\n");
         for (const auto& [reason, n] : i.drops)
             if (n)
-                std::printf("    dropped %-18s %llu\n", reason.c_str(),
-                            static_cast<unsigned long long>(n));
+                std::printf("    dropped %-18s %llu\n", reason.c_str(), ull(n));
         if (!i.waitingFor.empty())
             std::printf("    waiting for: %s\n", i.waitingFor.c_str());
         if (std::any_of(i.tracks.begin(), i.tracks.end(), [](const auto& t) { return t.adds; })) {
@@ -327,9 +322,7 @@ void printStatus(const Status& st) {
         if (!c.lastOutput.empty())
             last += " \"" + c.lastOutput + "\"";
         std::printf("%-16s %-9s %-8s %6llu %6llu %6llu  %s\n", c.name.c_str(), c.kind.c_str(),
-                    c.health.c_str(), static_cast<unsigned long long>(c.runs),
-                    static_cast<unsigned long long>(c.failures),
-                    static_cast<unsigned long long>(c.timeouts), last.c_str());
+                    c.health.c_str(), ull(c.runs), ull(c.failures), ull(c.timeouts), last.c_str());
     }
     if (st.cluster)
         printCluster(*st.cluster);
@@ -337,7 +330,7 @@ void printStatus(const Status& st) {
         for (const auto& [reason, n] : s.drops)
             if (n)
                 std::printf("%s %s: dropped %-18s %llu\n", s.interface.c_str(), s.family.c_str(),
-                            reason.c_str(), static_cast<unsigned long long>(n));
+                            reason.c_str(), ull(n));
 }
 
 } // namespace
