@@ -10,6 +10,7 @@ or the same LAN prefixes. Nothing is added to the root namespace.
 """
 
 import atexit
+import datetime
 import json
 import mmap
 import os
@@ -303,6 +304,22 @@ class Node:
 
     def status(self):
         return self.ctl({"command": "status"})
+
+    def events(self, type=None, since=0.0, **fields):
+        """The daemon's event history (hafctl events), oldest first: each a dict with `at`, its
+        wall-clock time in seconds since the epoch (the daemon's millisecond stamp). Only those
+        of `type`, at or after `since` (less 2 ms for the stamp's rounding), with `fields`."""
+        out = subprocess.run([HAFD, "ctl", "--runtime-dir", self.runtime, "events"],
+                             capture_output=True, text=True, timeout=10).stdout
+        found = []
+        for e in map(json.loads, out.splitlines()):
+            if "time" not in e:
+                continue
+            e["at"] = datetime.datetime.fromisoformat(e["time"].replace("Z", "+00:00")).timestamp()
+            if ((type is None or e.get("type") == type) and e["at"] >= since - 0.002
+                    and all(e.get(k) == v for k, v in fields.items())):
+                found.append(e)
+        return found
 
     def reload(self, instances=None, conf=None, **sections):
         """Rewrites the configuration (if given; `sections` as for hafd()) and runs `hafctl

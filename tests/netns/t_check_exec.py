@@ -3,9 +3,10 @@
 # params: v4
 # SPDX-License-Identifier: Apache-2.0
 """A tracked exec check failing on the master (weight -60: 200 -> 140, below the backup's 150)
-moves the VIP to the backup within fall x interval + Master_Down_Interval + 50 ms, and back
-with preempt within rise x interval + the same once it passes again. The check runs as
-scripts.user, never as root (it records its uid)."""
+goes down within fall x interval (+ 250 ms for the runs themselves on a loaded host), and the
+VIP moves to the backup within Master_Down_Interval + 50 ms of that (the check's own event); with
+preempt it comes back within rise x interval and the same once the check passes again. The
+check runs as scripts.user, never as root (it records its uid)."""
 import os
 import pwd
 import time
@@ -40,6 +41,16 @@ with Lab("check-exec") as lab:
     files = os.listdir(rec)
     check(f"uid.{uid}" in files and "uid.0" not in files, f"the check ran as {files}")
 
+    def health_changed(health, since, runs):
+        """Seconds from since to n1's check event going to health, within runs x interval and
+        250 ms for the runs themselves (fork, exec, the shell) and the report."""
+        events = a.events("check", since, check="svc", health=health)
+        check(events, f"no check event going {health}: {a.events('check')}")
+        at = events[0]["at"] - since
+        check(at <= runs * interval + 0.25, f"the check went {health} {at:.3f}s after the flag "
+              f"changed, bound {runs * interval + 0.25:.3f}s")
+        return at
+
     mdi_b = c.master_down_interval(150)
     cap = lab.capture()
     t0 = time.time()
@@ -47,8 +58,10 @@ with Lab("check-exec") as lab:
     c.wait_master(b, timeout=fall * interval + mdi_b + 2, settle=0.3)
     check(a.instance("vi")["priority"] == 140, f"n1's priority: {a.instance('vi')['priority']}")
     took = garp_after(cap.stop(), c.vip, b, t0, "the check failing on n1")
-    bound = fall * interval + mdi_b + 0.05
-    check(took <= bound, f"failover took {took:.3f}s, bound {bound:.3f}s")
+    changed = health_changed("down", t0, fall)
+    bound = changed + mdi_b + 0.05
+    check(took <= bound, f"failover took {took:.3f}s, bound {bound:.3f}s (check down at "
+          f"{changed:.3f}s)")
 
     mdi_a = c.master_down_interval(200)
     cap = lab.capture()
@@ -56,5 +69,7 @@ with Lab("check-exec") as lab:
     os.unlink(flags["n1"])
     c.wait_master(a, timeout=rise * interval + mdi_a + 2, settle=0.3)
     took = garp_after(cap.stop(), c.vip, a, t0, "n1's check passing again")
-    bound = rise * interval + mdi_a + 0.05
-    check(took <= bound, f"preempting back took {took:.3f}s, bound {bound:.3f}s")
+    changed = health_changed("up", t0, rise)
+    bound = changed + mdi_a + 0.05
+    check(took <= bound, f"preempting back took {took:.3f}s, bound {bound:.3f}s (check up at "
+          f"{changed:.3f}s)")

@@ -44,7 +44,8 @@ with Lab("events") as lab:
                 self.p.wait()
 
     f1, f2 = Follower(n1), Follower(n2)
-    wait_until("the histories", lambda: f1.transitions() and f2.transitions(), 5)
+    # Whole histories: the reader threads append a line at a time (n1: two transitions).
+    wait_until("the histories", lambda: len(f1.transitions()) >= 2 and f2.transitions(), 5)
     check(f1.transitions() == [("INIT", "BACKUP"), ("BACKUP", "MASTER")],
           f"n1's history: {f1.transitions()}")
 
